@@ -1,0 +1,38 @@
+# Streamscope: `make build`, `make test`, `make bench-ingest`. `make help` lists everything.
+BUILD_DIR ?= build
+JOBS ?= 2
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+CMAKE_FLAGS ?=
+
+.PHONY: help deps build test test-unit bench-ingest fmt lint clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+deps: ## install missing Debian packages (no-op when all are present)
+	@deploy/install-deps.sh
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt ## Release build, binaries in build/bin/
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build ## all tests, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	scripts/pg.sh run ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+test-unit: build ## unit tests only (no database)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+bench-ingest: build ## write-path benchmark; last line is a JSON object
+	scripts/pg.sh run $(BUILD_DIR)/bin/streamscope-bench-ingest
+
+fmt: ## format the C++ sources in place
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+lint: ## check formatting
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+clean: ## remove the build directory
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,44 @@
+#include "common/cli/migrate_command.hpp"
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <spdlog/spdlog.h>
+
+#include "common/cli/exit_codes.hpp"
+#include "common/db/connection.hpp"
+#include "common/db/migrate.hpp"
+
+namespace streamscope::cli {
+
+int run_migrate(const config::database_url& url, std::string_view application_name) {
+    try {
+        auto conn = db::connect(url, {.application_name = std::string(application_name)});
+        // Migrations may build indexes on big tables: no statement timeout for them.
+        pqxx::nontransaction(*conn).exec("SET statement_timeout = 0");
+        const auto result = db::migrate(*conn, db::embedded_migrations());
+        if (result.applied.empty()) {
+            spdlog::info("database {} is up to date at schema version {}", url.redacted(),
+                         result.to_version);
+        } else {
+            spdlog::info("database {} migrated from schema version {} to {} ({} applied)",
+                         url.redacted(), result.from_version, result.to_version,
+                         result.applied.size());
+        }
+        return exit_ok;
+    } catch (const db::schema_refused& e) {
+        spdlog::error("refusing to migrate {}: {}", url.redacted(), e.what());
+        return exit_schema_refused;
+    } catch (const pqxx::broken_connection& e) {
+        spdlog::error("cannot connect to {}: {} -- check DATABASE_URL and that PostgreSQL is "
+                      "running and reachable",
+                      url.redacted(), e.what());
+        return exit_failure;
+    } catch (const std::exception& e) {
+        spdlog::error("migrating {} failed: {} -- the failed migration was rolled back; fix the "
+                      "cause and run migrate again",
+                      url.redacted(), e.what());
+        return exit_failure;
+    }
+}
+
+} // namespace streamscope::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The start of both binaries' main(): settings, --help, --version, the command word, and the
+// one start-up error path (a line per problem on stderr, exit code 2).
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "common/config/service_settings.hpp"
+
+namespace streamscope::cli {
+
+struct program_info {
+    std::string_view name;                      // streamscope-collector
+    std::string_view usage;                     // the usage lines of --help
+    std::span<const std::string_view> commands; // the command words it accepts
+};
+
+struct invocation {
+    std::string command;
+    config::service_settings settings;
+};
+
+// Returns what to run, or the exit code when there is nothing to run (help, version, bad
+// settings). Initialises logging when it returns an invocation.
+std::variant<invocation, int> start(const program_info& program,
+                                    std::span<const config::option> table, int argc,
+                                    const char* const* argv);
+
+} // namespace streamscope::cli

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The binaries as a user runs them: help, version, settings errors, migrate, schema refusal.
+# Usage: cli_test.sh COLLECTOR API   (needs TEST_DATABASE_URL)
+set -uo pipefail
+collector=$1 api=$2
+[ -n "${TEST_DATABASE_URL:-}" ] || { echo "TEST_DATABASE_URL is not set"; exit 1; }
+
+failures=0 passes=0
+check() { # check NAME EXPECTED_EXIT CMD...: runs CMD, output in $out
+  local name=$1 want=$2; shift 2
+  out=$("$@" 2>&1); local got=$?
+  if [ "$got" = "$want" ]; then passes=$((passes + 1)); else
+    failures=$((failures + 1)); echo "FAIL $name: exit $got, wanted $want; output:"; echo "$out"; fi
+}
+expect() { # expect NAME PATTERN: $out contains PATTERN
+  if grep -qF -- "$2" <<<"$out"; then passes=$((passes + 1)); else
+    failures=$((failures + 1)); echo "FAIL $1: no '$2' in:"; echo "$out"; fi
+}
+refute() { # refute NAME PATTERN: $out does not contain PATTERN
+  if grep -qF -- "$2" <<<"$out"; then failures=$((failures + 1)); echo "FAIL $1: '$2' in:"; echo "$out"
+  else passes=$((passes + 1)); fi
+}
+
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work" # no stray .env from the caller's folder
+db="streamscope_cli_$$"
+psql "$TEST_DATABASE_URL" -Xqc "CREATE DATABASE $db" || exit 1
+trap 'psql "$TEST_DATABASE_URL" -Xqc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; rm -rf "$work"' EXIT
+url=$(sed -E "s#/[^/?]*(\?|$)#/$db\1#" <<<"${TEST_DATABASE_URL#postgresql://}")
+url="postgresql://$url"
+
+for bin in "$collector" "$api"; do
+  name=$(basename "$bin")
+  check "$name --help" 0 env -u DATABASE_URL "$bin" --help
+  expect "$name help lists DATABASE_URL" "--database-url / DATABASE_URL"
+  expect "$name help lists LOG_LEVEL default" "--log-level / LOG_LEVEL (default: info)"
+  expect "$name help lists migrate" "migrate"
+  check "$name --version" 0 "$bin" --version
+  expect "$name version" "$name 0."
+  check "$name without DATABASE_URL" 2 env -u DATABASE_URL "$bin" migrate
+  expect "$name names the missing setting" "DATABASE_URL is not set"
+  check "$name with a malformed URL" 2 env DATABASE_URL='postgresql://u:hunter2@h:port/d' "$bin" migrate
+  expect "$name says the port is invalid" "DATABASE_URL has an invalid port 'port'"
+  refute "$name keeps the password out" "hunter2"
+  check "$name with an unparsable URL" 2 env DATABASE_URL='postgresql://u:hunter2@h/d?nosuch=1' "$bin" migrate
+  expect "$name says the URL is invalid" "DATABASE_URL is not a valid PostgreSQL URI"
+  refute "$name keeps the password out of parse errors" "hunter2"
+  check "$name reports every problem" 2 env -u DATABASE_URL "$bin" migrate --log-level loud --bogus 1
+  expect "$name: unknown option" "unknown option --bogus"
+  expect "$name: bad level" "LOG_LEVEL must be one of"
+  expect "$name: missing url" "DATABASE_URL is not set"
+  check "$name without a command" 2 env DATABASE_URL="$url" "$bin"
+  expect "$name asks for a command" "no command given"
+done
+
+check "migrate a fresh database" 0 env DATABASE_URL="$url" "$collector" migrate
+expect "migrate says what it did" "migrated from schema version 0 to 1"
+check "migrate again" 0 env DATABASE_URL="$url" "$collector" migrate --log-format json
+expect "migrate again is a no-op" "is up to date at schema version 1"
+expect "json log lines" '"level":"info","program":"streamscope-collector"'
+check "settings from .env" 0 env -u DATABASE_URL sh -c "echo 'DATABASE_URL=$url' > .env && '$api' migrate"
+expect ".env was read" "is up to date"
+rm -f .env
+
+check "unreachable database" 1 timeout 30 env DATABASE_URL='postgresql://u:hunter2@127.0.0.1:1/x' "$collector" migrate
+expect "unreachable: what to do" "check DATABASE_URL and that PostgreSQL is running"
+refute "unreachable: no password" "hunter2"
+
+psql "$url" -Xqc "INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'x')"
+check "newer schema refused" 3 env DATABASE_URL="$url" "$collector" migrate
+expect "refusal says why" "the database schema is at version 99"
+
+echo "$passes passed, $failures failed"
+[ "$failures" = 0 ]

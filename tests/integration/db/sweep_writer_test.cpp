@@ -1,0 +1,183 @@
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include "common/db/sweep_writer.hpp"
+#include "tests/support/scratch_database.hpp"
+#include "tests/support/sweep_builder.hpp"
+
+using namespace streamscope;
+using testing::at;
+using testing::make_stream;
+using testing::make_sweep;
+
+namespace {
+
+long long count(pqxx::connection& c, const std::string& sql) {
+    return pqxx::nontransaction(c).exec(sql)[0][0].as<long long>();
+}
+
+std::vector<model::stream_observation> streams(long n, time::timestamp started) {
+    std::vector<model::stream_observation> out;
+    for (long i = 0; i < n; ++i) {
+        out.push_back(make_stream(i, i, started));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a sweep is stored whole: sweep row, channels, games, streams, snapshots",
+          "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto sweep = make_sweep(t0, streams(300, t0 - std::chrono::hours{1}));
+    sweep.duplicates_dropped = 7;
+
+    const auto result = db::sweep_writer(*conn).write(sweep);
+    CHECK(result.stored);
+    CHECK(result.new_channels == 300);
+    CHECK(result.new_streams == 300);
+    CHECK(result.snapshots == 300);
+    CHECK(result.state_changes == 0);
+
+    CHECK(count(*conn, "SELECT count(*) FROM channels") == 300);
+    CHECK(count(*conn, "SELECT count(*) FROM games") == 50);
+    CHECK(count(*conn, "SELECT count(*) FROM streams WHERE game_id IS NULL") == 15);
+    CHECK(count(*conn, "SELECT count(*) FROM snapshots") == 300);
+    CHECK(count(*conn, "SELECT sum(viewer_count) FROM snapshots") ==
+          count(*conn, "SELECT sum(100000 / (g + 1)) FROM generate_series(0, 299) g"));
+    pqxx::nontransaction tx(*conn);
+    const auto row = tx.exec("SELECT status, streams_seen, duplicates_dropped, started_at = "
+                             "'2026-11-25T10:00:00Z', error IS NULL FROM sweeps")[0];
+    CHECK(row[0].as<std::string>() == "complete");
+    CHECK(row[1].as<int>() == 300);
+    CHECK(row[2].as<int>() == 7);
+    CHECK(row[3].as<bool>());
+    CHECK(row[4].as<bool>());
+    // Every snapshot is reachable from its sweep through the compat view.
+    CHECK(tx.exec("SELECT count(*), count(DISTINCT sweep_id) FROM compat.live_snapshots")[0][0]
+              .as<int>() == 300);
+}
+
+TEST_CASE("writing the same sweep twice stores it once", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    const auto sweep = make_sweep(t0, streams(50, t0));
+    db::sweep_writer writer(*conn);
+    CHECK(writer.write(sweep).stored);
+    const auto again = writer.write(sweep);
+    CHECK_FALSE(again.stored);
+    CHECK(count(*conn, "SELECT count(*) FROM sweeps") == 1);
+    CHECK(count(*conn, "SELECT count(*) FROM snapshots") == 50);
+    CHECK(count(*conn, "SELECT count(*) FROM streams") == 50);
+}
+
+TEST_CASE("a later sweep writes only what changed, keeping the old state for old snapshots",
+          "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    const auto t1 = t0 + std::chrono::minutes{5};
+    writer.write(make_sweep(t0, streams(20, t0)));
+
+    auto next = streams(20, t0);
+    next[3].title = "A new title";
+    next[4].platform_game_id = "game-new";
+    next[4].game_name = "Brand New Game";
+    next[5].display_name = "RenamedUser";
+    next[6].viewer_count = std::nullopt;       // hidden count
+    next.push_back(make_stream(100, 100, t1)); // a new channel going live
+    const auto result = writer.write(make_sweep(t1, next));
+    CHECK(result.new_channels == 1);
+    CHECK(result.new_streams == 1);
+    CHECK(result.state_changes == 2);
+    CHECK(result.snapshots == 21);
+
+    CHECK(count(*conn, "SELECT count(*) FROM stream_states") == 2);
+    CHECK(count(*conn, "SELECT count(*) FROM channels WHERE display_name = 'RenamedUser' "
+                       "AND updated_at > created_at") == 1);
+    // Unchanged broadcasts were not rewritten: their state is still that of the first sweep.
+    CHECK(count(*conn, "SELECT count(*) FROM streams WHERE state_since = first_seen_at") == 19);
+    pqxx::nontransaction tx(*conn);
+    const auto titles = tx.exec(
+        "SELECT collected_at = '2026-11-25T10:00:00Z', title, game_name, viewer_count "
+        "FROM compat.live_snapshots WHERE stream_id IN ('stream-3', 'stream-4', 'stream-6') "
+        "ORDER BY stream_id, collected_at");
+    REQUIRE(titles.size() == 6);
+    CHECK(titles[0][1].as<std::string>().starts_with("Stream 3 of channel 3"));
+    CHECK(titles[1][1].as<std::string>() == "A new title");
+    CHECK(titles[2][2].as<std::string>() == "Game 4");
+    CHECK(titles[3][2].as<std::string>() == "Brand New Game");
+    CHECK_FALSE(titles[4][3].is_null());
+    CHECK(titles[5][3].is_null());
+}
+
+TEST_CASE("enrichment and ended broadcasts are applied with the sweep", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    const auto t1 = t0 + std::chrono::minutes{5};
+    writer.write(make_sweep(t0, streams(5, t0)));
+
+    auto sweep = make_sweep(t1, streams(4, t0));
+    sweep.profiles.push_back(
+        {"user-1", "Bio with ünïcödé", "https://img/1.png", "partner", at("2015-05-05T05:05:05Z")});
+    sweep.followers.push_back({"user-2", 123456});
+    sweep.games.push_back({"game-1", "Game 1", "https://box/{width}x{height}.jpg", "4242"});
+    sweep.ended.push_back({"stream-4", t0});
+    writer.write(sweep);
+
+    pqxx::nontransaction tx(*conn);
+    auto profile = tx.exec("SELECT description, broadcaster_type, account_created_at = "
+                           "'2015-05-05T05:05:05Z', profile_refreshed_at = '2026-11-25T10:05:00Z' "
+                           "FROM channels WHERE platform_user_id = 'user-1'")[0];
+    CHECK(profile[0].as<std::string>() == "Bio with ünïcödé");
+    CHECK(profile[1].as<std::string>() == "partner");
+    CHECK(profile[2].as<bool>());
+    CHECK(profile[3].as<bool>());
+    CHECK(tx.exec("SELECT follower_count FROM channels WHERE platform_user_id = 'user-2'")[0][0]
+              .as<long long>() == 123456);
+    CHECK(tx.exec("SELECT igdb_id FROM games WHERE platform_game_id = 'game-1'")[0][0]
+              .as<std::string>() == "4242");
+    CHECK(tx.exec("SELECT ended_at = '2026-11-25T10:00:00Z' FROM streams "
+                  "WHERE platform_stream_id = 'stream-4'")[0][0]
+              .as<bool>());
+    CHECK(tx.exec("SELECT count(*) FROM streams WHERE ended_at IS NULL")[0][0].as<int>() == 4);
+}
+
+TEST_CASE("a sweep that fails midway leaves nothing behind", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto bad = streams(100, t0);
+    bad[99].viewer_count = -5; // violates the snapshots CHECK after everything else is written
+    CHECK_THROWS_AS(db::sweep_writer(*conn).write(make_sweep(t0, bad)), pqxx::check_violation);
+    for (const char* table : {"sweeps", "channels", "games", "streams", "snapshots"}) {
+        INFO(table);
+        CHECK(count(*conn, std::string("SELECT count(*) FROM ") + table) == 0);
+    }
+    // The same sweep, corrected, is then stored as if nothing had happened.
+    bad[99].viewer_count = 5;
+    CHECK(db::sweep_writer(*conn).write(make_sweep(t0, bad)).stored);
+}
+
+TEST_CASE("a stored sweep is announced with NOTIFY on commit", "[db][writer]") {
+    testing::scratch_database db;
+    auto listener_conn = db.connect();
+    struct receiver final : pqxx::notification_receiver {
+        using pqxx::notification_receiver::notification_receiver;
+        std::vector<std::string> payloads;
+        void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+    } listener(*listener_conn, "streamscope_sweep");
+
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    const auto result = db::sweep_writer(*conn).write(make_sweep(t0, streams(3, t0)));
+    listener_conn->await_notification(5, 0);
+    REQUIRE(listener.payloads.size() == 1);
+    CHECK(listener.payloads[0] == "twitch:" + std::to_string(result.sweep_id));
+}
