@@ -1,7 +1,6 @@
 #include "common/cli/migrate_command.hpp"
 
 #include <pqxx/except>
-#include <pqxx/nontransaction>
 #include <spdlog/spdlog.h>
 
 #include "common/cli/exit_codes.hpp"
@@ -12,9 +11,9 @@ namespace streamscope::cli {
 
 int run_migrate(const config::database_url& url, std::string_view application_name) {
     try {
-        auto conn = db::connect(url, {.application_name = std::string(application_name)});
         // Migrations may build indexes on big tables: no statement timeout for them.
-        pqxx::nontransaction(*conn).exec("SET statement_timeout = 0");
+        auto conn = db::connect(url, {.application_name = std::string(application_name),
+                                      .statement_timeout = std::chrono::milliseconds{0}});
         const auto result = db::migrate(*conn, db::embedded_migrations());
         if (result.applied.empty()) {
             spdlog::info("database {} is up to date at schema version {}", url.redacted(),

@@ -1,6 +1,7 @@
 #include "common/config/database_url.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <libpq-fe.h>
 #include <memory>
 #include <stdexcept>
@@ -70,18 +71,18 @@ boost::system::result<database_url, invalid_setting> database_url::parse(std::st
         }
     }
     // libpq checks ports only when connecting; a typo there is a settings error, found now.
-    const std::string ports = value_of(url.params_, "port");
-    std::size_t start = 0;
-    while (!ports.empty() && start <= ports.size()) {
-        const std::size_t comma = std::min(ports.find(',', start), ports.size());
-        const std::string port = ports.substr(start, comma - start);
-        const bool numeric = !port.empty() && port.size() <= 5 &&
-                             port.find_first_not_of("0123456789") == std::string::npos;
-        if (!numeric || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-            return invalid_setting{"DATABASE_URL has an invalid port '" + port +
+    // Several hosts give a comma-separated list of ports.
+    const std::string all_ports = value_of(url.params_, "port");
+    std::string_view ports = all_ports;
+    while (!ports.empty()) {
+        const std::string_view port = ports.substr(0, ports.find(','));
+        ports.remove_prefix(std::min(port.size() + 1, ports.size()));
+        int number = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+        if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
+            return invalid_setting{"DATABASE_URL has an invalid port '" + std::string(port) +
                                    "': use a number from 1 to 65535"};
         }
-        start = comma + 1;
     }
     url.set_redacted();
     return url;

@@ -148,15 +148,6 @@ settings settings::load(int argc, const char* const* argv, std::span<const optio
     return s;
 }
 
-settings settings::from(std::map<std::string, std::string, std::less<>> values,
-                        std::span<const option> table, command_line command) {
-    settings s;
-    s.values_ = std::move(values);
-    s.table_ = table;
-    s.command_ = std::move(command);
-    return s;
-}
-
 std::optional<std::string> settings::get(std::string_view env) const {
     if (auto it = values_.find(env); it != values_.end()) {
         return it->second;

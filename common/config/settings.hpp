@@ -41,10 +41,6 @@ public:
 
     const command_line& command() const { return command_; }
 
-    // For tests: builds settings from explicit sources instead of the process environment.
-    static settings from(std::map<std::string, std::string, std::less<>> values,
-                         std::span<const option> table, command_line command = {});
-
 private:
     std::map<std::string, std::string, std::less<>> values_;
     std::span<const option> table_;

@@ -14,7 +14,7 @@ namespace streamscope::db {
 struct connection_options {
     std::string application_name = "streamscope";
     std::chrono::seconds connect_timeout{10};
-    // Server-side limit for every statement on the connection.
+    // Server-side limit for every statement on the connection; zero: none.
     std::chrono::milliseconds statement_timeout{std::chrono::seconds{60}};
 };
 

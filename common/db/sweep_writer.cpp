@@ -18,10 +18,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''))
 ON CONFLICT (platform_id, started_at) DO NOTHING
 RETURNING id)";
 
-// The sweep's streams are COPYed here, then merged by the statements below in a few set-based
-// passes instead of one statement per row.
-constexpr std::string_view create_staging_sql = R"(
-CREATE TEMP TABLE sweep_streams (
+// A temporary table, dropped at commit, that a sweep's rows are COPYed into before set-based
+// statements merge them: a few passes instead of one statement per row.
+struct staging_table {
+    const char* name;
+    std::string_view columns; // the column definitions of its CREATE TEMP TABLE
+};
+
+// The sweep's streams.
+constexpr staging_table sweep_streams{"sweep_streams", R"(
     platform_stream_id text NOT NULL,
     platform_user_id   text NOT NULL,
     login              text NOT NULL,
@@ -34,8 +39,7 @@ CREATE TEMP TABLE sweep_streams (
     started_at         timestamptz NOT NULL,
     language           text NOT NULL,
     thumbnail_url      text NOT NULL,
-    is_mature          boolean NOT NULL
-) ON COMMIT DROP)";
+    is_mature          boolean NOT NULL)"};
 
 // Games seen in the streams: new ones, and renamed ones. The anti-join keeps unchanged rows
 // out of the INSERT, so they are neither locked nor rewritten.
@@ -136,14 +140,12 @@ SELECT (SELECT count(*) FROM new_streams),
        (SELECT count(*) FROM changed WHERE state_changed),
        (SELECT count(*) FROM snapshots_written))";
 
-constexpr std::string_view create_profiles_sql = R"(
-CREATE TEMP TABLE sweep_profiles (
+constexpr staging_table sweep_profiles{"sweep_profiles", R"(
     platform_user_id   text NOT NULL,
     description        text NOT NULL,
     profile_image_url  text NOT NULL,
     broadcaster_type   text NOT NULL,
-    account_created_at timestamptz
-) ON COMMIT DROP)";
+    account_created_at timestamptz)"};
 
 constexpr std::string_view update_profiles_sql = R"(
 UPDATE channels c
@@ -158,11 +160,9 @@ UPDATE channels c
   FROM sweep_profiles p
  WHERE c.platform_id = $1 AND c.platform_user_id = p.platform_user_id)";
 
-constexpr std::string_view create_followers_sql = R"(
-CREATE TEMP TABLE sweep_followers (
+constexpr staging_table sweep_followers{"sweep_followers", R"(
     platform_user_id text NOT NULL,
-    followers        bigint NOT NULL
-) ON COMMIT DROP)";
+    followers        bigint NOT NULL)"};
 
 constexpr std::string_view update_followers_sql = R"(
 UPDATE channels c SET follower_count = f.followers, updated_at = now()
@@ -170,13 +170,11 @@ UPDATE channels c SET follower_count = f.followers, updated_at = now()
  WHERE c.platform_id = $1 AND c.platform_user_id = f.platform_user_id
    AND c.follower_count IS DISTINCT FROM f.followers)";
 
-constexpr std::string_view create_games_sql = R"(
-CREATE TEMP TABLE sweep_games (
+constexpr staging_table sweep_games{"sweep_games", R"(
     platform_game_id text NOT NULL,
     name             text NOT NULL,
     box_art_url      text NOT NULL,
-    igdb_id          text NOT NULL
-) ON COMMIT DROP)";
+    igdb_id          text NOT NULL)"};
 
 constexpr std::string_view upsert_games_sql = R"(
 INSERT INTO games AS g (platform_id, platform_game_id, name, box_art_url, igdb_id)
@@ -189,11 +187,9 @@ DO UPDATE SET name = excluded.name, box_art_url = excluded.box_art_url,
         WHERE (g.name, g.box_art_url, g.igdb_id)
               IS DISTINCT FROM (excluded.name, excluded.box_art_url, excluded.igdb_id))";
 
-constexpr std::string_view create_ended_sql = R"(
-CREATE TEMP TABLE sweep_ended (
+constexpr staging_table sweep_ended{"sweep_ended", R"(
     platform_stream_id text NOT NULL,
-    last_seen_at       timestamptz NOT NULL
-) ON COMMIT DROP)";
+    last_seen_at       timestamptz NOT NULL)"};
 
 constexpr std::string_view close_ended_sql = R"(
 WITH closed AS (
@@ -233,10 +229,12 @@ std::optional<std::string> optional_time(const std::optional<time::timestamp>& t
     return t ? std::optional<std::string>(time::format_rfc3339(*t)) : std::nullopt;
 }
 
-// COPYs `rows` into `table`, each row turned into a tuple by `to_tuple`.
+// Creates `table` and COPYs `rows` into it, each row turned into a tuple by `to_tuple`.
 template <typename Rows, typename ToTuple>
-void copy_rows(pqxx::work& tx, const char* table, const Rows& rows, ToTuple to_tuple) {
-    pqxx::stream_to out(tx, table);
+void stage(pqxx::work& tx, const staging_table& table, const Rows& rows, ToTuple to_tuple) {
+    tx.exec("CREATE TEMP TABLE " + std::string(table.name) + " (" + std::string(table.columns) +
+            ") ON COMMIT DROP");
+    pqxx::stream_to out(tx, table.name);
     for (const auto& row : rows) {
         out << to_tuple(row);
     }
@@ -266,8 +264,7 @@ write_result sweep_writer::write(const model::sweep& sweep) {
     result.sweep_id = inserted[0][0].as<std::int32_t>();
 
     if (!sweep.streams.empty()) {
-        tx.exec(std::string(create_staging_sql));
-        copy_rows(tx, "sweep_streams", sweep.streams, [](const model::stream_observation& s) {
+        stage(tx, sweep_streams, sweep.streams, [](const model::stream_observation& s) {
             return std::make_tuple(
                 s.platform_stream_id, s.platform_user_id, s.login, s.display_name,
                 s.platform_game_id, s.game_name, s.title, array_literal(s.tags), s.viewer_count,
@@ -284,30 +281,26 @@ write_result sweep_writer::write(const model::sweep& sweep) {
         result.snapshots = counts[2].as<std::int64_t>();
     }
     if (!sweep.games.empty()) {
-        tx.exec(std::string(create_games_sql));
-        copy_rows(tx, "sweep_games", sweep.games, [](const model::game_info& g) {
+        stage(tx, sweep_games, sweep.games, [](const model::game_info& g) {
             return std::make_tuple(g.platform_game_id, g.name, g.box_art_url, g.igdb_id);
         });
         tx.exec_params(std::string(upsert_games_sql), platform_id);
     }
     if (!sweep.profiles.empty()) {
-        tx.exec(std::string(create_profiles_sql));
-        copy_rows(tx, "sweep_profiles", sweep.profiles, [](const model::channel_profile& p) {
+        stage(tx, sweep_profiles, sweep.profiles, [](const model::channel_profile& p) {
             return std::make_tuple(p.platform_user_id, p.description, p.profile_image_url,
                                    p.broadcaster_type, optional_time(p.account_created_at));
         });
         tx.exec_params(std::string(update_profiles_sql), platform_id, started_at);
     }
     if (!sweep.followers.empty()) {
-        tx.exec(std::string(create_followers_sql));
-        copy_rows(tx, "sweep_followers", sweep.followers, [](const model::follower_count& f) {
+        stage(tx, sweep_followers, sweep.followers, [](const model::follower_count& f) {
             return std::make_tuple(f.platform_user_id, f.followers);
         });
         tx.exec_params(std::string(update_followers_sql), platform_id);
     }
     if (!sweep.ended.empty()) {
-        tx.exec(std::string(create_ended_sql));
-        copy_rows(tx, "sweep_ended", sweep.ended, [](const model::ended_stream& e) {
+        stage(tx, sweep_ended, sweep.ended, [](const model::ended_stream& e) {
             return std::make_tuple(e.platform_stream_id, time::format_rfc3339(e.last_seen_at));
         });
         tx.exec_params(std::string(close_ended_sql), platform_id);
