@@ -23,7 +23,9 @@ std::variant<invocation, int> start(const program_info& program,
     }
     const auto& words = s.command().positional;
     std::string command;
-    if (words.empty()) {
+    if (words.empty() && !program.default_command.empty()) {
+        command = program.default_command;
+    } else if (words.empty()) {
         problems.push_back("no command given (see --help)");
     } else if (words.size() > 1) {
         problems.push_back("unexpected argument '" + words[1] + "' (see --help)");
@@ -34,6 +36,9 @@ std::variant<invocation, int> start(const program_info& program,
         command = words[0];
     }
     auto settings = config::load_service_settings(s, problems);
+    if (program.load_own_settings && !command.empty()) {
+        program.load_own_settings(command, s, problems);
+    }
     if (!problems.empty()) {
         for (const std::string& p : problems) {
             std::cerr << program.name << ": " << p << '\n';

@@ -2,6 +2,7 @@
 // The start of both binaries' main(): settings, --help, --version, the command word, and the
 // one start-up error path (a line per problem on stderr, exit code 2).
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,12 @@ struct program_info {
     std::string_view name;                      // streamscope-collector
     std::string_view usage;                     // the usage lines of --help
     std::span<const std::string_view> commands; // the command words it accepts
+    std::string_view default_command = {};      // when no command word is given; empty: required
+    // Validates the program's own settings for `command`, appending one line per problem, so
+    // that every problem is reported together before anything starts.
+    std::function<void(std::string_view command, const config::settings&,
+                       std::vector<std::string>& problems)>
+        load_own_settings = {};
 };
 
 struct invocation {

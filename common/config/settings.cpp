@@ -98,9 +98,12 @@ settings settings::load(int argc, const char* const* argv, std::span<const optio
         }
         auto eq = arg.find('=');
         std::string_view name = arg.substr(0, eq);
+        const option* known = find_by_flag(table, name);
         std::optional<std::string> value;
         if (eq != std::string_view::npos) {
             value = std::string(arg.substr(eq + 1));
+        } else if (known != nullptr && known->is_switch) {
+            value = "true";
         } else if (i + 1 < argc) {
             value = argv[++i];
         }
@@ -112,12 +115,11 @@ settings settings::load(int argc, const char* const* argv, std::span<const optio
             env_file = *value;
             continue;
         }
-        const option* opt = find_by_flag(table, name);
-        if (opt == nullptr) {
+        if (known == nullptr) {
             problems.push_back("unknown option " + std::string(name) + " (see --help)");
             continue;
         }
-        flags.insert_or_assign(std::string(opt->env), *value);
+        flags.insert_or_assign(std::string(known->env), *value);
     }
 
     if (!env_file) {

@@ -3,6 +3,8 @@
 // order of precedence, checked against one option table per binary. Typed parsing and
 // validation belong to each binary's config loader; this layer only finds strings.
 
+#include <array>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <span>
@@ -18,7 +20,23 @@ struct option {
     std::string_view env;
     std::string_view default_value; // shown in --help; empty when there is none
     std::string_view help;
+    // A switch takes no value: `--once` sets it to "true" (`--once=false` also works).
+    bool is_switch = false;
 };
+
+// One binary's table from the shared options and its own.
+template <std::size_t A, std::size_t B>
+constexpr std::array<option, A + B> join_options(const std::array<option, A>& first,
+                                                 const std::array<option, B>& second) {
+    std::array<option, A + B> out{};
+    for (std::size_t i = 0; i < A; ++i) {
+        out[i] = first[i];
+    }
+    for (std::size_t i = 0; i < B; ++i) {
+        out[A + i] = second[i];
+    }
+    return out;
+}
 
 // Command-line words that are not options: the subcommand and its arguments.
 struct command_line {

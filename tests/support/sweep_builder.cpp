@@ -1,5 +1,6 @@
 #include "tests/support/sweep_builder.hpp"
 
+#include <iterator>
 #include <stdexcept>
 
 namespace streamscope::testing {
@@ -39,7 +40,8 @@ model::sweep make_sweep(time::timestamp started_at,
     sweep.finished_at = started_at + std::chrono::seconds{90};
     sweep.pages = static_cast<std::int32_t>(streams.size() / 100 + 1);
     sweep.requests = sweep.pages;
-    sweep.streams = std::move(streams);
+    sweep.streams.assign(std::make_move_iterator(streams.begin()),
+                         std::make_move_iterator(streams.end()));
     return sweep;
 }
 
