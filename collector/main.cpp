@@ -1,16 +1,30 @@
 // streamscope-collector: keeps the database current with what is live on the platforms.
 
 #include <array>
+#include <exception>
 #include <variant>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <spdlog/spdlog.h>
+
+#include "collector/config.hpp"
+#include "collector/sweep/twitch_sweep.hpp"
+#include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
+#include "common/db/connection.hpp"
 
 namespace {
+using namespace streamscope;
 
-constexpr std::string_view usage = R"(Usage: streamscope-collector COMMAND [--option VALUE ...]
+constexpr std::string_view usage = R"(Usage: streamscope-collector --once [--option VALUE ...]
+       streamscope-collector migrate [--option VALUE ...]
 
 Commands:
+  --once      apply pending migrations, sweep every live stream on Twitch once, store the
+              sweep and exit
   migrate     apply pending schema migrations to DATABASE_URL and exit
               (a no-op when the schema is current; refused with exit code 3 when the
               database schema is newer than this binary or an applied migration was edited)
@@ -19,20 +33,78 @@ Options:
   --help      this text
   --version   the version
 
-Exit codes: 0 done, 1 failed (see the log), 2 bad settings, 3 schema refused.
+Exit codes: 0 done (the sweep was stored complete), 1 failed or the sweep is partial (see
+the log), 2 bad settings, 3 schema refused, 4 Twitch refused TWITCH_CLIENT_ID /
+TWITCH_CLIENT_SECRET, 5 Twitch's TLS certificate is not trusted (see TWITCH_CA_FILE).
 )";
 
-constexpr std::array<std::string_view, 1> commands{"migrate"};
+constexpr std::array<std::string_view, 2> commands{"migrate", "run"};
+constexpr auto options =
+    config::join_options(config::service_options, collector::collector_options);
+
+int run_once(const config::service_settings& service, const collector::collector_settings& s) {
+    if (const int migrated = cli::run_migrate(service.database, "streamscope-collector");
+        migrated != cli::exit_ok) {
+        return migrated;
+    }
+    auto db = db::connect(service.database, {.application_name = "streamscope-collector"});
+
+    boost::asio::io_context io;
+    auto tls = http::make_tls_context(s.twitch.ca_file);
+    http::client auth_http{io.get_executor(), tls, s.twitch.auth, s.twitch.timeouts};
+    http::client api_http{io.get_executor(), tls, s.twitch.api, s.twitch.timeouts};
+    const time::backoff_policy retry{.max_retries = s.twitch.max_retries};
+    twitch::token_source tokens{auth_http, s.twitch.credentials, retry};
+    twitch::helix_client helix{api_http, tokens, retry};
+    collector::twitch_sweep sweep{helix, *db, s.twitch};
+
+    auto done = boost::asio::co_spawn(io, sweep.run(), boost::asio::use_future);
+    io.run();
+    const collector::sweep_report report = done.get(); // rethrows what the sweep threw
+
+    spdlog::info("sweep {}: {} streams ({} recovered by look-up), {} broadcasts ended, {} "
+                 "pages, {} requests, {} rate limited, {} snapshots written",
+                 model::to_string(report.status), report.streams, report.recovered, report.ended,
+                 report.pages, report.requests, report.throttled, report.written.snapshots);
+    if (report.status != model::sweep_status::complete) {
+        spdlog::error("the sweep is {}: {}", model::to_string(report.status), report.error);
+        return cli::exit_failure;
+    }
+    return cli::exit_ok;
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
-    using namespace streamscope;
-    const auto started =
-        cli::start({"streamscope-collector", usage, commands}, config::service_options, argc, argv);
+    collector::collector_settings own;
+    cli::program_info program{"streamscope-collector", usage, commands, "run"};
+    program.load_own_settings = [&](std::string_view command, const config::settings& s,
+                                    std::vector<std::string>& problems) {
+        own = collector::load_collector_settings(s, command != "migrate", problems);
+        if (command == "run" && !own.once) {
+            problems.emplace_back("the collector runs one sweep per start for now: add --once "
+                                  "(the daemon mode comes with the next release)");
+        }
+    };
+    const auto started = cli::start(program, options, argc, argv);
     if (const int* exit_code = std::get_if<int>(&started)) {
         return *exit_code;
     }
     const auto& run = std::get<cli::invocation>(started);
-    return cli::run_migrate(run.settings.database, "streamscope-collector");
+    if (run.command == "migrate") {
+        return cli::run_migrate(run.settings.database, "streamscope-collector");
+    }
+    try {
+        return run_once(run.settings, own);
+    } catch (const twitch::credentials_rejected& e) {
+        spdlog::critical("{}", e.what());
+        return cli::exit_bad_credentials;
+    } catch (const http::untrusted_certificate& e) {
+        spdlog::critical("{}: install the CA in the system store or name it in TWITCH_CA_FILE",
+                         e.what());
+        return cli::exit_untrusted_certificate;
+    } catch (const std::exception& e) {
+        spdlog::critical("the sweep failed: {}", e.what());
+        return cli::exit_failure;
+    }
 }

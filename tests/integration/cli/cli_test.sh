@@ -49,9 +49,25 @@ for bin in "$collector" "$api"; do
   expect "$name: unknown option" "unknown option --bogus"
   expect "$name: bad level" "LOG_LEVEL must be one of"
   expect "$name: missing url" "DATABASE_URL is not set"
-  check "$name without a command" 2 env DATABASE_URL="$url" "$bin"
-  expect "$name asks for a command" "no command given"
 done
+check "api without a command" 2 env DATABASE_URL="$url" "$api"
+expect "api asks for a command" "no command given"
+# The collector's default is to run; until the daemon exists it needs --once, and Twitch
+# credentials: every missing piece is one line, all reported together.
+check "collector without --once" 2 env DATABASE_URL="$url" "$collector"
+expect "collector asks for --once" "add --once"
+expect "collector asks for the client id" "TWITCH_CLIENT_ID is required"
+expect "collector asks for the secret" "TWITCH_CLIENT_SECRET is required"
+check "collector with bad values" 2 env DATABASE_URL="$url" "$collector" --once \
+  --twitch-client-id x --twitch-client-secret y --twitch-api-base-url http://insecure \
+  --max-streams-per-collection -5 --twitch-languages english
+expect "collector: http refused" "TWITCH_API_BASE_URL must be an https:// URL"
+expect "collector: negative max" "MAX_STREAMS_PER_COLLECTION must be a whole number"
+expect "collector: bad language" "TWITCH_LANGUAGES: 'english' is not a valid value"
+check "collector help lists its settings" 0 "$collector" --help
+expect "collector help: once" "--once / ONCE"
+expect "collector help: api base default" "(default: https://api.twitch.tv/helix)"
+expect "collector help: exit code 4" "4 Twitch refused"
 
 check "migrate a fresh database" 0 env DATABASE_URL="$url" "$collector" migrate
 expect "migrate says what it did" "migrated from schema version 0 to 1"

@@ -1,0 +1,142 @@
+#include "collector/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace streamscope::collector {
+namespace {
+
+std::optional<long long> parse_integer(const config::settings& s, std::string_view name,
+                                       long long min, long long max,
+                                       std::vector<std::string>& problems) {
+    const std::string text = s.get(name).value_or("");
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min ||
+        value > max) {
+        problems.push_back(std::string(name) + " must be a whole number from " +
+                           std::to_string(min) + " to " + std::to_string(max) + ", got '" + text +
+                           "'");
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<bool> parse_flag(const config::settings& s, std::string_view name,
+                               std::vector<std::string>& problems) {
+    const auto text = s.get(name);
+    if (!text || text->empty() || *text == "false" || *text == "0" || *text == "no") {
+        return false;
+    }
+    if (*text == "true" || *text == "1" || *text == "yes") {
+        return true;
+    }
+    problems.push_back(std::string(name) + " must be true or false, got '" + *text + "'");
+    return std::nullopt;
+}
+
+// "en, de,,ja" -> {"en", "de", "ja"}; Helix takes at most 100 values per parameter.
+std::vector<std::string> parse_list(const config::settings& s, std::string_view name,
+                                    bool (*valid)(std::string_view),
+                                    std::vector<std::string>& problems) {
+    std::vector<std::string> out;
+    std::string_view rest = s.get(name).value_or("");
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.remove_suffix(1);
+        }
+        if (item.empty()) {
+            continue;
+        }
+        if (!valid(item)) {
+            problems.push_back(std::string(name) + ": '" + std::string(item) +
+                               "' is not a valid value");
+            continue;
+        }
+        if (std::find(out.begin(), out.end(), item) == out.end()) {
+            out.emplace_back(item);
+        }
+    }
+    if (out.size() > 100) {
+        problems.push_back(std::string(name) +
+                           " may list at most 100 values (Helix's limit), got " +
+                           std::to_string(out.size()));
+    }
+    return out;
+}
+
+bool valid_language(std::string_view v) {
+    // ISO 639-1 codes, or Twitch's "other".
+    return v == "other" || (v.size() == 2 && std::all_of(v.begin(), v.end(), [](char c) {
+                                return c >= 'a' && c <= 'z';
+                            }));
+}
+
+bool valid_id(std::string_view v) {
+    return v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+           });
+}
+
+std::optional<http::origin> parse_origin(const config::settings& s, std::string_view name,
+                                         std::vector<std::string>& problems) {
+    const std::string text = s.get(name).value_or("");
+    auto parsed = http::origin::parse(text);
+    if (!parsed) {
+        problems.push_back(std::string(name) + " must be an https:// URL without query, got '" +
+                           text + "'");
+        return std::nullopt;
+    }
+    return *parsed;
+}
+
+} // namespace
+
+collector_settings load_collector_settings(const config::settings& s, bool needs_twitch,
+                                           std::vector<std::string>& problems) {
+    collector_settings out;
+    out.once = parse_flag(s, "ONCE", problems).value_or(false);
+
+    twitch_settings& t = out.twitch;
+    t.credentials.client_id = s.get("TWITCH_CLIENT_ID").value_or("");
+    t.credentials.client_secret = config::secret(s.get("TWITCH_CLIENT_SECRET").value_or(""));
+    if (needs_twitch && t.credentials.client_id.empty()) {
+        problems.emplace_back("TWITCH_CLIENT_ID is required (your Twitch application's client "
+                              "id, from https://dev.twitch.tv/console)");
+    }
+    if (needs_twitch && t.credentials.client_secret.empty()) {
+        problems.emplace_back("TWITCH_CLIENT_SECRET is required (your Twitch application's "
+                              "client secret)");
+    }
+    if (auto api = parse_origin(s, "TWITCH_API_BASE_URL", problems)) {
+        t.api = *api;
+    }
+    if (auto auth = parse_origin(s, "TWITCH_AUTH_BASE_URL", problems)) {
+        t.auth = *auth;
+    }
+    if (auto ca = s.get("TWITCH_CA_FILE"); ca && !ca->empty()) {
+        t.ca_file = *ca;
+    }
+    t.languages = parse_list(s, "TWITCH_LANGUAGES", valid_language, problems);
+    t.game_ids = parse_list(s, "TWITCH_GAME_IDS", valid_id, problems);
+    t.max_streams = static_cast<int>(
+        parse_integer(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, problems).value_or(0));
+    t.channel_refresh = std::chrono::hours(
+        parse_integer(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, problems).value_or(24));
+    const auto timeout = std::chrono::seconds(
+        parse_integer(s, "HTTP_TIMEOUT_SECONDS", 1, 600, problems).value_or(15));
+    t.timeouts.exchange = timeout;
+    t.timeouts.connect = std::max<std::chrono::milliseconds>(timeout / 3, std::chrono::seconds(1));
+    t.max_retries =
+        static_cast<int>(parse_integer(s, "HTTP_MAX_RETRIES", 0, 20, problems).value_or(5));
+    return out;
+}
+
+} // namespace streamscope::collector

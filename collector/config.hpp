@@ -1,0 +1,64 @@
+#pragma once
+// The collector's own settings (the shared ones are in common/config/service_settings.hpp):
+// the option table that --help prints, and the typed, validated values.
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/twitch/token_source.hpp"
+#include "common/config/settings.hpp"
+#include "common/http/client.hpp"
+
+namespace streamscope::collector {
+
+inline constexpr std::array collector_options{
+    config::option{"ONCE", "",
+                   "run one sweep, store it and exit (0: complete, 1: partial or failed)", true},
+    config::option{"TWITCH_CLIENT_ID", "", "client id of your Twitch application (required)"},
+    config::option{"TWITCH_CLIENT_SECRET", "",
+                   "client secret of your Twitch application (required; never logged)"},
+    config::option{"TWITCH_API_BASE_URL", "https://api.twitch.tv/helix", "Helix base URL"},
+    config::option{"TWITCH_AUTH_BASE_URL", "https://id.twitch.tv/oauth2", "OAuth base URL"},
+    config::option{"TWITCH_CA_FILE", "",
+                   "PEM file of an extra CA to trust besides the system store (test servers)"},
+    config::option{"MAX_STREAMS_PER_COLLECTION", "0",
+                   "stop paging after this many streams (the most watched); 0: all"},
+    config::option{"TWITCH_LANGUAGES", "",
+                   "comma list of languages to sweep (e.g. en,de); "
+                   "empty: all"},
+    config::option{"TWITCH_GAME_IDS", "", "comma list of game ids to sweep; empty: all"},
+    config::option{"CHANNEL_REFRESH_HOURS", "24",
+                   "refresh a channel's profile (Get Users) when it is older than this"},
+    config::option{"HTTP_TIMEOUT_SECONDS", "15",
+                   "deadline for one HTTP exchange with Twitch (connecting: a third of it)"},
+    config::option{"HTTP_MAX_RETRIES", "5",
+                   "retries of a failed Twitch request (5xx, timeout, reset, bad body)"},
+};
+
+struct twitch_settings {
+    twitch::credentials credentials;
+    http::origin api;
+    http::origin auth;
+    std::optional<std::string> ca_file;
+    std::vector<std::string> languages;
+    std::vector<std::string> game_ids;
+    int max_streams = 0; // 0: all
+    std::chrono::hours channel_refresh{24};
+    http::timeouts timeouts;
+    int max_retries = 5;
+};
+
+struct collector_settings {
+    bool once = false;
+    twitch_settings twitch;
+};
+
+// Validates the collector's settings; appends one line per problem. The Twitch credentials
+// are required only when `needs_twitch` (not for `migrate`).
+collector_settings load_collector_settings(const config::settings& s, bool needs_twitch,
+                                           std::vector<std::string>& problems);
+
+} // namespace streamscope::collector
