@@ -1,11 +1,11 @@
-# Streamscope: `make build`, `make test`, `make bench-ingest`. `make help` lists everything.
+# Streamscope: `make build`, `make test`, `make bench-ingest`, `make bench-collector`. `make help` lists everything.
 BUILD_DIR ?= build
 JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS ?=
 
-.PHONY: help deps build test test-unit bench-ingest fmt lint clean
+.PHONY: help deps build test test-unit bench-ingest bench-collector fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ test-unit: build ## unit tests only (no database)
 
 bench-ingest: build ## write-path benchmark; last line is a JSON object
 	scripts/pg.sh run $(BUILD_DIR)/bin/streamscope-bench-ingest
+
+bench-collector: build ## one sweep of 100,000 streams against the mock; last line is a JSON object
+	scripts/pg.sh run python3 bench/collector/bench_collector.py \
+	  $(BUILD_DIR)/bin/streamscope-collector $(BUILD_DIR)/bin/streamscope-helix-mock
 
 fmt: ## format the C++ sources in place
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
