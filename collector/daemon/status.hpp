@@ -1,0 +1,66 @@
+#pragma once
+// What the collector daemon knows about itself, for /health and /metrics. Plain data, owned
+// by the daemon and read by the health server on the same io_context thread (no locking).
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace streamscope::collector {
+
+enum class role {
+    starting, // not yet connected to the database
+    leader,   // holds the advisory lock: sweeps and writes
+    standby,  // another collector leads: does not sweep
+    detached, // the database is unreachable: sweeps into the spool
+};
+const char* to_string(role r);
+
+struct sweep_summary {
+    std::chrono::system_clock::time_point started_at;
+    std::chrono::system_clock::time_point finished_at;
+    std::string status; // complete, partial, failed
+    std::int64_t streams = 0;
+    std::int32_t pages = 0;
+    std::int64_t rows_written = 0; // snapshots written; 0 when spooled
+    bool spooled = false;
+};
+
+struct collector_status {
+    role current_role = role::starting;
+    // When the process started: a collector with no sweep to judge by yet is healthy for a grace
+    // period after it (see is_healthy). The daemon sets it first thing.
+    std::chrono::system_clock::time_point started_at;
+    std::chrono::duration<double> interval{300};
+    bool database_up = false;
+    std::optional<sweep_summary> last_sweep;      // the last one this process finished
+    std::optional<sweep_summary> last_good_sweep; // ... that was stored or spooled complete
+    // For a standby: when the leader's newest sweep started, read from the database.
+    std::optional<std::chrono::system_clock::time_point> leader_last_sweep_at;
+    std::optional<std::chrono::system_clock::time_point> token_expires_at;
+    std::uint64_t spool_bytes = 0;
+    std::uint64_t spool_files = 0;
+
+    // Counters since start, for /metrics.
+    std::map<std::string, std::int64_t> sweeps_by_status; // complete/partial/failed
+    std::int64_t pages_total = 0;
+    std::map<unsigned, std::int64_t> requests_by_status; // HTTP status; 0: no response
+    std::int64_t retries_total = 0;
+    std::int64_t throttled_total = 0; // 429s
+    std::optional<std::int64_t> rate_limit_remaining;
+    double last_sweep_duration_s = 0;
+    std::int64_t rows_written_total = 0;
+    std::int64_t sweeps_replayed_total = 0;
+};
+
+// Healthy while the newest sweep this collector answers for is younger than 2.5 intervals, so
+// that one slow or failed sweep is tolerated but a second is not. A leader or detached collector
+// answers for its own last good sweep (when it finished), a standby for the leader's newest sweep
+// (when it started). With no such sweep yet, the newest of started_at and, for a leader or
+// detached collector, leader_last_sweep_at starts the same grace period: a standby promoted to
+// leader inherits the age of the sweeps it takes over.
+bool is_healthy(const collector_status& s, std::chrono::system_clock::time_point now);
+
+} // namespace streamscope::collector
