@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
+
+#include <boost/asio/ip/address.hpp>
 
 namespace streamscope::collector {
 namespace {
@@ -136,6 +139,40 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     t.timeouts.connect = std::max<std::chrono::milliseconds>(timeout / 3, std::chrono::seconds(1));
     t.max_retries =
         static_cast<int>(parse_integer(s, "HTTP_MAX_RETRIES", 0, 20, problems).value_or(5));
+
+    daemon_settings& d = out.daemon;
+    {
+        const std::string text = s.get("COLLECTION_INTERVAL_MINUTES").value_or("5");
+        char* end = nullptr;
+        const double minutes = std::strtod(text.c_str(), &end);
+        // From 3 seconds (tests) to a day.
+        if (text.empty() || end != text.c_str() + text.size() || !(minutes >= 0.05) ||
+            minutes > 24 * 60) {
+            problems.push_back("COLLECTION_INTERVAL_MINUTES must be a number of minutes from "
+                               "0.05 to 1440, got '" +
+                               text + "'");
+        } else {
+            d.interval = std::chrono::milliseconds(static_cast<std::int64_t>(minutes * 60'000));
+        }
+    }
+    d.spool_dir = s.get("SPOOL_DIR").value_or("spool");
+    if (d.spool_dir.empty()) {
+        problems.emplace_back("SPOOL_DIR must name a folder");
+    }
+    d.spool_max_bytes = static_cast<std::uint64_t>(
+                            parse_integer(s, "SPOOL_MAX_MB", 1, 1'000'000, problems).value_or(2048))
+                        << 20;
+    d.health_address = s.get("COLLECTOR_HEALTH_ADDRESS").value_or("0.0.0.0");
+    {
+        boost::system::error_code ec;
+        boost::asio::ip::make_address(d.health_address, ec);
+        if (ec) {
+            problems.push_back("COLLECTOR_HEALTH_ADDRESS must be an IP address, got '" +
+                               d.health_address + "'");
+        }
+    }
+    d.health_port = static_cast<std::uint16_t>(
+        parse_integer(s, "COLLECTOR_HEALTH_PORT", 0, 65535, problems).value_or(8081));
     return out;
 }
 

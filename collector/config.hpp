@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,16 @@ namespace streamscope::collector {
 inline constexpr std::array collector_options{
     config::option{"ONCE", "",
                    "run one sweep, store it and exit (0: complete, 1: partial or failed)", true},
+    config::option{"COLLECTION_INTERVAL_MINUTES", "5",
+                   "minutes between sweeps (decimals allowed); sweeps start on multiples of it"},
+    config::option{"SPOOL_DIR", "spool",
+                   "folder that keeps sweeps while the database is unreachable"},
+    config::option{"SPOOL_MAX_MB", "2048",
+                   "the spool's size limit; a full spool drops new "
+                   "sweeps with an error line"},
+    config::option{"COLLECTOR_HEALTH_ADDRESS", "0.0.0.0", "address of /health and /metrics"},
+    config::option{"COLLECTOR_HEALTH_PORT", "8081",
+                   "port of /health and /metrics (and of the healthcheck command)"},
     config::option{"TWITCH_CLIENT_ID", "", "client id of your Twitch application (required)"},
     config::option{"TWITCH_CLIENT_SECRET", "",
                    "client secret of your Twitch application (required; never logged)"},
@@ -51,9 +62,18 @@ struct twitch_settings {
     int max_retries = 5;
 };
 
+struct daemon_settings {
+    std::chrono::milliseconds interval{std::chrono::minutes(5)};
+    std::string spool_dir = "spool";
+    std::uint64_t spool_max_bytes = 2048ull << 20;
+    std::string health_address = "0.0.0.0";
+    std::uint16_t health_port = 8081;
+};
+
 struct collector_settings {
     bool once = false;
     twitch_settings twitch;
+    daemon_settings daemon;
 };
 
 // Validates the collector's settings; appends one line per problem. The Twitch credentials

@@ -6,25 +6,34 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_future.hpp>
 #include <spdlog/spdlog.h>
 
 #include "collector/config.hpp"
+#include "collector/daemon/daemon.hpp"
+#include "collector/daemon/health_server.hpp"
 #include "collector/sweep/twitch_sweep.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
-#include "common/db/connection.hpp"
 
 namespace {
 using namespace streamscope;
 
-constexpr std::string_view usage = R"(Usage: streamscope-collector --once [--option VALUE ...]
-       streamscope-collector migrate [--option VALUE ...]
+constexpr std::string_view usage = R"(Usage: streamscope-collector [run] [--option VALUE ...]
+       streamscope-collector --once [--option VALUE ...]
+       streamscope-collector migrate | healthcheck [--option VALUE ...]
 
 Commands:
+  run         (the default) the daemon: a sweep at every COLLECTION_INTERVAL_MINUTES while
+              this collector leads (one leader per database), sweeps spooled in SPOOL_DIR
+              while the database is unreachable and replayed when it is back, /health and
+              /metrics on COLLECTOR_HEALTH_PORT; SIGTERM stops it cleanly
   --once      apply pending migrations, sweep every live stream on Twitch once, store the
               sweep and exit
+  healthcheck ask the running daemon's /health on 127.0.0.1:COLLECTOR_HEALTH_PORT; exit 0
+              when healthy, 1 when not (for container health checks)
   migrate     apply pending schema migrations to DATABASE_URL and exit
               (a no-op when the schema is current; refused with exit code 3 when the
               database schema is newer than this binary or an applied migration was edited)
@@ -38,7 +47,7 @@ the log), 2 bad settings, 3 schema refused, 4 Twitch refused TWITCH_CLIENT_ID /
 TWITCH_CLIENT_SECRET, 5 Twitch's TLS certificate is not trusted (see TWITCH_CA_FILE).
 )";
 
-constexpr std::array<std::string_view, 2> commands{"migrate", "run"};
+constexpr std::array<std::string_view, 3> commands{"migrate", "run", "healthcheck"};
 constexpr auto options =
     config::join_options(config::service_options, collector::collector_options);
 
@@ -47,8 +56,6 @@ int run_once(const config::service_settings& service, const collector::collector
         migrated != cli::exit_ok) {
         return migrated;
     }
-    auto db = db::connect(service.database, {.application_name = "streamscope-collector"});
-
     boost::asio::io_context io;
     auto tls = http::make_tls_context(s.twitch.ca_file);
     http::client auth_http{io.get_executor(), tls, s.twitch.auth, s.twitch.timeouts};
@@ -56,16 +63,25 @@ int run_once(const config::service_settings& service, const collector::collector
     const time::backoff_policy retry{.max_retries = s.twitch.max_retries};
     twitch::token_source tokens{auth_http, s.twitch.credentials, retry};
     twitch::helix_client helix{api_http, tokens, retry};
-    collector::twitch_sweep sweep{helix, *db, s.twitch};
+    collector::sweep_store store{service.database};
+    const bool stopping = false;
+    collector::twitch_sweep sweep{helix, &store, s.twitch, stopping};
 
-    auto done = boost::asio::co_spawn(io, sweep.run(), boost::asio::use_future);
+    auto done = boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<std::pair<collector::sweep_report, db::write_result>> {
+            collector::collected_sweep collected = co_await sweep.collect();
+            db::write_result written = co_await store.write(collected.sweep);
+            co_return std::pair{std::move(collected.report), written};
+        },
+        boost::asio::use_future);
     io.run();
-    const collector::sweep_report report = done.get(); // rethrows what the sweep threw
+    const auto [report, written] = done.get(); // rethrows what the sweep threw
 
     spdlog::info("sweep {}: {} streams ({} recovered by look-up), {} broadcasts ended, {} "
                  "pages, {} requests, {} rate limited, {} snapshots written",
                  model::to_string(report.status), report.streams, report.recovered, report.ended,
-                 report.pages, report.requests, report.throttled, report.written.snapshots);
+                 report.pages, report.requests, report.throttled, written.snapshots);
     if (report.status != model::sweep_status::complete) {
         spdlog::error("the sweep is {}: {}", model::to_string(report.status), report.error);
         return cli::exit_failure;
@@ -73,18 +89,37 @@ int run_once(const config::service_settings& service, const collector::collector
     return cli::exit_ok;
 }
 
+int run_daemon(const config::service_settings& service, const collector::collector_settings& s) {
+    boost::asio::io_context io;
+    collector::daemon daemon{io, service, s};
+    boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+    signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (!ec) {
+            daemon.stop();
+        }
+    });
+    int exit_code = cli::exit_failure;
+    std::exception_ptr failure;
+    boost::asio::co_spawn(io, daemon.run(), [&](std::exception_ptr e, int code) {
+        failure = e;
+        exit_code = code;
+        signals.cancel(); // nothing else keeps io.run() going
+    });
+    io.run();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return exit_code;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     collector::collector_settings own;
-    cli::program_info program{"streamscope-collector", usage, commands, "run"};
+    cli::program_info program{"streamscope-collector", usage, commands, "run", "healthcheck"};
     program.load_own_settings = [&](std::string_view command, const config::settings& s,
                                     std::vector<std::string>& problems) {
-        own = collector::load_collector_settings(s, command != "migrate", problems);
-        if (command == "run" && !own.once) {
-            problems.emplace_back("the collector runs one sweep per start for now: add --once "
-                                  "(the daemon mode comes with the next release)");
-        }
+        own = collector::load_collector_settings(s, command == "run", problems);
     };
     const auto started = cli::start(program, options, argc, argv);
     if (const int* exit_code = std::get_if<int>(&started)) {
@@ -94,8 +129,12 @@ int main(int argc, char** argv) {
     if (run.command == "migrate") {
         return cli::run_migrate(run.settings.database, "streamscope-collector");
     }
+    if (run.command == "healthcheck") {
+        return collector::run_healthcheck("127.0.0.1", own.daemon.health_port,
+                                          std::chrono::seconds(5));
+    }
     try {
-        return run_once(run.settings, own);
+        return own.once ? run_once(run.settings, own) : run_daemon(run.settings, own);
     } catch (const twitch::credentials_rejected& e) {
         spdlog::critical("{}", e.what());
         return cli::exit_bad_credentials;
@@ -104,7 +143,7 @@ int main(int argc, char** argv) {
                          e.what());
         return cli::exit_untrusted_certificate;
     } catch (const std::exception& e) {
-        spdlog::critical("the sweep failed: {}", e.what());
+        spdlog::critical("streamscope-collector failed: {}", e.what());
         return cli::exit_failure;
     }
 }

@@ -7,7 +7,6 @@
 #include <boost/json/value_to.hpp>
 #include <spdlog/spdlog.h>
 
-#include "collector/store/sweep_state.hpp"
 #include "collector/sweep/page_guard.hpp"
 #include "collector/twitch/models.hpp"
 
@@ -59,15 +58,20 @@ struct twitch_sweep::paging {
     std::string problems;
 };
 
-twitch_sweep::twitch_sweep(twitch::helix_client& helix, pqxx::connection& db,
-                           const twitch_settings& settings)
-    : helix_(helix), db_(db), settings_(settings) {}
+twitch_sweep::twitch_sweep(twitch::helix_client& helix, sweep_store* store,
+                           const twitch_settings& settings, const bool& stopping)
+    : helix_(helix), store_(store), settings_(settings), stopping_(stopping) {}
 
 boost::asio::awaitable<void> twitch_sweep::page_streams(paging& p) {
     std::optional<std::string> cursor;
     bool retried = false; // the current page has been asked for twice
     const auto max_streams = static_cast<std::size_t>(settings_.max_streams);
     for (;;) {
+        if (stopping_) {
+            p.status = p.pages == 0 ? model::sweep_status::failed : model::sweep_status::partial;
+            note(p.problems, "paging stopped: the collector is shutting down");
+            co_return;
+        }
         if (static_cast<std::size_t>(p.pages) >= p.page_cap) {
             p.status = model::sweep_status::partial;
             note(p.problems,
@@ -164,9 +168,10 @@ twitch_sweep::look_up(const std::vector<std::string>& user_ids, std::string& pro
     co_return answers;
 }
 
-boost::asio::awaitable<void> twitch_sweep::enrich(model::sweep& sweep, std::int64_t budget) {
-    const enrichment_plan plan = plan_enrichment(db_, model::platform::twitch, sweep.streams,
-                                                 settings_.channel_refresh, budget);
+boost::asio::awaitable<void> twitch_sweep::enrich(sweep_store& store, model::sweep& sweep,
+                                                  std::int64_t budget) {
+    const enrichment_plan plan = co_await store.plan(model::platform::twitch, sweep.streams,
+                                                     settings_.channel_refresh, budget);
     const auto& games = plan.games;
     const auto& stale_channels = plan.stale_channels;
     const auto& follower_candidates = plan.follower_channels;
@@ -235,13 +240,31 @@ boost::asio::awaitable<void> twitch_sweep::enrich(model::sweep& sweep, std::int6
                  games_done, channels_done, followers_done);
 }
 
-boost::asio::awaitable<sweep_report> twitch_sweep::run() {
-    model::sweep sweep;
+boost::asio::awaitable<collected_sweep> twitch_sweep::collect() {
+    collected_sweep out;
+    model::sweep& sweep = out.sweep;
+    sweep_report& report = out.report;
     sweep.source = model::platform::twitch;
     sweep.started_at = now_utc();
     const twitch::helix_counters before = helix_.counters();
 
-    const latest_sweep latest = load_latest_sweep(db_, model::platform::twitch);
+    // Without the database (down, or no store) the sweep still pages and is spooled; it only
+    // cannot recover missed streams, decide ends, or know what to enrich.
+    sweep_store* store = store_;
+    const auto without_database = [&](const std::exception& e) {
+        spdlog::warn("the database failed during the sweep ({}); the sweep goes on without "
+                     "look-ups and enrichment and will be spooled if it cannot be stored",
+                     e.what());
+        store = nullptr;
+    };
+    latest_sweep latest;
+    if (store != nullptr) {
+        try {
+            latest = co_await store->latest(model::platform::twitch);
+        } catch (const std::exception& e) {
+            without_database(e);
+        }
+    }
     paging p{latest.streams + latest.streams / 10};
     p.page_cap = std::max(min_page_cap, latest.streams * 3 / 2 / helix_batch);
     spdlog::info("sweep started; the last one saw {} streams", latest.streams);
@@ -249,23 +272,27 @@ boost::asio::awaitable<sweep_report> twitch_sweep::run() {
     spdlog::info("paging done: {} pages, {} streams, {} duplicates dropped", p.pages, p.seen.size(),
                  p.seen.duplicates());
 
-    sweep_report report;
     end_decision ends;
-    if (p.status != model::sweep_status::failed) {
-        const std::vector<open_broadcast> unmatched =
-            load_unmatched_broadcasts(db_, model::platform::twitch, latest, p.seen.streams());
-        const auto missing = channels_to_look_up(unmatched, p.seen);
-        std::string lookup_problems;
-        const lookup_answers answers = co_await look_up(missing, lookup_problems);
-        if (!lookup_problems.empty()) {
-            spdlog::warn("{}", lookup_problems);
+    const bool go_on = p.status != model::sweep_status::failed && !stopping_;
+    if (go_on && store != nullptr) {
+        try {
+            const std::vector<open_broadcast> unmatched =
+                co_await store->unmatched(model::platform::twitch, latest, p.seen.streams());
+            const auto missing = channels_to_look_up(unmatched, p.seen);
+            std::string lookup_problems;
+            const lookup_answers answers = co_await look_up(missing, lookup_problems);
+            if (!lookup_problems.empty()) {
+                spdlog::warn("{}", lookup_problems);
+            }
+            ends = decide_ends(unmatched, p.seen, answers, latest.complete,
+                               p.status == model::sweep_status::complete);
+            spdlog::info("{} open broadcasts not on the pages; looked up {} channels: {} still "
+                         "live, {} broadcasts ended, {} undecided",
+                         unmatched.size(), missing.size(), ends.recovered.size(), ends.ended.size(),
+                         ends.undecided);
+        } catch (const std::exception& e) {
+            without_database(e);
         }
-        ends = decide_ends(unmatched, p.seen, answers, latest.complete,
-                           p.status == model::sweep_status::complete);
-        spdlog::info("{} open broadcasts not on the pages; looked up {} channels: {} still "
-                     "live, {} broadcasts ended, {} undecided",
-                     unmatched.size(), missing.size(), ends.recovered.size(), ends.ended.size(),
-                     ends.undecided);
     }
     report.recovered = ends.recovered.size();
     for (auto& stream : ends.recovered) {
@@ -281,9 +308,14 @@ boost::asio::awaitable<sweep_report> twitch_sweep::run() {
     const auto& budget = helix_.budget();
     const auto spare = static_cast<std::int64_t>(
         std::floor(budget.available(std::chrono::steady_clock::now()) - budget.reserve()));
-    if (p.status != model::sweep_status::failed) {
-        co_await enrich(sweep, std::clamp<std::int64_t>(spare, 0, max_spare_for_enrichment) +
-                                   p.pages / 10);
+    if (go_on && store != nullptr && !stopping_) {
+        try {
+            co_await enrich(*store, sweep,
+                            std::clamp<std::int64_t>(spare, 0, max_spare_for_enrichment) +
+                                p.pages / 10);
+        } catch (const std::exception& e) {
+            without_database(e);
+        }
     }
 
     const twitch::helix_counters& after = helix_.counters();
@@ -295,7 +327,6 @@ boost::asio::awaitable<sweep_report> twitch_sweep::run() {
     note(p.problems, sweep.error);
     sweep.error = p.problems;
 
-    report.written = db::sweep_writer(db_).write(sweep);
     report.status = sweep.status;
     report.streams = sweep.streams.size();
     report.ended = sweep.ended.size();
@@ -304,7 +335,7 @@ boost::asio::awaitable<sweep_report> twitch_sweep::run() {
     report.requests = sweep.requests;
     report.throttled = after.throttled - before.throttled;
     report.error = sweep.error;
-    co_return report;
+    co_return out;
 }
 
 } // namespace streamscope::collector

@@ -7,19 +7,17 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
-#include <pqxx/connection>
 
 #include "collector/config.hpp"
+#include "collector/store/sweep_store.hpp"
 #include "collector/sweep/end_decision.hpp"
 #include "collector/twitch/helix_client.hpp"
-#include "common/db/sweep_writer.hpp"
 #include "common/model/sweep.hpp"
 
 namespace streamscope::collector {
 
 struct sweep_report {
     model::sweep_status status = model::sweep_status::failed;
-    db::write_result written;
     std::size_t streams = 0;
     std::size_t recovered = 0; // live streams that paging missed and the look-ups found
     std::size_t ended = 0;
@@ -30,14 +28,26 @@ struct sweep_report {
     std::string error;
 };
 
+// A sweep as collected, ready for the write path (or the spool).
+struct collected_sweep {
+    model::sweep sweep;
+    sweep_report report;
+};
+
 class twitch_sweep {
 public:
-    twitch_sweep(twitch::helix_client& helix, pqxx::connection& db,
-                 const twitch_settings& settings);
+    // `store`: the database to read from, or nullptr when it is unreachable (the sweep then
+    // only pages). `stopping` turning true ends paging at the next page, as partial.
+    twitch_sweep(twitch::helix_client& helix, sweep_store* store, const twitch_settings& settings,
+                 const bool& stopping);
 
-    // Runs one sweep and stores it. Throws credentials_rejected (fatal) and database errors;
-    // Twitch failures end the sweep as partial or failed instead.
-    boost::asio::awaitable<sweep_report> run();
+    // Collects one sweep. Throws credentials_rejected and untrusted_certificate (fatal);
+    // Twitch failures end the sweep as partial or failed, database failures make it go on
+    // without the database.
+    boost::asio::awaitable<collected_sweep> collect();
+
+    // The database for the next sweeps; nullptr while it is unreachable.
+    void use_store(sweep_store* store) { store_ = store; }
 
     // The follower counts need a user token on some accounts: after the first refusal they
     // are left alone for the rest of the process.
@@ -48,11 +58,13 @@ private:
     boost::asio::awaitable<void> page_streams(paging& p);
     boost::asio::awaitable<lookup_answers> look_up(const std::vector<std::string>& user_ids,
                                                    std::string& problems);
-    boost::asio::awaitable<void> enrich(model::sweep& sweep, std::int64_t budget);
+    boost::asio::awaitable<void> enrich(sweep_store& store, model::sweep& sweep,
+                                        std::int64_t budget);
 
     twitch::helix_client& helix_;
-    pqxx::connection& db_;
+    sweep_store* store_;
     const twitch_settings& settings_;
+    const bool& stopping_;
     bool followers_enabled_ = true;
 };
 

@@ -70,8 +70,14 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
     int failures = 0;
     int throttled = 0;
     bool renewed = false;
+    const bool& stopping = stopping_ != nullptr ? *stopping_ : never;
     for (;;) {
-        co_await time::sleep_for(budget_.delay(steady::now()));
+        co_await time::sleep_for(budget_.delay(steady::now()), stopping);
+        if (stopping) {
+            reply.result = helix_reply::outcome::unavailable;
+            reply.problem = "not sent: the collector is stopping";
+            co_return reply;
+        }
         const std::string token = co_await tokens_.token();
 
         http::request req{beast::http::verb::get, where, 11};
@@ -84,7 +90,11 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
         try {
             http::response res = co_await api_.send(std::move(req));
             reply.status = res.result_int();
+            ++counters_.by_status[reply.status];
             const rate_headers rate = read_rate_headers(res);
+            if (rate.remaining) {
+                counters_.rate_limit_remaining = rate.remaining;
+            }
             if (reply.status == 429) {
                 ++counters_.throttled;
                 budget_.exhausted(rate, steady::now(), std::chrono::system_clock::now());
@@ -137,7 +147,13 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
             }
         } catch (const boost::system::system_error& e) {
             reply.status = 0;
+            ++counters_.by_status[0];
             failure = e.code().message();
+        }
+        if (stopping) {
+            reply.result = helix_reply::outcome::unavailable;
+            reply.problem = failure + " (the collector is stopping)";
+            co_return reply;
         }
 
         if (failures >= retry_.max_retries) {
@@ -149,7 +165,7 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
         ++counters_.retries;
         spdlog::warn("Helix {}: {}; retry {} of {} in {} ms", path, failure, failures,
                      retry_.max_retries, wait.count());
-        co_await time::sleep_for(wait);
+        co_await time::sleep_for(wait, stopping);
     }
 }
 

@@ -5,6 +5,8 @@
 // or why there is none.
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -38,9 +40,11 @@ struct helix_reply {
 };
 
 struct helix_counters {
-    std::int64_t requests = 0;  // sent to Helix, including retries
-    std::int64_t retries = 0;   // of which repeated a failed request
-    std::int64_t throttled = 0; // 429s received
+    std::int64_t requests = 0;                        // sent to Helix, including retries
+    std::int64_t retries = 0;                         // of which repeated a failed request
+    std::int64_t throttled = 0;                       // 429s received
+    std::map<unsigned, std::int64_t> by_status;       // responses by HTTP status; 0: none arrived
+    std::optional<std::int64_t> rate_limit_remaining; // from the last response's headers
 };
 
 class helix_client {
@@ -53,6 +57,10 @@ public:
     // user token), so a 401 that a new token does not cure is a refusal, not bad credentials.
     boost::asio::awaitable<helix_reply> get(std::string_view path, const query& params,
                                             bool may_be_forbidden = false);
+
+    // From now on, calls return `unavailable` at once when `stopping` is true, and waits
+    // (pacing, backoff, a 429's reset) end early: a shutdown does not wait for Twitch.
+    void stop_when(const bool& stopping) { stopping_ = &stopping; }
 
     const helix_counters& counters() const { return counters_; }
     const rate_budget& budget() const { return budget_; }
@@ -67,6 +75,8 @@ private:
     rate_budget budget_;
     helix_counters counters_;
     std::minstd_rand random_{std::random_device{}()};
+    const bool* stopping_ = nullptr;
+    static constexpr bool never = false;
 };
 
 } // namespace streamscope::twitch

@@ -76,7 +76,9 @@ boost::asio::awaitable<void> token_source::fetch() {
             "an application registered at https://dev.twitch.tv/console)");
     }
     try {
-        token_ = boost::json::value_to<app_token>(boost::json::parse(res.body())).access_token;
+        const auto issued = boost::json::value_to<app_token>(boost::json::parse(res.body()));
+        token_ = issued.access_token;
+        expires_at_ = std::chrono::system_clock::now() + std::chrono::seconds(issued.expires_in);
     } catch (const std::exception& e) {
         throw twitch_unavailable(std::string("Twitch's token response is not valid: ") + e.what());
     }
@@ -101,6 +103,7 @@ boost::asio::awaitable<bool> token_source::validate() {
                                    ", not to TWITCH_CLIENT_ID " + creds_.client_id);
     }
     validated_at_ = std::chrono::steady_clock::now();
+    expires_at_ = std::chrono::system_clock::now() + std::chrono::seconds(info.expires_in);
     spdlog::debug("app token valid for {} more seconds", info.expires_in);
     co_return true;
 }

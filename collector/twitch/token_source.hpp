@@ -49,6 +49,8 @@ public:
     boost::asio::awaitable<void> renew(const std::string& rejected);
 
     int tokens_fetched() const { return fetched_; }
+    // When the current token expires, as Twitch last said; nullopt before the first one.
+    std::optional<std::chrono::system_clock::time_point> expires_at() const { return expires_at_; }
 
 private:
     boost::asio::awaitable<http::response> send_with_retries(http::request req,
@@ -62,6 +64,7 @@ private:
     std::optional<std::string> token_;
     std::chrono::steady_clock::time_point validated_at_{};
     int fetched_ = 0;
+    std::optional<std::chrono::system_clock::time_point> expires_at_;
 };
 
 } // namespace streamscope::twitch

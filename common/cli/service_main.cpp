@@ -35,7 +35,8 @@ std::variant<invocation, int> start(const program_info& program,
     } else {
         command = words[0];
     }
-    auto settings = config::load_service_settings(s, problems);
+    auto settings = config::load_service_settings(
+        s, problems, command.empty() || command != program.command_without_database);
     if (program.load_own_settings && !command.empty()) {
         program.load_own_settings(command, s, problems);
     }

@@ -17,6 +17,7 @@ struct program_info {
     std::string_view usage;                     // the usage lines of --help
     std::span<const std::string_view> commands; // the command words it accepts
     std::string_view default_command = {};      // when no command word is given; empty: required
+    std::string_view command_without_database = {}; // a command that needs no DATABASE_URL
     // Validates the program's own settings for `command`, appending one line per problem, so
     // that every problem is reported together before anything starts.
     std::function<void(std::string_view command, const config::settings&,

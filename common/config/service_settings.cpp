@@ -3,10 +3,13 @@
 namespace streamscope::config {
 
 std::optional<service_settings> load_service_settings(const settings& s,
-                                                      std::vector<std::string>& problems) {
+                                                      std::vector<std::string>& problems,
+                                                      bool require_database) {
     const std::size_t before = problems.size();
     service_settings out;
-    if (auto url = database_url::parse(s.get("DATABASE_URL").value_or(""))) {
+    if (!require_database && !s.get("DATABASE_URL")) {
+        // Not needed: left empty.
+    } else if (auto url = database_url::parse(s.get("DATABASE_URL").value_or(""))) {
         out.database = *url;
     } else {
         problems.push_back(url.error().message);

@@ -26,7 +26,9 @@ struct service_settings {
 };
 
 // Validates the service options; appends one line per problem and returns nullopt if any.
+// Without `require_database` a missing DATABASE_URL is fine (commands that need none).
 std::optional<service_settings> load_service_settings(const settings& s,
-                                                      std::vector<std::string>& problems);
+                                                      std::vector<std::string>& problems,
+                                                      bool require_database = true);
 
 } // namespace streamscope::config

@@ -104,6 +104,12 @@ void client::close() {
     }
 }
 
+void client::cancel() {
+    if (conn_) {
+        beast::get_lowest_layer(conn_->stream).cancel();
+    }
+}
+
 asio::awaitable<void> client::connect() {
     auto conn = std::make_unique<connection>(executor_, tls_);
     auto& tcp_layer = beast::get_lowest_layer(conn->stream);

@@ -65,8 +65,12 @@ public:
     // (during the handshake, before any request is sent). Bodies are limited to 32 MiB.
     boost::asio::awaitable<response> send(request req);
 
-    // Drops the connection; the next send opens a new one.
+    // Drops the connection; the next send opens a new one. Not while a send is pending.
     void close();
+
+    // Aborts a pending send (it throws operation_aborted); safe to call at any time, e.g. from
+    // a signal handler on the same io_context.
+    void cancel();
 
     const origin& where() const { return origin_; }
 

@@ -52,10 +52,9 @@ for bin in "$collector" "$api"; do
 done
 check "api without a command" 2 env DATABASE_URL="$url" "$api"
 expect "api asks for a command" "no command given"
-# The collector's default is to run; until the daemon exists it needs --once, and Twitch
-# credentials: every missing piece is one line, all reported together.
-check "collector without --once" 2 env DATABASE_URL="$url" "$collector"
-expect "collector asks for --once" "add --once"
+# The collector's default is to run the daemon, which needs Twitch credentials: every missing
+# piece is one line, all reported together.
+check "collector without credentials" 2 env DATABASE_URL="$url" "$collector"
 expect "collector asks for the client id" "TWITCH_CLIENT_ID is required"
 expect "collector asks for the secret" "TWITCH_CLIENT_SECRET is required"
 check "collector with bad values" 2 env DATABASE_URL="$url" "$collector" --once \
@@ -68,6 +67,12 @@ check "collector help lists its settings" 0 "$collector" --help
 expect "collector help: once" "--once / ONCE"
 expect "collector help: api base default" "(default: https://api.twitch.tv/helix)"
 expect "collector help: exit code 4" "4 Twitch refused"
+expect "collector help: healthcheck" "healthcheck"
+check "collector healthcheck without a daemon" 1 env -u DATABASE_URL "$collector" healthcheck \
+  --collector-health-port 1
+check "collector with a bad interval" 2 env DATABASE_URL="$url" "$collector" \
+  --twitch-client-id x --twitch-client-secret y --collection-interval-minutes 0
+expect "collector: bad interval" "COLLECTION_INTERVAL_MINUTES must be a number of minutes"
 
 check "migrate a fresh database" 0 env DATABASE_URL="$url" "$collector" migrate
 expect "migrate says what it did" "migrated from schema version 0 to 1"

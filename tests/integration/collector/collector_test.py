@@ -38,6 +38,13 @@ def psql(url, sql):
 
 
 class Database:
+    @classmethod
+    def attach(cls, url):
+        """A database that exists already (not dropped by this object)."""
+        db = cls.__new__(cls)
+        db.name, db.url = None, url
+        return db
+
     def __init__(self):
         self.name = "streamscope_it_" + uuid.uuid4().hex[:10]
         psql(ADMIN_URL, f"CREATE DATABASE {self.name}")

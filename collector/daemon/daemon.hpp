@@ -1,0 +1,39 @@
+#pragma once
+// streamscope-collector's daemon: a sweep at every interval boundary while this collector
+// leads, sweeps spooled to disk while the database is unreachable and replayed in order when
+// it returns, /health and /metrics all along, and a clean stop on SIGTERM.
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "collector/config.hpp"
+#include "collector/daemon/status.hpp"
+#include "common/config/service_settings.hpp"
+
+namespace streamscope::collector {
+
+class daemon {
+public:
+    daemon(boost::asio::io_context& io, const config::service_settings& service,
+           const collector_settings& settings);
+    ~daemon();
+    daemon(const daemon&) = delete;
+    daemon& operator=(const daemon&) = delete;
+
+    // Runs until stop(); returns the process's exit code. Throws what is fatal
+    // (credentials_rejected, untrusted_certificate).
+    boost::asio::awaitable<int> run();
+
+    // Stops paging at the next page, stores or spools what was fetched, then run() returns 0.
+    void stop();
+
+    const collector_status& status() const;
+
+private:
+    struct parts;
+    std::unique_ptr<parts> parts_;
+};
+
+} // namespace streamscope::collector

@@ -1,0 +1,65 @@
+#pragma once
+// The sweep's database work, off the network thread: libpq blocks, and while a 100,000-stream
+// sweep is written (seconds) the io_context must go on answering /health and pacing requests.
+// Every call runs on one database thread, in order, on one connection.
+
+#include <memory>
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <pqxx/connection>
+
+#include "collector/store/sweep_state.hpp"
+#include "common/config/database_url.hpp"
+#include "common/db/sweep_writer.hpp"
+
+namespace streamscope::collector {
+
+class sweep_store {
+public:
+    // Connects lazily, on the first call; a call after a lost connection reconnects.
+    explicit sweep_store(config::database_url url);
+    ~sweep_store();
+    sweep_store(const sweep_store&) = delete;
+    sweep_store& operator=(const sweep_store&) = delete;
+
+    boost::asio::awaitable<latest_sweep> latest(model::platform platform);
+    boost::asio::awaitable<std::vector<open_broadcast>>
+    unmatched(model::platform platform, const latest_sweep& latest,
+              const std::deque<model::stream_observation>& seen);
+    boost::asio::awaitable<enrichment_plan>
+    plan(model::platform platform, const std::deque<model::stream_observation>& streams,
+         std::chrono::hours profile_refresh, std::int64_t budget);
+    boost::asio::awaitable<db::write_result> write(const model::sweep& sweep);
+
+    // Runs `work(connection)` on the database thread. Database errors propagate as pqxx
+    // exceptions; after a broken connection the next call connects anew.
+    template <typename Work>
+    boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
+        co_return co_await on_thread(
+            [this, work = std::move(work)]() mutable { return work(connection()); });
+    }
+
+    // Runs `work()` on the database thread, for other blocking database work (the leader
+    // lock, migrations) that must not stall the io_context.
+    template <typename Work>
+    boost::asio::awaitable<std::invoke_result_t<Work>> on_thread(Work work) {
+        co_return co_await boost::asio::co_spawn(
+            thread_.get_executor(),
+            [work = std::move(work)]() mutable
+            -> boost::asio::awaitable<std::invoke_result_t<Work>> { co_return work(); },
+            boost::asio::use_awaitable);
+    }
+
+private:
+    pqxx::connection& connection(); // on the database thread only
+
+    config::database_url url_;
+    std::unique_ptr<pqxx::connection> conn_;
+    boost::asio::thread_pool thread_{1};
+};
+
+} // namespace streamscope::collector

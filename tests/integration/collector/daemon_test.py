@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""The collector daemon as a user leaves it running: the real binary, the mock Helix over TLS
+and a real PostgreSQL.
+
+Usage: daemon_test.py COLLECTOR MOCK SCENARIO   (needs TEST_DATABASE_URL)
+
+The outage scenarios stop and restart a PostgreSQL cluster of their own (scripts/pg.sh), so
+that the shared test server is never disturbed.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from collector_test import CLIENT_ID, SECRET, Database, Mock, check, failures  # noqa: E402
+
+COLLECTOR, MOCK, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
+PG_SH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "pg.sh")
+INTERVAL_S = 6  # COLLECTION_INTERVAL_MINUTES=0.1
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    def __init__(self, work, name, database_url, mock, extra=None):
+        self.port = free_port()
+        self.spool = os.path.join(work, name + "-spool")
+        self.log_path = os.path.join(work, name + ".log")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TWITCH_", "DATABASE"))}
+        env.update({
+            "DATABASE_URL": database_url,
+            "TWITCH_CLIENT_ID": CLIENT_ID,
+            "TWITCH_CLIENT_SECRET": SECRET,
+            "TWITCH_API_BASE_URL": f"https://127.0.0.1:{mock.port}/helix",
+            "TWITCH_AUTH_BASE_URL": f"https://127.0.0.1:{mock.port}/oauth2",
+            "TWITCH_CA_FILE": mock.ca,
+            "COLLECTION_INTERVAL_MINUTES": str(INTERVAL_S / 60),
+            "COLLECTOR_HEALTH_ADDRESS": "127.0.0.1",
+            "COLLECTOR_HEALTH_PORT": str(self.port),
+            "SPOOL_DIR": self.spool,
+            "HTTP_TIMEOUT_SECONDS": "5",
+        })
+        env.update(extra or {})
+        self.env = env
+        self.start()
+
+    def start(self):
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen([COLLECTOR], env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                self.get("/health")
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise RuntimeError("the daemon did not start: " + self.output()[-2000:])
+
+    def get(self, path):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn.request("GET", path)
+        res = conn.getresponse()
+        body = res.read().decode()
+        conn.close()
+        return res.status, body
+
+    def health(self):
+        status, body = self.get("/health")
+        return status, json.loads(body)
+
+    def metric(self, name):
+        _, text = self.get("/metrics")
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(name + " ") or line.startswith(name + "{"):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def healthcheck(self):
+        return subprocess.run([COLLECTOR, "healthcheck"], env=self.env, capture_output=True,
+                              timeout=20).returncode
+
+    def output(self):
+        self.log.flush()
+        return open(self.log_path).read()
+
+    def terminate(self, timeout=15):
+        started = time.time()
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        return code, time.time() - started
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if condition():
+                return True
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        time.sleep(0.2)
+    check(False, f"waited {timeout} s for: {what}")
+    return False
+
+
+def sweep_rows(db):
+    return db.json("""SELECT json_agg(row_to_json(x) ORDER BY started_at) FROM (
+        SELECT started_at, finished_at, status, streams_seen,
+               (SELECT count(*) FROM snapshots s WHERE s.collected_at = w.started_at) AS rows
+          FROM sweeps w) x""") or []
+
+
+class Cluster:
+    """A PostgreSQL cluster of the test's own, to stop and start."""
+
+    def __init__(self, work):
+        os.chmod(work, 0o755)  # the cluster runs as the postgres user when we are root
+        self.dir = os.path.join(work, "pg")
+        self.url = subprocess.run(["bash", PG_SH, "start", self.dir], check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        self.port = self.url.split(":")[-1].split("/")[0]
+
+    def stop(self):
+        subprocess.run(["bash", PG_SH, "stop", self.dir], check=True)
+
+    def start(self):
+        subprocess.run(["bash", PG_SH, "start", self.dir, self.port], check=True,
+                       capture_output=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def interval_and_health(work, db):
+    mock = Mock(work, "--streams", "2000", "--rate-limit-per-minute", "0")
+    daemon = Daemon(work, "d", db.url, mock)
+    try:
+        wait_for(lambda: len(sweep_rows(db)) >= 3, 4 * INTERVAL_S, "three sweeps")
+        rows = sweep_rows(db)
+        check(all(r["status"] == "complete" and r["rows"] == 2000 for r in rows),
+              f"every sweep complete with 2000 snapshots ({[(r['status'], r['rows']) for r in rows]})")
+        starts = db.json("SELECT json_agg(extract(epoch FROM started_at)::float8 "
+                         "ORDER BY started_at) FROM sweeps")
+        offsets = [s % INTERVAL_S for s in starts[1:]]
+        check(all(o < 1.0 for o in offsets),
+              f"sweeps after the first start on interval boundaries (offsets {offsets})")
+        status, health = daemon.health()
+        check(status == 200 and health["status"] == "ok", f"/health is 200 ok ({status})")
+        check(health["role"] == "leader", f"the only collector leads ({health['role']})")
+        check(health["database"] == "up", "the database is up")
+        check(health["last_sweep"]["streams"] == 2000, "/health shows the last sweep's size")
+        check(daemon.metric("streamscope_collector_sweeps_total") >= 3, "/metrics counts sweeps")
+        check(daemon.metric("streamscope_collector_leader") == 1, "/metrics: leader 1")
+        check(daemon.healthcheck() == 0, "healthcheck exits 0 while healthy")
+        code, took = daemon.terminate()
+        check(code == 0 and took < 10, f"SIGTERM: exit {code} in {took:.1f} s")
+        check(daemon.healthcheck() == 1, "healthcheck exits 1 when nothing answers")
+    finally:
+        if daemon.proc.poll() is None:
+            daemon.kill()
+        mock.stop()
+
+
+def database_outage(work, db):
+    cluster = Cluster(work)
+    try:
+        own = "postgresql://postgres@127.0.0.1:" + cluster.port + "/streamscope"
+        mock = Mock(work, "--streams", "2000", "--rate-limit-per-minute", "0", "--churn")
+        daemon = Daemon(work, "d", own, mock)
+        try:
+            wait_for(lambda: daemon.health()[1]["last_sweep"] is not None, 3 * INTERVAL_S,
+                     "a first sweep")
+            cluster.stop()
+            outage_started = time.time()
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] >= 3, 5 * INTERVAL_S,
+                     "three sweeps spooled while the database is down")
+            _, health = daemon.health()
+            check(health["database"] == "down", "/health says the database is down")
+            spooled = health["spool"]["files"]
+            print(f"     {spooled} sweeps spooled in {time.time() - outage_started:.0f} s")
+            cluster.start()
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] == 0, 4 * INTERVAL_S,
+                     "the spool drained")
+            code, took = daemon.terminate()
+            check(code == 0, f"SIGTERM after the outage: exit {code}")
+            log = daemon.output()
+            sweeps_done = len(re.findall(r"sweep complete in", log))
+            rows = sweep_rows(Database.attach(own))
+            check(len(rows) == sweeps_done,
+                  f"every sweep stored once: {len(rows)} rows for {sweeps_done} sweeps")
+            check(all(r["rows"] == r["streams_seen"] and r["rows"] > 1900 for r in rows),
+                  "every stored sweep has all its snapshots")
+            check(len(re.findall(r"replayed the sweep of", log)) >= spooled,
+                  "the spooled sweeps were replayed")
+        finally:
+            if daemon.proc.poll() is None:
+                daemon.kill()
+            mock.stop()
+    finally:
+        cluster.stop()
+
+
+def kill_while_spooling(work, db):
+    cluster = Cluster(work)
+    try:
+        own = "postgresql://postgres@127.0.0.1:" + cluster.port + "/streamscope"
+        mock = Mock(work, "--streams", "40000", "--rate-limit-per-minute", "0")
+        daemon = Daemon(work, "d", own, mock)
+        try:
+            wait_for(lambda: daemon.health()[1]["last_sweep"] is not None, 4 * INTERVAL_S,
+                     "a first sweep")
+            cluster.stop()
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] >= 1, 4 * INTERVAL_S,
+                     "a sweep spooled")
+            # Kill it while it writes the next spool file, if we catch it; else right away.
+            deadline = time.time() + 3 * INTERVAL_S
+            caught = False
+            while time.time() < deadline and not caught:
+                caught = any(n.startswith(".") or n.endswith(".tmp")
+                             for n in os.listdir(daemon.spool))
+                if not caught:
+                    time.sleep(0.005)
+            daemon.kill()
+            print(f"     killed {'while writing a spool file' if caught else 'between sweeps'}")
+            on_disk = [n for n in os.listdir(daemon.spool) if n.endswith(".sweep")]
+            cluster.start()
+            daemon.start()
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] == 0, 6 * INTERVAL_S,
+                     "the spool replayed after the restart")
+            daemon.terminate()
+            log = daemon.output()
+            check(log.count("replayed the sweep of") >= len(on_disk),
+                  f"the restarted daemon replays the {len(on_disk)} spooled sweeps")
+            rows = sweep_rows(Database.attach(own))
+            check(len(rows) >= 1 + len(on_disk), f"{len(rows)} sweeps stored, spooled ones included")
+            check(all(r["rows"] == r["streams_seen"] for r in rows), "none stored half")
+            if caught:
+                check("torn" in log or "cut short" in log or "lost" in log,
+                      "the torn spool file is reported")
+        finally:
+            if daemon.proc.poll() is None:
+                daemon.kill()
+            mock.stop()
+    finally:
+        cluster.stop()
+
+
+def sigterm_mid_sweep(work, db):
+    # 300 ms a page: a sweep of 100 pages takes 30 s, so SIGTERM lands in the middle.
+    mock = Mock(work, "--streams", "10000", "--rate-limit-per-minute", "0")
+    mock.faults([{"kind": "slow", "always": True, "delay_ms": 300, "path": "/helix/streams"}])
+    daemon = Daemon(work, "d", db.url, mock, {"COLLECTION_INTERVAL_MINUTES": "5"})
+    try:
+        time.sleep(5)
+        code, took = daemon.terminate()
+        check(code == 0, f"SIGTERM mid-sweep exits 0 ({code})")
+        check(took < 10, f"within 10 s ({took:.1f} s)")
+        rows = sweep_rows(db)
+        check(len(rows) == 1 and rows[0]["status"] == "partial" and rows[0]["rows"] > 0,
+              f"what was fetched is stored as a partial sweep ({rows})")
+    finally:
+        if daemon.proc.poll() is None:
+            daemon.kill()
+        mock.stop()
+
+
+def one_leader(work, db):
+    mock = Mock(work, "--streams", "1000", "--rate-limit-per-minute", "0")
+    first = Daemon(work, "a", db.url, mock)
+    time.sleep(1)
+    second = Daemon(work, "b", db.url, mock)
+    try:
+        wait_for(lambda: len(sweep_rows(db)) >= 3, 4 * INTERVAL_S, "three sweeps")
+        roles = sorted([first.health()[1]["role"], second.health()[1]["role"]])
+        check(roles == ["leader", "standby"], f"one leader, one standby ({roles})")
+        check(first.healthcheck() == 0 and second.healthcheck() == 0,
+              "both are healthy (the standby while the leader sweeps)")
+        leader, standby = (first, second) if first.health()[1]["role"] == "leader" else (second, first)
+        leader.kill()
+        killed_at = time.time()
+        wait_for(lambda: standby.health()[1]["role"] == "leader", INTERVAL_S + 3,
+                 "the standby takes over within one interval")
+        print(f"     took over after {time.time() - killed_at:.1f} s")
+        before = len(sweep_rows(db))
+        wait_for(lambda: len(sweep_rows(db)) > before, 2 * INTERVAL_S, "the new leader sweeps")
+        rows = sweep_rows(db)
+        overlaps = [(a["started_at"], b["started_at"]) for a, b in zip(rows, rows[1:])
+                    if b["started_at"] < a["finished_at"]]
+        check(not overlaps, f"never two sweeps at a time ({overlaps})")
+        standby.terminate()
+    finally:
+        for d in (first, second):
+            if d.proc.poll() is None:
+                d.kill()
+        mock.stop()
+
+
+SCENARIOS = {f.__name__: f for f in [interval_and_health, database_outage, kill_while_spooling,
+                                     sigterm_mid_sweep, one_leader]}
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as work:
+        db = Database()
+        try:
+            SCENARIOS[SCENARIO](work, db)
+        except Exception as e:  # a crash is a failure with its reason, never a pass
+            check(False, f"{SCENARIO} raised {type(e).__name__}: {e}")
+            for name in sorted(os.listdir(work)):
+                if name.endswith(".log"):
+                    print(f"--- {name}\n" + open(os.path.join(work, name)).read()[-3000:])
+        finally:
+            db.drop()
+    print(f"{SCENARIO}: {len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)
