@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 
-COLLECTOR, MOCK = sys.argv[1], sys.argv[2]
+COLLECTOR, MOCK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ADMIN_URL = os.environ["TEST_DATABASE_URL"]
 STREAMS = int(os.environ.get("BENCH_STREAMS", "100000"))
 LIMIT = int(os.environ.get("BENCH_RATE_LIMIT", "800"))
