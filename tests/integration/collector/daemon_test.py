@@ -219,6 +219,40 @@ def database_outage(work, db):
         cluster.stop()
 
 
+def database_down_at_start(work, db):
+    """The database is down when the daemon starts: it sweeps into the spool, and when the
+    database comes up it migrates it, replays the spool and goes on."""
+    cluster = Cluster(work)
+    cluster.stop()
+    try:
+        own = "postgresql://postgres@127.0.0.1:" + cluster.port + "/streamscope"
+        mock = Mock(work, "--streams", "1500", "--rate-limit-per-minute", "0")
+        daemon = Daemon(work, "d", own, mock)
+        try:
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] >= 2, 4 * INTERVAL_S,
+                     "two sweeps spooled with the database down from the start")
+            status, health = daemon.health()
+            check(health["database"] == "down" and health["role"] == "detached",
+                  f"/health: database down, role detached ({health['database']}, {health['role']})")
+            check(status == 200, "sweeping into the spool is healthy")
+            cluster.start()
+            wait_for(lambda: daemon.health()[1]["spool"]["files"] == 0, 4 * INTERVAL_S,
+                     "the spool drained once the database is up")
+            check(daemon.health()[1]["role"] == "leader", "the daemon leads once it can")
+            daemon.terminate()
+            log = daemon.output()
+            rows = sweep_rows(Database.attach(own))
+            done = len(re.findall(r"sweep complete in", log))
+            check(len(rows) == done and all(r["rows"] == 1500 for r in rows),
+                  f"every sweep stored once, whole ({len(rows)} rows for {done} sweeps)")
+        finally:
+            if daemon.proc.poll() is None:
+                daemon.kill()
+            mock.stop()
+    finally:
+        cluster.stop()
+
+
 def kill_while_spooling(work, db):
     cluster = Cluster(work)
     try:
@@ -314,7 +348,8 @@ def one_leader(work, db):
         mock.stop()
 
 
-SCENARIOS = {f.__name__: f for f in [interval_and_health, database_outage, kill_while_spooling,
+SCENARIOS = {f.__name__: f for f in [interval_and_health, database_outage, database_down_at_start,
+                                     kill_while_spooling,
                                      sigterm_mid_sweep, one_leader]}
 
 if __name__ == "__main__":
