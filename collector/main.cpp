@@ -12,11 +12,11 @@
 
 #include "collector/config.hpp"
 #include "collector/daemon/daemon.hpp"
-#include "collector/daemon/health_server.hpp"
 #include "collector/sweep/twitch_sweep.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
+#include "common/http/healthcheck.hpp"
 
 namespace {
 using namespace streamscope;
@@ -130,8 +130,7 @@ int main(int argc, char** argv) {
         return cli::run_migrate(run.settings.database, "streamscope-collector");
     }
     if (run.command == "healthcheck") {
-        return collector::run_healthcheck("127.0.0.1", own.daemon.health_port,
-                                          std::chrono::seconds(5));
+        return http::run_healthcheck("127.0.0.1", own.daemon.health_port, std::chrono::seconds(5));
     }
     try {
         return own.once ? run_once(run.settings, own) : run_daemon(run.settings, own);

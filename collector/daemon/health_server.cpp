@@ -50,7 +50,6 @@ constexpr auto accept_pause = 100ms;
 constexpr std::uint32_t header_limit = 8 * 1024;
 constexpr std::uint64_t body_limit = 8 * 1024;
 constexpr std::size_t max_sessions = 64;
-constexpr std::uint64_t healthcheck_body_limit = 1024 * 1024;
 
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
@@ -188,12 +187,6 @@ auto log_failure(const char* what) {
             spdlog::error("health server: {} failed: {}", what, ex.what());
         }
     };
-}
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-    // An IPv6 literal needs brackets before the port.
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 } // namespace
@@ -391,115 +384,6 @@ void health_server::start() {
 
 void health_server::stop() {
     impl_->stop();
-}
-
-namespace {
-
-struct probe_result {
-    std::optional<response> answer;
-    std::string failure; // why there is no answer
-};
-
-asio::awaitable<probe_result> probe(std::string host, std::uint16_t port,
-                                    std::chrono::milliseconds timeout) {
-    const auto executor = co_await asio::this_coro::executor;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const std::string url = "http://" + host_port(host, port) + "/health";
-    const std::string too_slow =
-        "no answer from " + url + " within " + std::to_string(timeout.count()) + " ms";
-    probe_result result;
-
-    // The resolver has no deadline of its own: it races a timer.
-    tcp::resolver resolver(executor);
-    asio::steady_timer timer(executor, deadline);
-    auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), use_tuple) ||
-                              timer.async_wait(use_tuple));
-    if (resolved.index() == 1) {
-        result.failure = too_slow;
-        co_return result;
-    }
-    auto [resolve_ec, endpoints] = std::get<0>(std::move(resolved));
-    if (resolve_ec) {
-        result.failure = "cannot resolve " + host + ": " + resolve_ec.message();
-        co_return result;
-    }
-
-    beast::tcp_stream stream(executor);
-    stream.expires_at(deadline);
-    auto [connect_ec, connected] = co_await stream.async_connect(endpoints, use_tuple);
-    if (connect_ec) {
-        result.failure =
-            connect_ec == beast::error::timeout
-                ? too_slow
-                : "cannot connect to " + host_port(host, port) + ": " + connect_ec.message();
-        co_return result;
-    }
-
-    request req{http::verb::get, "/health", 11};
-    req.set(http::field::host, host_port(host, port));
-    req.set(http::field::user_agent,
-            std::string("streamscope-healthcheck/") + std::string(streamscope::version));
-    req.keep_alive(false);
-    auto [write_ec, write_n] = co_await http::async_write(stream, req, use_tuple);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(healthcheck_body_limit);
-    beast::flat_buffer buffer;
-    boost::system::error_code read_ec;
-    if (!write_ec) {
-        auto [ec, read_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        read_ec = ec;
-    }
-    const auto failed = write_ec ? write_ec : read_ec;
-    if (failed) {
-        result.failure = failed == beast::error::timeout ? too_slow : url + ": " + failed.message();
-        co_return result;
-    }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    result.answer = parser.release();
-    co_return result;
-}
-
-} // namespace
-
-int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
-                    std::ostream& out, std::ostream& err) {
-    const std::string url = "http://" + host_port(host, port) + "/health";
-    probe_result result;
-    try {
-        asio::io_context io(1);
-        // An exception from the coroutine leaves io.run() through this handler.
-        asio::co_spawn(io, probe(std::move(host), port, timeout),
-                       [&result](std::exception_ptr e, probe_result r) {
-                           if (e) {
-                               std::rethrow_exception(e);
-                           }
-                           result = std::move(r);
-                       });
-        io.run();
-    } catch (const std::exception& e) {
-        result.failure = url + ": " + e.what();
-    }
-    if (!result.answer) {
-        err << "healthcheck: " << result.failure << '\n';
-        return 1;
-    }
-    const response& res = *result.answer;
-    out << res.body();
-    if (!res.body().empty() && res.body().back() != '\n') {
-        out << '\n';
-    }
-    out.flush();
-    if (res.result() != http::status::ok) {
-        err << "healthcheck: " << url << " answered " << res.result_int() << ' '
-            << std::string_view(res.reason()) << '\n';
-        return 1;
-    }
-    return 0;
-}
-
-int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout) {
-    return run_healthcheck(std::move(host), port, timeout, std::cout, std::cerr);
 }
 
 } // namespace streamscope::collector

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <iosfwd>
 #include <memory>
 #include <string>
 
@@ -48,13 +47,5 @@ private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };
-
-// `streamscope-collector healthcheck`: GET http://host:port/health within `timeout` (connecting
-// included), the body to `out`. Returns 0 on 200, otherwise 1 with one line on `err` saying why
-// (refused, timed out, 503, ...). For container health checks in images without curl.
-int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
-                    std::ostream& out, std::ostream& err);
-// The same on std::cout and std::cerr.
-int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout);
 
 } // namespace streamscope::collector

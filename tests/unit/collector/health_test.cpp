@@ -21,12 +21,14 @@
 #include "collector/daemon/health_server.hpp"
 #include "collector/daemon/metrics.hpp"
 #include "collector/daemon/status.hpp"
+#include "common/http/healthcheck.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
 using asio::ip::tcp;
+using streamscope::http::run_healthcheck;
 using namespace streamscope::collector;
 using namespace std::chrono_literals;
 using std::chrono::system_clock;

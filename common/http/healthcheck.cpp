@@ -1,0 +1,150 @@
+#include "common/http/healthcheck.hpp"
+
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/version.hpp"
+
+namespace streamscope::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t healthcheck_body_limit = 1024 * 1024;
+using probe_request = bhttp::request<bhttp::string_body>;
+using probe_response = bhttp::response<bhttp::string_body>;
+
+std::string host_port(const std::string& host, std::uint16_t port) {
+    // An IPv6 literal needs brackets before the port.
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+struct probe_result {
+    std::optional<probe_response> answer;
+    std::string failure; // why there is no answer
+};
+
+asio::awaitable<probe_result> probe(std::string host, std::uint16_t port,
+                                    std::chrono::milliseconds timeout) {
+    const auto executor = co_await asio::this_coro::executor;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::string url = "http://" + host_port(host, port) + "/health";
+    const std::string too_slow =
+        "no answer from " + url + " within " + std::to_string(timeout.count()) + " ms";
+    probe_result result;
+
+    // The resolver has no deadline of its own: it races a timer.
+    tcp::resolver resolver(executor);
+    asio::steady_timer timer(executor, deadline);
+    auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), use_tuple) ||
+                              timer.async_wait(use_tuple));
+    if (resolved.index() == 1) {
+        result.failure = too_slow;
+        co_return result;
+    }
+    auto [resolve_ec, endpoints] = std::get<0>(std::move(resolved));
+    if (resolve_ec) {
+        result.failure = "cannot resolve " + host + ": " + resolve_ec.message();
+        co_return result;
+    }
+
+    beast::tcp_stream stream(executor);
+    stream.expires_at(deadline);
+    auto [connect_ec, connected] = co_await stream.async_connect(endpoints, use_tuple);
+    if (connect_ec) {
+        result.failure =
+            connect_ec == beast::error::timeout
+                ? too_slow
+                : "cannot connect to " + host_port(host, port) + ": " + connect_ec.message();
+        co_return result;
+    }
+
+    probe_request req{bhttp::verb::get, "/health", 11};
+    req.set(bhttp::field::host, host_port(host, port));
+    req.set(bhttp::field::user_agent,
+            std::string("streamscope-healthcheck/") + std::string(streamscope::version));
+    req.keep_alive(false);
+    auto [write_ec, write_n] = co_await bhttp::async_write(stream, req, use_tuple);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(healthcheck_body_limit);
+    beast::flat_buffer buffer;
+    boost::system::error_code read_ec;
+    if (!write_ec) {
+        auto [ec, read_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        read_ec = ec;
+    }
+    const auto failed = write_ec ? write_ec : read_ec;
+    if (failed) {
+        result.failure = failed == beast::error::timeout ? too_slow : url + ": " + failed.message();
+        co_return result;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    result.answer = parser.release();
+    co_return result;
+}
+
+} // namespace
+
+int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+                    std::ostream& out, std::ostream& err) {
+    const std::string url = "http://" + host_port(host, port) + "/health";
+    probe_result result;
+    try {
+        asio::io_context io(1);
+        // An exception from the coroutine leaves io.run() through this handler.
+        asio::co_spawn(io, probe(std::move(host), port, timeout),
+                       [&result](std::exception_ptr e, probe_result r) {
+                           if (e) {
+                               std::rethrow_exception(e);
+                           }
+                           result = std::move(r);
+                       });
+        io.run();
+    } catch (const std::exception& e) {
+        result.failure = url + ": " + e.what();
+    }
+    if (!result.answer) {
+        err << "healthcheck: " << result.failure << '\n';
+        return 1;
+    }
+    const probe_response& res = *result.answer;
+    out << res.body();
+    if (!res.body().empty() && res.body().back() != '\n') {
+        out << '\n';
+    }
+    out.flush();
+    if (res.result() != bhttp::status::ok) {
+        err << "healthcheck: " << url << " answered " << res.result_int() << ' '
+            << std::string_view(res.reason()) << '\n';
+        return 1;
+    }
+    return 0;
+}
+
+int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout) {
+    return run_healthcheck(std::move(host), port, timeout, std::cout, std::cerr);
+}
+
+} // namespace streamscope::http

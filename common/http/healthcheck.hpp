@@ -1,0 +1,19 @@
+#pragma once
+// The client side of the binaries' `healthcheck` command: for container health checks in
+// images without curl.
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace streamscope::http {
+
+// GET http://host:port/health within `timeout` (connecting included), the body to `out`.
+// Returns 0 on 200, otherwise 1 with one line on `err` saying why (refused, timed out, 503).
+int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+                    std::ostream& out, std::ostream& err);
+// The same on std::cout and std::cerr.
+int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout);
+
+} // namespace streamscope::http
