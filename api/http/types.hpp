@@ -1,0 +1,31 @@
+#pragma once
+// The vocabulary shared by the API's router, server and endpoint handlers.
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace streamscope::api {
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+using response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// What a handler gets besides the request: the parts of the target the router already took
+// apart, so that no handler parses the target again.
+struct request_context {
+    const request& req;
+    std::string path;  // percent-decoded path, without the query
+    std::string query; // the raw query string (a copy, NUL-terminated: see boostorg/url#757)
+    std::map<std::string, std::string, std::less<>> path_params; // {login} -> value, decoded
+    std::string route; // the route's pattern, e.g. "/channels/{platform}/{login}", for logs/metrics
+};
+
+// Runs on the connection's strand. Whatever it throws becomes a 500 whose body says nothing
+// about the exception (the server logs it).
+using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+
+} // namespace streamscope::api
