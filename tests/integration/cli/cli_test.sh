@@ -50,8 +50,15 @@ for bin in "$collector" "$api"; do
   expect "$name: bad level" "LOG_LEVEL must be one of"
   expect "$name: missing url" "DATABASE_URL is not set"
 done
-check "api without a command" 2 env DATABASE_URL="$url" "$api"
-expect "api asks for a command" "no command given"
+# The API's default is to serve; bad settings stop it before it listens.
+check "api with bad settings" 2 env DATABASE_URL="$url" "$api" --api-port 70000 \
+  --api-host not-an-address --cors-allowed-origins ftp://x
+expect "api: bad port" "API_PORT must be a whole number from 0 to 65535"
+expect "api: bad host" "API_HOST must be an IP address"
+expect "api: bad origin" "CORS_ALLOWED_ORIGINS: 'ftp://x'"
+check "api help lists its settings" 0 "$api" --help
+expect "api help: port" "--api-port / API_PORT (default: 8000)"
+check "api healthcheck without a server" 1 env -u DATABASE_URL "$api" healthcheck --api-port 1
 # The collector's default is to run the daemon, which needs Twitch credentials: every missing
 # piece is one line, all reported together.
 check "collector without credentials" 2 env DATABASE_URL="$url" "$collector"

@@ -1,0 +1,71 @@
+#include "api/config.hpp"
+
+#include <charconv>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+
+namespace streamscope::api {
+namespace {
+
+long long integer(const config::settings& s, std::string_view name, long long min, long long max,
+                  long long fallback, std::vector<std::string>& problems) {
+    const std::string text = s.get(name).value_or("");
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min ||
+        value > max) {
+        problems.push_back(std::string(name) + " must be a whole number from " +
+                           std::to_string(min) + " to " + std::to_string(max) + ", got '" + text +
+                           "'");
+        return fallback;
+    }
+    return value;
+}
+
+} // namespace
+
+api_settings load_api_settings(const config::settings& s, std::vector<std::string>& problems) {
+    api_settings out;
+    out.host = s.get("API_HOST").value_or("0.0.0.0");
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(out.host, ec);
+    if (ec) {
+        problems.push_back("API_HOST must be an IP address, got '" + out.host + "'");
+    }
+    out.port = static_cast<std::uint16_t>(integer(s, "API_PORT", 0, 65535, 8000, problems));
+    out.threads = static_cast<unsigned>(integer(s, "API_THREADS", 0, 256, 0, problems));
+    if (out.threads == 0) {
+        out.threads = std::max(1u, std::thread::hardware_concurrency());
+    }
+    out.pool_size = static_cast<unsigned>(integer(s, "API_DB_POOL_SIZE", 1, 100, 4, problems));
+    out.statement_timeout = std::chrono::milliseconds(
+        integer(s, "API_STATEMENT_TIMEOUT_MS", 100, 600'000, 5000, problems));
+    out.max_connections =
+        static_cast<std::size_t>(integer(s, "API_MAX_CONNECTIONS", 1, 100'000, 1024, problems));
+    out.cors_allowed_origins.clear();
+    std::string_view rest = s.get("CORS_ALLOWED_ORIGINS").value_or("*");
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.remove_suffix(1);
+        }
+        if (item.empty()) {
+            continue;
+        }
+        if (item != "*" && !item.starts_with("http://") && !item.starts_with("https://")) {
+            problems.push_back("CORS_ALLOWED_ORIGINS: '" + std::string(item) +
+                               "' is not * or an http(s):// origin");
+            continue;
+        }
+        out.cors_allowed_origins.emplace_back(item);
+    }
+    return out;
+}
+
+} // namespace streamscope::api

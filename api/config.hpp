@@ -1,0 +1,39 @@
+#pragma once
+// The API server's own settings (the shared ones are in common/config/service_settings.hpp).
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/config/settings.hpp"
+
+namespace streamscope::api {
+
+inline constexpr std::array api_options{
+    config::option{"API_HOST", "0.0.0.0", "address to listen on"},
+    config::option{"API_PORT", "8000", "port to listen on (also used by the healthcheck command)"},
+    config::option{"API_THREADS", "0", "I/O threads; 0: one per core"},
+    config::option{"API_DB_POOL_SIZE", "4",
+                   "database connections (each with its own thread, never the I/O threads)"},
+    config::option{"API_STATEMENT_TIMEOUT_MS", "5000", "server-side limit of every query"},
+    config::option{"API_MAX_CONNECTIONS", "1024", "concurrent client connections at most"},
+    config::option{"CORS_ALLOWED_ORIGINS", "*",
+                   "comma list of origins allowed to call the API from a browser; * for any"},
+};
+
+struct api_settings {
+    std::string host = "0.0.0.0";
+    std::uint16_t port = 8000;
+    unsigned threads = 0;
+    unsigned pool_size = 4;
+    std::chrono::milliseconds statement_timeout{5000};
+    std::size_t max_connections = 1024;
+    std::vector<std::string> cors_allowed_origins{"*"};
+};
+
+// Validates; one line per problem.
+api_settings load_api_settings(const config::settings& s, std::vector<std::string>& problems);
+
+} // namespace streamscope::api

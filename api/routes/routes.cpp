@@ -1,0 +1,42 @@
+#include "api/routes/routes.hpp"
+
+#include <pqxx/except>
+#include <spdlog/spdlog.h>
+
+#include "api/http/errors.hpp"
+
+namespace streamscope::api {
+namespace {
+
+// A database that cannot be reached (or a query cut off by the statement timeout) is the
+// client's 503, in the one error shape, not a 500.
+handler with_database_errors(handler inner) {
+    return [inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
+        std::string problem;
+        try {
+            co_return co_await inner(ctx);
+        } catch (const pqxx::broken_connection& e) {
+            problem = e.what();
+        } catch (const pqxx::sql_error& e) {
+            if (e.sqlstate() != "57014") { // query_canceled: the statement timeout
+                throw;
+            }
+            problem = e.what();
+        }
+        spdlog::warn("{}: the database did not answer ({}); check that PostgreSQL is up", ctx.route,
+                     problem);
+        co_return error_response(ctx.req, boost::beast::http::status::service_unavailable,
+                                 "database_unavailable",
+                                 "the database cannot be reached or timed out; try again later");
+    };
+}
+
+} // namespace
+
+void add_routes(router& routes, app& shared) {
+    using boost::beast::http::verb;
+    routes.add(verb::get, "/health", health_route(shared));
+    routes.add(verb::get, "/live/top", with_database_errors(live_top_route(shared)));
+}
+
+} // namespace streamscope::api

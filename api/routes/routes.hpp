@@ -1,0 +1,24 @@
+#pragma once
+// The API's routes: what each one answers, registered on the router in one place so that the
+// router and the OpenAPI document can be compared.
+
+#include <chrono>
+
+#include "api/db/pool.hpp"
+#include "api/http/router.hpp"
+
+namespace streamscope::api {
+
+// What handlers share. Outlives the server.
+struct app {
+    pool& db;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+void add_routes(router& routes, app& shared);
+
+// One handler per route (each in its own file).
+handler health_route(app& shared);
+handler live_top_route(app& shared);
+
+} // namespace streamscope::api

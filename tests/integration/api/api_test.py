@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""streamscope-api as its users call it: the real binary over a real socket, on a database
+seeded by the real collector from the mock Helix (so the expected answers come from the
+mock's world, not from the code under test).
+
+Usage: api_test.py API COLLECTOR MOCK   (needs TEST_DATABASE_URL)
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "collector"))
+API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.argv = [sys.argv[0], COLLECTOR, MOCK, "api"]  # what collector_test reads at import
+from collector_test import Database, Mock, check, collect, failures  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Api:
+    def __init__(self, work, database_url):
+        self.port = free_port()
+        self.env = dict(os.environ, DATABASE_URL=database_url, API_HOST="127.0.0.1",
+                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2")
+        self.log = open(os.path.join(work, "api.log"), "w")
+        self.proc = subprocess.Popen([API], env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise RuntimeError("the API did not start")
+
+    def call(self, method, path, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request(method, path, headers=headers or {})
+        res = conn.getresponse()
+        body = res.read().decode()
+        conn.close()
+        return res.status, dict(res.getheaders()), body
+
+    def get_json(self, path):
+        status, headers, body = self.call("GET", path)
+        return status, headers, json.loads(body) if body else None
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(15)
+
+
+def error_shape(body, status, code, parameter=None):
+    e = json.loads(body).get("error", {})
+    ok = e.get("status") == status and e.get("code") == code and e.get("message")
+    return bool(ok) and (parameter is None or e.get("parameter") == parameter)
+
+
+def main(work, db):
+    mock = Mock(work, "--streams", "400", "--rate-limit-per-minute", "0", "--seed", "5")
+    try:
+        code, _ = collect(db, mock)
+        check(code == 0, "the collector seeded the database")
+        world = sorted(mock.world()["live"], key=lambda s: -s["viewer_count"])
+    finally:
+        mock.stop()
+
+    # The API works with a role that can only read (README: "The API only reads").
+    reader = "streamscope_reader_" + db.name[-10:]
+    db.query(f"""CREATE ROLE {reader} LOGIN;
+                 GRANT CONNECT ON DATABASE {db.name} TO {reader};
+                 GRANT USAGE ON SCHEMA public, compat TO {reader};
+                 GRANT SELECT ON ALL TABLES IN SCHEMA public, compat TO {reader};""")
+    reader_url = db.url.replace("postgresql://postgres@", f"postgresql://{reader}@", 1)
+    api = Api(work, reader_url)
+    try:
+        status, _, health = api.get_json("/health")
+        check(status == 200 and health["status"] == "ok" and health["database"] == "up",
+              f"/health is 200 ok ({status} {health})")
+        check(health["schema_version"] >= 1, "/health names the schema version")
+        check("twitch" in health["last_complete_sweep_age_s"], "/health: the sweep's age")
+
+        status, headers, top = api.get_json("/live/top?limit=10")
+        check(status == 200, f"/live/top answers 200 ({status})")
+        counts = [s["viewer_count"] for s in top["data"]]
+        check(counts == [s["viewer_count"] for s in world[:10]],
+              f"/live/top has the world's ten largest, in order ({counts})")
+        first = top["data"][0]
+        expected = next(s for s in world if s["id"] and s["user_login"] == first["username"])
+        check(first["title"] == expected["title"] and first["display_name"] == expected["user_name"],
+              "titles and names byte-exact")
+        check(first["stream_url"] == "https://www.twitch.tv/" + first["username"], "stream_url")
+        check(all(k in first for k in ["platform", "channel_id", "username", "display_name",
+                                       "title", "game_id", "game_name", "viewer_count",
+                                       "language", "started_at", "collected_at",
+                                       "thumbnail_url", "stream_url"]),
+              "items carry the original design's fields")
+        check(top["meta"]["sweeps"][0]["status"] == "complete" and
+              top["meta"]["sweeps"][0]["streams"] == 400, "meta names the sweep")
+        check(headers.get("Content-Type", "").startswith("application/json"), "JSON")
+
+        language = world[0]["language"]
+        _, _, by_lang = api.get_json(f"/live/top?limit=500&language={language}")
+        want = sum(1 for s in world if s["language"] == language)
+        check(len(by_lang["data"]) == want and all(s["language"] == language
+                                                   for s in by_lang["data"]),
+              f"language filter: {len(by_lang['data'])} of {want}")
+        game = next(s["game_id"] for s in world if s["game_id"])
+        _, _, by_game = api.get_json(f"/live/top?limit=500&game={game}")
+        want = sum(1 for s in world if s["game_id"] == game)
+        check(len(by_game["data"]) == want, f"game filter: {len(by_game['data'])} of {want}")
+        _, _, kick = api.get_json("/live/top?platform=kick")
+        check(kick["data"] == [], "no Kick data yet: an empty list, not an error")
+
+        status, _, body = api.call("GET", "/live/top?limit=0")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
+              f"limit=0 is a 400 naming the parameter ({body})")
+        status, _, body = api.call("GET", "/live/top?sort=viewers")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "sort"),
+              f"an unknown parameter is a 400 ({body})")
+        status, _, body = api.call("GET", "/live/top?language=English")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "language"),
+              "a bad language is a 400")
+        status, _, body = api.call("GET", "/no/such/route")
+        check(status == 404 and error_shape(body, 404, "not_found"), f"404 shape ({body})")
+        status, headers, body = api.call("POST", "/live/top")
+        check(status == 405 and error_shape(body, 405, "method_not_allowed") and
+              "GET" in headers.get("Allow", ""), f"405 with Allow ({status} {headers})")
+        status, headers, _ = api.call("OPTIONS", "/live/top", {
+            "Origin": "https://example.org", "Access-Control-Request-Method": "GET"})
+        check(status in (200, 204) and headers.get("Access-Control-Allow-Origin") in
+              ("*", "https://example.org"), f"CORS preflight ({status} {headers})")
+
+        rc = subprocess.run([API, "healthcheck"], env=api.env, capture_output=True,
+                            timeout=20).returncode
+        check(rc == 0, "healthcheck exits 0 while the API is healthy")
+        check(api.stop() == 0, "SIGTERM: exit 0")
+    finally:
+        if api.proc.poll() is None:
+            api.proc.kill()
+        db.query(f"REASSIGN OWNED BY {reader} TO postgres; DROP OWNED BY {reader}; "
+                 f"DROP ROLE {reader}")
+
+    # The database unreachable: /health says so at once, it does not hang.
+    down = Api(work, "postgresql://postgres@127.0.0.1:1/nowhere")
+    try:
+        started = time.time()
+        status, _, health = down.get_json("/health")
+        took = time.time() - started
+        check(status == 503 and health["database"] == "down",
+              f"/health is 503 with the database down ({status})")
+        check(took < 5, f"quickly ({took:.1f} s)")
+        rc = subprocess.run([API, "healthcheck"], env=down.env, capture_output=True,
+                            timeout=20).returncode
+        check(rc == 1, "healthcheck exits 1 when the database is down")
+        status, _, body = down.call("GET", "/live/top")
+        check(status in (500, 503) and "error" in json.loads(body),
+              f"/live/top with the database down is an error in the shape ({status})")
+    finally:
+        down.stop()
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as work:
+        db = Database()
+        try:
+            main(work, db)
+        except Exception as e:  # a crash is a failure with its reason, never a pass
+            check(False, f"raised {type(e).__name__}: {e}")
+            log = os.path.join(work, "api.log")
+            if os.path.exists(log):
+                print(open(log).read()[-3000:])
+        finally:
+            db.drop()
+    print(f"api: {len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)
