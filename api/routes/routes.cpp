@@ -37,6 +37,12 @@ void add_routes(router& routes, app& shared) {
     using boost::beast::http::verb;
     routes.add(verb::get, "/health", health_route(shared));
     routes.add(verb::get, "/live/top", with_database_errors(live_top_route(shared)));
+    routes.add(verb::get, "/live/streams", with_database_errors(live_streams_route(shared)));
+    routes.add(verb::get, "/live/summary", with_database_errors(live_summary_route(shared)));
+    routes.add(verb::get, "/search/channels", with_database_errors(search_channels_route(shared)));
+    routes.add(verb::get, "/search/games", with_database_errors(search_games_route(shared)));
+    routes.add(verb::get, "/openapi.json", openapi_route());
+    routes.add(verb::get, "/docs", docs_route());
 }
 
 } // namespace streamscope::api

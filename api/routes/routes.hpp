@@ -3,6 +3,7 @@
 // router and the OpenAPI document can be compared.
 
 #include <chrono>
+#include <string_view>
 
 #include "api/db/pool.hpp"
 #include "api/http/router.hpp"
@@ -20,5 +21,14 @@ void add_routes(router& routes, app& shared);
 // One handler per route (each in its own file).
 handler health_route(app& shared);
 handler live_top_route(app& shared);
+handler live_streams_route(app& shared);
+handler live_summary_route(app& shared);
+handler search_channels_route(app& shared);
+handler search_games_route(app& shared);
+handler openapi_route();
+handler docs_route();
+
+// The OpenAPI document that /openapi.json serves (a test compares it with the router).
+std::string_view openapi_document();
 
 } // namespace streamscope::api

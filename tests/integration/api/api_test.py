@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "collector"))
 API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -124,6 +125,71 @@ def main(work, db):
         check(len(by_game["data"]) == want, f"game filter: {len(by_game['data'])} of {want}")
         _, _, kick = api.get_json("/live/top?platform=kick")
         check(kick["data"] == [], "no Kick data yet: an empty list, not an error")
+
+        # /live/streams: every page, in order, no duplicates, no gaps.
+        seen, cursor, pages = [], None, 0
+        while True:
+            path = "/live/streams?limit=37" + (f"&cursor={cursor}" if cursor else "")
+            status, _, page = api.get_json(path)
+            if status != 200:
+                check(False, f"/live/streams page {pages + 1}: {status}")
+                break
+            seen += page["data"]
+            pages += 1
+            cursor = page["next_cursor"]
+            if not cursor or pages > 20:
+                break
+        ids = [(s["username"], s["viewer_count"]) for s in seen]
+        check(len(ids) == 400 and len(set(ids)) == 400,
+              f"/live/streams pages through all 400 streams once ({len(ids)} in {pages} pages)")
+        check([s["viewer_count"] for s in seen] == [s["viewer_count"] for s in world],
+              "... most viewers first")
+        status, _, big = api.get_json("/live/streams?min_viewers=100")
+        want = sum(1 for s in world if s["viewer_count"] >= 100)
+        check(len(big["data"]) == want, f"min_viewers: {len(big['data'])} of {want}")
+        word = next(s["title"] for s in world if len(s["title"]) > 8 and s["title"].isascii())[2:7]
+        _, _, found = api.get_json("/live/streams?limit=500&q=" + urllib.parse.quote(word))
+        want = sum(1 for s in world if word.lower() in s["title"].lower())
+        check(len(found["data"]) == want, f"q={word!r}: {len(found['data'])} of {want}")
+        status, _, body = api.call("GET", "/live/streams?cursor=zz")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "cursor"),
+              "a forged cursor is a 400")
+
+        # /live/summary: the world's own totals.
+        _, _, summary = api.get_json("/live/summary")
+        totals = summary["data"]
+        check(totals["live_channels"] == 400 and
+              totals["viewers"] == sum(s["viewer_count"] for s in world),
+              f"/live/summary totals ({totals['live_channels']}, {totals['viewers']})")
+        by_language = {}
+        for s in world:
+            by_language[s["language"]] = by_language.get(s["language"], 0) + s["viewer_count"]
+        top_language = max(by_language.items(), key=lambda kv: (kv[1], kv[0]))
+        check(totals["languages"][0]["language"] == top_language[0] and
+              totals["languages"][0]["viewers"] == top_language[1], "top language by viewers")
+
+        # /search: an exact login first; a prefix finds it too.
+        login = world[0]["user_login"]
+        _, _, found = api.get_json("/search/channels?q=" + urllib.parse.quote(login))
+        check(found["data"] and found["data"][0]["username"] == login and found["data"][0]["live"],
+              f"/search/channels: the exact login first, live ({found['data'][:1]})")
+        _, _, found = api.get_json("/search/channels?q=" + urllib.parse.quote(login[:4]))
+        check(any(c["username"] == login for c in found["data"]) and
+              all(c["username"].lower().startswith(login[:4].lower()) for c in found["data"][:1]),
+              "/search/channels: by prefix")
+        status, _, body = api.call("GET", "/search/channels")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "q"), "q is required")
+        _, _, everything = api.get_json("/live/top?limit=500")
+        game_name = next(s["game_name"] for s in everything["data"] if s["game_name"])
+        _, _, found = api.get_json("/search/games?q=" + urllib.parse.quote(game_name))
+        check(found["data"] and found["data"][0]["name"] == game_name, "/search/games: exact name first")
+
+        _, headers, doc = api.get_json("/openapi.json")
+        check(doc["openapi"] == "3.1.0" and "/live/streams" in doc["paths"], "/openapi.json")
+        status, headers, page = api.call("GET", "/docs")
+        check(status == 200 and headers.get("Content-Type", "").startswith("text/html") and
+              "openapi.json" in page and "http" not in page.split("<script>")[1].split("fetch(")[0],
+              "/docs is a page that reads /openapi.json from the same host")
 
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),

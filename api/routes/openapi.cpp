@@ -1,0 +1,109 @@
+// GET /openapi.json (OpenAPI 3.1) and GET /docs (a page that renders it, with nothing fetched
+// from another host). The document is written by hand, next to the routes; a unit test checks
+// that it lists exactly the routes the router serves.
+
+#include "api/http/errors.hpp"
+#include "api/routes/routes.hpp"
+
+namespace streamscope::api {
+namespace {
+
+constexpr std::string_view document = R"json({
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Streamscope API",
+    "version": "0.1.0",
+    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}."
+  },
+  "components": {
+    "parameters": {
+      "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
+      "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}}
+    },
+    "schemas": {
+      "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
+      "LiveStream": {"type": "object", "properties": {"platform": {"type": "string"}, "channel_id": {"type": "string"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "title": {"type": "string"}, "game_id": {"type": "string"}, "game_name": {"type": "string"}, "viewer_count": {"type": ["integer", "null"]}, "language": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"}, "collected_at": {"type": "string", "format": "date-time"}, "thumbnail_url": {"type": "string"}, "stream_url": {"type": "string"}}},
+      "Sweeps": {"type": "array", "items": {"type": "object", "properties": {"platform": {"type": "string"}, "sweep_id": {"type": "integer"}, "collected_at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "streams": {"type": "integer"}}}}
+    },
+    "responses": {
+      "BadRequest": {"description": "a parameter is invalid or unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unavailable": {"description": "the database cannot be reached", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }
+  },
+  "paths": {
+    "/health": {"get": {"summary": "Is the API healthy: database, schema version, age of the last complete sweep per platform, uptime", "responses": {"200": {"description": "healthy"}, "503": {"description": "the database does not answer"}}}},
+    "/live/top": {"get": {"summary": "The latest complete sweep's streams, most viewers first", "parameters": [
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}],
+      "responses": {"200": {"description": "streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "meta": {"type": "object", "properties": {"sweeps": {"$ref": "#/components/schemas/Sweeps"}}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/live/streams": {"get": {"summary": "Live streams filtered, most viewers first, a page at a time (pass next_cursor as cursor)", "parameters": [
+      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"},
+      {"name": "min_viewers", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+      {"name": "q", "in": "query", "description": "text in the title (case-insensitive)", "schema": {"type": "string", "maxLength": 200}},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+      {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "a page of streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "next_cursor": {"type": ["string", "null"]}, "meta": {"type": "object"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/live/summary": {"get": {"summary": "Totals now: live channels, viewers, per platform, top languages and games", "parameters": [{"$ref": "#/components/parameters/platform"}],
+      "responses": {"200": {"description": "totals"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/search/channels": {"get": {"summary": "Channels by login or display name: prefix and fuzzy match, best first, with live status", "parameters": [
+      {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+      {"$ref": "#/components/parameters/platform"},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}],
+      "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/search/games": {"get": {"summary": "Games by name: prefix and fuzzy match, best first", "parameters": [
+      {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}],
+      "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}
+  }
+})json";
+
+// Renders the document in the browser from /openapi.json on the same host; no other request.
+constexpr std::string_view docs_page = R"html(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Streamscope API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .2rem}h2{margin-top:2rem}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}</style>
+</head><body><h1>Streamscope API</h1><p id="intro"></p><div id="routes">Loading /openapi.json…</div>
+<script>
+fetch('openapi.json').then(r => r.json()).then(doc => {
+  const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+  const resolve = p => p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p;
+  document.getElementById('intro').textContent = doc.info.description;
+  let html = '';
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
+    html += `<h2><code>${method.toUpperCase()} ${esc(path)}</code></h2><p>${esc(op.summary)}</p>`;
+    const params = (op.parameters || []).map(resolve);
+    if (params.length) html += '<table><tr><th>parameter</th><th>schema</th><th>about</th></tr>' +
+      params.map(p => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' (required)' : ''}</td>` +
+        `<td><code>${esc(JSON.stringify(p.schema))}</code></td><td>${esc(p.description)}</td></tr>`).join('') + '</table>';
+    html += '<p>Responses: ' + Object.entries(op.responses).map(([c, r]) => `<code>${c}</code>`).join(', ') + '</p>';
+  }
+  document.getElementById('routes').innerHTML = html;
+});
+</script></body></html>
+)html";
+
+} // namespace
+
+std::string_view openapi_document() {
+    return document;
+}
+
+handler openapi_route() {
+    return [](request_context& ctx) -> boost::asio::awaitable<response> {
+        co_return json_response(ctx.req, std::string(document));
+    };
+}
+
+handler docs_route() {
+    return [](request_context& ctx) -> boost::asio::awaitable<response> {
+        response res = json_response(ctx.req, std::string(docs_page));
+        res.set(boost::beast::http::field::content_type, "text/html; charset=utf-8");
+        co_return res;
+    };
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,140 @@
+// GET /search/channels?q=&platform=&limit= and GET /search/games?q=&limit= — case-insensitive
+// prefix and fuzzy matching (pg_trgm, through the trigram indexes), best match first: an exact
+// login, then login prefixes, then display-name prefixes, then similarity.
+
+#include <cmath>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
+
+#include "api/http/errors.hpp"
+#include "api/routes/live_rows.hpp"
+#include "api/routes/params.hpp"
+#include "api/routes/routes.hpp"
+
+namespace streamscope::api {
+namespace {
+
+// $1 the text, $2 it as a LIKE prefix, $3 as a LIKE infix (both escaped).
+constexpr const char* channels_sql = R"(
+SELECT p.name, c.platform_user_id, c.login, c.display_name, c.profile_image_url,
+       c.follower_count,
+       EXISTS (SELECT 1 FROM streams st WHERE st.channel_id = c.id AND st.ended_at IS NULL),
+       similarity(c.login || ' ' || c.display_name, $1)
+  FROM channels c JOIN platforms p ON p.id = c.platform_id
+ WHERE ($4 = '' OR p.name = $4)
+   AND ((c.login || ' ' || c.display_name) ILIKE $3 OR (c.login || ' ' || c.display_name) % $1)
+ ORDER BY lower(c.login) = lower($1) DESC, c.login ILIKE $2 DESC, c.display_name ILIKE $2 DESC,
+          similarity(c.login || ' ' || c.display_name, $1) DESC, c.login
+ LIMIT $5)";
+
+constexpr const char* games_sql = R"(
+SELECT p.name, g.platform_game_id, g.name, g.box_art_url, similarity(g.name, $1)
+  FROM games g JOIN platforms p ON p.id = g.platform_id
+ WHERE g.name ILIKE $3 OR g.name % $1
+ ORDER BY lower(g.name) = lower($1) DESC, g.name ILIKE $2 DESC, similarity(g.name, $1) DESC,
+          g.name
+ LIMIT $4)";
+
+// LIKE treats % and _ as wildcards and \ as the escape: the user's text must match itself.
+std::string like_escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+// q is required, 1 to 100 characters.
+std::optional<std::string> search_text(query_params& params, request_context& ctx,
+                                       std::optional<response>& refusal) {
+    auto q = params.text("q");
+    if (const auto& bad = params.error()) {
+        refusal = error_response(ctx.req, boost::beast::http::status::bad_request,
+                                 "invalid_parameter", bad->message, bad->parameter);
+    } else if (!q || q->empty() || q->size() > 100) {
+        refusal = error_response(ctx.req, boost::beast::http::status::bad_request,
+                                 "invalid_parameter", "required, 1 to 100 characters", "q");
+    }
+    return q;
+}
+
+double rounded(double score) {
+    return std::round(score * 1000) / 1000;
+}
+
+} // namespace
+
+handler search_channels_route(app& shared) {
+    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+        query_params params(ctx.query, {"q", "platform", "limit"});
+        const std::string platform = params.one_of("platform", platform_names).value_or("");
+        const long long limit = params.integer("limit", 1, 100, 20);
+        std::optional<response> refusal;
+        const std::string q = search_text(params, ctx, refusal).value_or("");
+        if (refusal) {
+            co_return std::move(*refusal);
+        }
+        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            boost::json::array data;
+            const std::string escaped = like_escaped(q);
+            for (const auto& row : tx.exec_params(channels_sql, q, escaped + "%",
+                                                  "%" + escaped + "%", platform, limit)) {
+                boost::json::object item{
+                    {"platform", row[0].as<std::string>()},
+                    {"channel_id", row[1].as<std::string>()},
+                    {"username", row[2].as<std::string>()},
+                    {"display_name", row[3].as<std::string>()},
+                    {"profile_image_url", row[4].is_null() ? boost::json::value(nullptr)
+                                                           : boost::json::value(row[4].c_str())},
+                    {"follower_count", row[5].is_null()
+                                           ? boost::json::value(nullptr)
+                                           : boost::json::value(row[5].as<std::int64_t>())},
+                    {"live", row[6].as<bool>()},
+                    {"score", rounded(row[7].as<double>())},
+                };
+                data.push_back(std::move(item));
+            }
+            return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+        });
+        co_return json_response(ctx.req, std::move(body));
+    };
+}
+
+handler search_games_route(app& shared) {
+    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+        query_params params(ctx.query, {"q", "limit"});
+        const long long limit = params.integer("limit", 1, 100, 20);
+        std::optional<response> refusal;
+        const std::string q = search_text(params, ctx, refusal).value_or("");
+        if (refusal) {
+            co_return std::move(*refusal);
+        }
+        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            boost::json::array data;
+            const std::string escaped = like_escaped(q);
+            for (const auto& row :
+                 tx.exec_params(games_sql, q, escaped + "%", "%" + escaped + "%", limit)) {
+                data.push_back(boost::json::object{
+                    {"platform", row[0].as<std::string>()},
+                    {"game_id", row[1].as<std::string>()},
+                    {"name", row[2].as<std::string>()},
+                    {"box_art_url", row[3].is_null() ? boost::json::value(nullptr)
+                                                     : boost::json::value(row[3].c_str())},
+                    {"score", rounded(row[4].as<double>())},
+                });
+            }
+            return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+        });
+        co_return json_response(ctx.req, std::move(body));
+    };
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,39 @@
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include "api/routes/routes.hpp"
+
+using namespace streamscope::api;
+
+TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[unit][api]") {
+    // The routes capture `shared` but do not touch it while being registered; the pool is
+    // never connected (it connects on first use).
+    pool db{
+        streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(), 1,
+        std::chrono::seconds(1)};
+    app shared{db};
+    router routes;
+    add_routes(routes, shared);
+
+    std::set<std::string> served;
+    for (auto [method, pattern] : routes.routes()) {
+        std::transform(method.begin(), method.end(), method.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        served.insert(method + " " + pattern);
+    }
+    const auto doc = boost::json::parse(openapi_document()).as_object();
+    CHECK(doc.at("openapi").as_string() == "3.1.0");
+    std::set<std::string> documented;
+    for (const auto& [path, operations] : doc.at("paths").as_object()) {
+        for (const auto& [method, operation] : operations.as_object()) {
+            documented.insert(std::string(method) + " " + std::string(path));
+            CHECK(operation.as_object().contains("responses"));
+        }
+    }
+    CHECK(served == documented);
+    CHECK(served.size() >= 8);
+}
