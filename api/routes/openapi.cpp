@@ -19,7 +19,12 @@ constexpr std::string_view document = R"json({
     "parameters": {
       "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
       "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
-      "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}}
+      "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}},
+      "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
+      "window": {"name": "window", "in": "query", "description": "not with from/to", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
+      "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
+      "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}}
     },
     "schemas": {
       "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
@@ -55,6 +60,19 @@ constexpr std::string_view document = R"json({
       {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}],
       "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}": {"get": {"summary": "A channel: profile, current stream if live, and a summary for the window (average and peak viewers, broadcasts, hours streamed, hours watched)", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+      "responses": {"200": {"description": "the channel"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}/history": {"get": {"summary": "The channel's viewers over time (raw snapshots for up to 7 days, or hourly/daily average and peak), with the title and game changes", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"name": "resolution", "in": "query", "schema": {"type": "string", "enum": ["raw", "1h", "1d"], "default": "raw"}}],
+      "responses": {"200": {"description": "the series: data (points), changes, meta"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}/streams": {"get": {"summary": "The channel's broadcasts, newest first: start, end, duration, average and peak viewers, hours watched, games played", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}],
+      "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}
   }

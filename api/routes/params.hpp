@@ -33,6 +33,9 @@ public:
     // A language code: two lowercase letters, or "other".
     std::optional<std::string> language(std::string_view name);
 
+    // Records a problem found by the caller (e.g. a combination of parameters).
+    void reject(std::string_view name, std::string message) { fail(name, std::move(message)); }
+
 private:
     void fail(std::string_view name, std::string message);
 

@@ -41,6 +41,12 @@ void add_routes(router& routes, app& shared) {
     routes.add(verb::get, "/live/summary", with_database_errors(live_summary_route(shared)));
     routes.add(verb::get, "/search/channels", with_database_errors(search_channels_route(shared)));
     routes.add(verb::get, "/search/games", with_database_errors(search_games_route(shared)));
+    routes.add(verb::get, "/channels/{platform}/{login}",
+               with_database_errors(channel_route(shared)));
+    routes.add(verb::get, "/channels/{platform}/{login}/history",
+               with_database_errors(channel_history_route(shared)));
+    routes.add(verb::get, "/channels/{platform}/{login}/streams",
+               with_database_errors(channel_streams_route(shared)));
     routes.add(verb::get, "/openapi.json", openapi_route());
     routes.add(verb::get, "/docs", docs_route());
 }

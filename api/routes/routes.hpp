@@ -25,6 +25,9 @@ handler live_streams_route(app& shared);
 handler live_summary_route(app& shared);
 handler search_channels_route(app& shared);
 handler search_games_route(app& shared);
+handler channel_route(app& shared);
+handler channel_history_route(app& shared);
+handler channel_streams_route(app& shared);
 handler openapi_route();
 handler docs_route();
 

@@ -73,8 +73,9 @@ def error_shape(body, status, code, parameter=None):
 def main(work, db):
     mock = Mock(work, "--streams", "400", "--rate-limit-per-minute", "0", "--seed", "5")
     try:
-        code, _ = collect(db, mock)
-        check(code == 0, "the collector seeded the database")
+        for _ in range(3):  # three sweeps: a history to look at
+            code, _ = collect(db, mock)
+            check(code == 0, "the collector seeded the database")
         world = sorted(mock.world()["live"], key=lambda s: -s["viewer_count"])
     finally:
         mock.stop()
@@ -190,6 +191,55 @@ def main(work, db):
         check(status == 200 and headers.get("Content-Type", "").startswith("text/html") and
               "openapi.json" in page and "http" not in page.split("<script>")[1].split("fetch(")[0],
               "/docs is a page that reads /openapi.json from the same host")
+
+        # /channels: the numbers, computed here from the sweeps' own times.
+        star = world[0]
+        times = [float(t) for t in db.query(
+            "SELECT extract(epoch FROM started_at) FROM sweeps ORDER BY started_at").split()]
+        span = times[-1] - times[0]
+        vc = star["viewer_count"]
+        status, _, channel = api.get_json(f"/channels/twitch/{star['user_login']}")
+        check(status == 200, f"/channels answers 200 ({status})")
+        ch = channel["data"]
+        check(ch["live"] and ch["current_stream"]["viewer_count"] == vc and
+              ch["current_stream"]["title"] == star["title"], "the current stream")
+        sm = ch["summary"]
+        check(sm["snapshots"] == 3 and sm["broadcasts"] == 1 and sm["peak_viewers"] == vc and
+              sm["avg_viewers"] == vc, f"summary counts ({sm})")
+        check(abs(sm["hours_streamed"] - span / 3600) < 0.011 and
+              abs(sm["hours_watched"] - vc * span / 3600) < 0.011 + vc * 1e-5,
+              f"hours streamed and watched ({sm['hours_streamed']}, {sm['hours_watched']} for "
+              f"{span:.1f} s at {vc})")
+        status, _, _ = api.get_json(f"/channels/twitch/{star['user_login'].upper()}")
+        check(status == 200, "a login typed in capitals is found")
+        status, _, body = api.call("GET", "/channels/twitch/nobody_has_this_login")
+        check(status == 404 and error_shape(body, 404, "not_found"), "an unknown channel is 404")
+        status, _, body = api.call("GET", "/channels/myspace/x")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "platform"),
+              "an unknown platform is 400")
+        _, _, history = api.get_json(f"/channels/twitch/{star['user_login']}/history?window=1h")
+        check([p["viewers"] for p in history["data"]] == [vc, vc, vc], "raw history: 3 points")
+        check(len(history["changes"]) == 1 and history["changes"][0]["title"] == star["title"],
+              f"history marks the broadcast's state ({history['changes']})")
+        _, _, hourly = api.get_json(f"/channels/twitch/{star['user_login']}/history"
+                                    "?window=24h&resolution=1h")
+        check(sum(p["snapshots"] for p in hourly["data"]) == 3 and
+              all(p["peak_viewers"] == vc for p in hourly["data"]), "hourly buckets")
+        for bad, param in [("window=2d", "window"), ("window=1h&from=2026-01-01T00:00:00Z", "window"),
+                           ("window=30d&resolution=raw", "resolution"),
+                           ("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+                           ("from=yesterday", "from")]:
+            status, _, body = api.call(
+                "GET", f"/channels/twitch/{star['user_login']}/history?{bad}")
+            check(status == 400 and error_shape(body, 400, "invalid_parameter", param),
+                  f"history?{bad} is a 400 naming {param}")
+        _, _, broadcasts = api.get_json(f"/channels/twitch/{star['user_login']}/streams")
+        b = broadcasts["data"][0]
+        check(len(broadcasts["data"]) == 1 and b["live"] and b["snapshots"] == 3 and
+              b["peak_viewers"] == vc and b["title"] == star["title"],
+              f"/streams: the broadcast ({b})")
+        check(not star["game_id"] or any(g["game_id"] == star["game_id"] for g in b["games"]),
+              "/streams: the games played")
 
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
