@@ -252,7 +252,8 @@ def paced_by_headers(work, db):
         print(f"     {sweep['requests']} requests in {sweep['took']:.1f} s; the limit allows "
               f"{bound:.1f} s at best")
         check(sweep["took"] >= bound * 0.95, "it never outruns the limit")
-        check(sweep["took"] <= bound * 1.15 + 1, "pacing does not waste the budget")
+        # Loose on purpose: CI machines are shared. make bench-collector measures it exactly.
+        check(sweep["took"] <= bound * 1.3 + 2, "pacing does not waste the budget")
     finally:
         mock.stop()
 
