@@ -40,7 +40,8 @@ constexpr auto options = config::join_options(config::service_options, api::api_
 
 int serve(const config::service_settings& service, const api::api_settings& s) {
     api::pool db{service.database, s.pool_size, s.statement_timeout};
-    api::app shared{db};
+    api::request_metrics metrics;
+    api::app shared{db, metrics};
     api::router routes;
     api::add_routes(routes, shared);
 
@@ -50,6 +51,10 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     serving.threads = s.threads;
     serving.max_connections = s.max_connections;
     serving.cors_allowed_origins = s.cors_allowed_origins;
+    serving.request_observer = [&metrics](std::string_view route, unsigned status,
+                                          std::chrono::nanoseconds took) {
+        metrics.observe(route, status, took);
+    };
     api::server server{serving, routes};
     const std::uint16_t port = server.listen();
     spdlog::info("streamscope-api listening on {}:{} with {} threads and {} database "

@@ -73,6 +73,7 @@ constexpr std::string_view document = R"json({
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}],
       "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/metrics": {"get": {"summary": "Prometheus text: requests by route and status, latency histogram by route, database pool use", "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}
   }

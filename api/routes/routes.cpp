@@ -47,6 +47,7 @@ void add_routes(router& routes, app& shared) {
                with_database_errors(channel_history_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/streams",
                with_database_errors(channel_streams_route(shared)));
+    routes.add(verb::get, "/metrics", metrics_route(shared));
     routes.add(verb::get, "/openapi.json", openapi_route());
     routes.add(verb::get, "/docs", docs_route());
 }

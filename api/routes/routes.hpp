@@ -7,12 +7,14 @@
 
 #include "api/db/pool.hpp"
 #include "api/http/router.hpp"
+#include "api/routes/metrics.hpp"
 
 namespace streamscope::api {
 
 // What handlers share. Outlives the server.
 struct app {
     pool& db;
+    request_metrics& metrics;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -28,6 +30,7 @@ handler search_games_route(app& shared);
 handler channel_route(app& shared);
 handler channel_history_route(app& shared);
 handler channel_streams_route(app& shared);
+handler metrics_route(app& shared);
 handler openapi_route();
 handler docs_route();
 

@@ -263,6 +263,22 @@ def main(work, db):
         rc = subprocess.run([API, "healthcheck"], env=api.env, capture_output=True,
                             timeout=20).returncode
         check(rc == 0, "healthcheck exits 0 while the API is healthy")
+        status, headers, metrics = api.call("GET", "/metrics")
+        check(status == 200 and headers.get("Content-Type", "").startswith("text/plain"),
+              "/metrics is Prometheus text")
+        samples = {}
+        for line in metrics.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        check(samples.get('streamscope_api_requests_total{route="/live/top",code="200"}', 0) >= 5,
+              "/metrics counts requests by route and status")
+        check(samples.get('streamscope_api_requests_total{route="/live/top",code="400"}', 0) >= 1,
+              "... errors too")
+        check(samples.get('streamscope_api_request_duration_seconds_count{route="/live/top"}', 0)
+              == samples.get('streamscope_api_request_duration_seconds_bucket'
+                             '{route="/live/top",le="+Inf"}', -1), "the histogram adds up")
+        check(samples.get("streamscope_api_db_pool_connections") == 2, "pool size")
         check(api.stop() == 0, "SIGTERM: exit 0")
     finally:
         if api.proc.poll() is None:

@@ -15,7 +15,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
     pool db{
         streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(), 1,
         std::chrono::seconds(1)};
-    app shared{db};
+    request_metrics metrics;
+    app shared{db, metrics};
     router routes;
     add_routes(routes, shared);
 
