@@ -18,6 +18,7 @@
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
+#include "api/routes/csv.hpp"
 #include "api/routes/live_rows.hpp"
 #include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
@@ -265,7 +266,8 @@ handler channel_history_route(app& shared) {
         if (auto refusal = check_path(ctx)) {
             co_return std::move(*refusal);
         }
-        query_params params(ctx.query, {"window", "from", "to", "resolution"});
+        query_params params(ctx.query, {"window", "from", "to", "resolution", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const time_window window = parse_window(params, now_us(), "24h");
         static constexpr std::array<std::string_view, 3> resolutions{"raw", "1h", "1d"};
         const std::string resolution = params.one_of("resolution", resolutions).value_or("raw");
@@ -277,8 +279,8 @@ handler channel_history_route(app& shared) {
             co_return error_response(ctx.req, boost::beast::http::status::bad_request,
                                      "invalid_parameter", bad->message, bad->parameter);
         }
-        std::optional<std::string> body =
-            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<std::string> {
+        std::optional<json::object> body =
+            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {
                 pqxx::read_transaction tx{c};
                 auto channel =
                     find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
@@ -316,13 +318,14 @@ handler channel_history_route(app& shared) {
                 json::object meta = window_meta(window);
                 meta["resolution"] = resolution;
                 meta["channel"] = std::move(channel->profile);
-                return json::serialize(json::object{
-                    {"data", std::move(points)}, {"changes", std::move(changes)}, {"meta", meta}});
+                return json::object{
+                    {"data", std::move(points)}, {"changes", std::move(changes)}, {"meta", meta}};
             });
         if (!body) {
             co_return no_such_channel(ctx);
         }
-        co_return json_response(ctx.req, std::move(*body));
+        co_return list_response(ctx.req, format, std::move(*body),
+                                ctx.path_params.at("login") + "-history.csv");
     };
 }
 
@@ -331,14 +334,15 @@ handler channel_streams_route(app& shared) {
         if (auto refusal = check_path(ctx)) {
             co_return std::move(*refusal);
         }
-        query_params params(ctx.query, {"limit"});
+        query_params params(ctx.query, {"limit", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 200, 20);
         if (const auto& bad = params.error()) {
             co_return error_response(ctx.req, boost::beast::http::status::bad_request,
                                      "invalid_parameter", bad->message, bad->parameter);
         }
-        std::optional<std::string> body =
-            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<std::string> {
+        std::optional<json::object> body =
+            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {
                 pqxx::read_transaction tx{c};
                 auto channel =
                     find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
@@ -367,13 +371,14 @@ handler channel_streams_route(app& shared) {
                         {"hours_streamed", round2(r[9].as<double>() / 3600)},
                         {"games", json::parse(r[10].c_str())}});
                 }
-                return json::serialize(json::object{{"data", std::move(data)},
-                                                    {"meta", {{"channel", channel->profile}}}});
+                return json::object{{"data", std::move(data)},
+                                    {"meta", {{"channel", channel->profile}}}};
             });
         if (!body) {
             co_return no_such_channel(ctx);
         }
-        co_return json_response(ctx.req, std::move(*body));
+        co_return list_response(ctx.req, format, std::move(*body),
+                                ctx.path_params.at("login") + "-streams.csv");
     };
 }
 

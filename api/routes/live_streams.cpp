@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
+#include "api/routes/csv.hpp"
 #include "api/routes/live_rows.hpp"
 #include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
@@ -112,8 +113,9 @@ std::optional<position> decode_cursor(std::string_view hex) {
 
 handler live_streams_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(
-            ctx.query, {"platform", "game", "language", "min_viewers", "q", "limit", "cursor"});
+        query_params params(ctx.query, {"platform", "game", "language", "min_viewers", "q", "limit",
+                                        "cursor", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         const std::string game = params.text("game").value_or("");
         const std::string language = params.language("language").value_or("");
@@ -138,7 +140,7 @@ handler live_streams_route(app& shared) {
                                      "invalid_parameter", bad->message, bad->parameter);
         }
 
-        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+        boost::json::object answer = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             position at = from.value_or(position{});
             if (!from) {
@@ -167,9 +169,9 @@ handler live_streams_route(app& shared) {
             if (!from) {
                 page["meta"] = {{"sweeps", sweeps_meta(at.sweeps)}};
             }
-            return boost::json::serialize(page);
+            return page;
         });
-        co_return json_response(ctx.req, std::move(body));
+        co_return list_response(ctx.req, format, std::move(answer), "live-streams.csv");
     };
 }
 

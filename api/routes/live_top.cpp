@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
+#include "api/routes/csv.hpp"
 #include "api/routes/live_rows.hpp"
 #include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
@@ -24,7 +25,8 @@ const std::string live_top_sql = std::string(stream_rows_sql) + R"(
 
 handler live_top_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"limit", "platform", "game", "language"});
+        query_params params(ctx.query, {"limit", "platform", "game", "language", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 500, 50);
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         const std::string game = params.text("game").value_or("");
@@ -34,7 +36,7 @@ handler live_top_route(app& shared) {
                                      "invalid_parameter", bad->message, bad->parameter);
         }
 
-        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+        boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             const auto sweeps = latest_sweeps(tx, platform);
             const auto [ids, times] = sweep_arrays(sweeps);
@@ -43,10 +45,10 @@ handler live_top_route(app& shared) {
                  tx.exec_params(live_top_sql, ids, times, game, language, limit)) {
                 data.push_back(stream_item(row));
             }
-            return boost::json::serialize(boost::json::object{
-                {"data", std::move(data)}, {"meta", {{"sweeps", sweeps_meta(sweeps)}}}});
+            return boost::json::object{{"data", std::move(data)},
+                                       {"meta", {{"sweeps", sweeps_meta(sweeps)}}}};
         });
-        co_return json_response(ctx.req, std::move(body));
+        co_return list_response(ctx.req, format, std::move(page), "live-top.csv");
     };
 }
 

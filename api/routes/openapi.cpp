@@ -20,6 +20,7 @@ constexpr std::string_view document = R"json({
       "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
       "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
       "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}},
+      "format": {"name": "format", "in": "query", "description": "csv: the data as RFC 4180 CSV (UTF-8, header row, formula-like cells prefixed with ')", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
       "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
       "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
       "window": {"name": "window", "in": "query", "description": "not with from/to", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
@@ -40,25 +41,25 @@ constexpr std::string_view document = R"json({
     "/health": {"get": {"summary": "Is the API healthy: database, schema version, age of the last complete sweep per platform, uptime", "responses": {"200": {"description": "healthy"}, "503": {"description": "the database does not answer"}}}},
     "/live/top": {"get": {"summary": "The latest complete sweep's streams, most viewers first", "parameters": [
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
-      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}],
+      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "meta": {"type": "object", "properties": {"sweeps": {"$ref": "#/components/schemas/Sweeps"}}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/live/streams": {"get": {"summary": "Live streams filtered, most viewers first, a page at a time (pass next_cursor as cursor)", "parameters": [
       {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"},
       {"name": "min_viewers", "in": "query", "schema": {"type": "integer", "minimum": 0}},
       {"name": "q", "in": "query", "description": "text in the title (case-insensitive)", "schema": {"type": "string", "maxLength": 200}},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
-      {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}}],
+      {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "a page of streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "next_cursor": {"type": ["string", "null"]}, "meta": {"type": "object"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/live/summary": {"get": {"summary": "Totals now: live channels, viewers, per platform, top languages and games", "parameters": [{"$ref": "#/components/parameters/platform"}],
       "responses": {"200": {"description": "totals"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/search/channels": {"get": {"summary": "Channels by login or display name: prefix and fuzzy match, best first, with live status", "parameters": [
       {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
       {"$ref": "#/components/parameters/platform"},
-      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}],
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/search/games": {"get": {"summary": "Games by name: prefix and fuzzy match, best first", "parameters": [
       {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
-      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}],
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/channels/{platform}/{login}": {"get": {"summary": "A channel: profile, current stream if live, and a summary for the window (average and peak viewers, broadcasts, hours streamed, hours watched)", "parameters": [
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
@@ -67,11 +68,11 @@ constexpr std::string_view document = R"json({
     "/channels/{platform}/{login}/history": {"get": {"summary": "The channel's viewers over time (raw snapshots for up to 7 days, or hourly/daily average and peak), with the title and game changes", "parameters": [
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
       {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
-      {"name": "resolution", "in": "query", "schema": {"type": "string", "enum": ["raw", "1h", "1d"], "default": "raw"}}],
+      {"name": "resolution", "in": "query", "schema": {"type": "string", "enum": ["raw", "1h", "1d"], "default": "raw"}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "the series: data (points), changes, meta"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/channels/{platform}/{login}/streams": {"get": {"summary": "The channel's broadcasts, newest first: start, end, duration, average and peak viewers, hours watched, games played", "parameters": [
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
-      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}],
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/metrics": {"get": {"summary": "Prometheus text: requests by route and status, latency histogram by route, database pool use", "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},

@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
+#include "api/routes/csv.hpp"
 #include "api/routes/live_rows.hpp"
 #include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
@@ -72,7 +73,8 @@ double rounded(double score) {
 
 handler search_channels_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"q", "platform", "limit"});
+        query_params params(ctx.query, {"q", "platform", "limit", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         const long long limit = params.integer("limit", 1, 100, 20);
         std::optional<response> refusal;
@@ -80,7 +82,7 @@ handler search_channels_route(app& shared) {
         if (refusal) {
             co_return std::move(*refusal);
         }
-        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+        boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             boost::json::array data;
             const std::string escaped = like_escaped(q);
@@ -101,22 +103,23 @@ handler search_channels_route(app& shared) {
                 };
                 data.push_back(std::move(item));
             }
-            return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+            return boost::json::object{{"data", std::move(data)}};
         });
-        co_return json_response(ctx.req, std::move(body));
+        co_return list_response(ctx.req, format, std::move(page), "channels.csv");
     };
 }
 
 handler search_games_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"q", "limit"});
+        query_params params(ctx.query, {"q", "limit", "format"});
+        const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 100, 20);
         std::optional<response> refusal;
         const std::string q = search_text(params, ctx, refusal).value_or("");
         if (refusal) {
             co_return std::move(*refusal);
         }
-        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+        boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             boost::json::array data;
             const std::string escaped = like_escaped(q);
@@ -131,9 +134,9 @@ handler search_games_route(app& shared) {
                     {"score", rounded(row[4].as<double>())},
                 });
             }
-            return boost::json::serialize(boost::json::object{{"data", std::move(data)}});
+            return boost::json::object{{"data", std::move(data)}};
         });
-        co_return json_response(ctx.req, std::move(body));
+        co_return list_response(ctx.req, format, std::move(page), "games.csv");
     };
 }
 

@@ -5,7 +5,9 @@ mock's world, not from the code under test).
 
 Usage: api_test.py API COLLECTOR MOCK   (needs TEST_DATABASE_URL)
 """
+import csv
 import http.client
+import io
 import json
 import os
 import signal
@@ -240,6 +242,32 @@ def main(work, db):
               f"/streams: the broadcast ({b})")
         check(not star["game_id"] or any(g["game_id"] == star["game_id"] for g in b["games"]),
               "/streams: the games played")
+
+        # format=csv: RFC 4180 that Python's csv module reads back, titles intact (a title that
+        # a spreadsheet would run comes back with a leading apostrophe).
+        status, headers, text = api.call("GET", "/live/top?limit=500&format=csv")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        check(status == 200 and headers.get("Content-Type", "").startswith("text/csv") and
+              'filename="live-top.csv"' in headers.get("Content-Disposition", ""),
+              f"CSV with a download name ({status} {headers.get('Content-Disposition')})")
+        check(rows[0][:4] == ["platform", "channel_id", "username", "display_name"] and
+              len(rows) == 401, f"a header row and one row per stream ({len(rows)})")
+        by_login = {s["user_login"]: s for s in world}
+        title_at = rows[0].index("title")
+        wrong = [r[2] for r in rows[1:]
+                 if r[title_at] != by_login[r[2]]["title"] and
+                 r[title_at] != "'" + by_login[r[2]]["title"]]
+        neutralised = [r[title_at] for r in rows[1:] if r[title_at][:2] in ("'=", "'+", "'-", "'@")]
+        check(not wrong, f"every title survives the round trip ({wrong[:3]})")
+        check(all(by_login[r[2]]["title"][:1] in "=+-@\t\r" for r in rows[1:]
+                  if r[title_at].startswith("'") and r[title_at][1:] == by_login[r[2]]["title"]),
+              f"only formula-like titles are neutralised ({len(neutralised)} of them)")
+        status, headers, _ = api.call("GET", f"/channels/twitch/{star['user_login']}/streams?format=csv")
+        check(status == 200 and headers.get("Content-Type", "").startswith("text/csv"),
+              "channel broadcasts as CSV")
+        status, _, body = api.call("GET", "/live/top?format=xml")
+        check(status == 400 and error_shape(body, 400, "invalid_parameter", "format"),
+              "an unknown format is a 400")
 
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
