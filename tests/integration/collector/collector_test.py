@@ -66,6 +66,9 @@ class Mock:
     def __init__(self, work, *flags):
         self.ca = os.path.join(work, "mock-ca.pem")
         port_file = os.path.join(work, "mock.port")
+        for stale in (self.ca, port_file):  # from an earlier mock in the same folder
+            if os.path.exists(stale):
+                os.remove(stale)
         self.log = open(os.path.join(work, "mock.log"), "w")
         self.proc = subprocess.Popen(
             [MOCK, "--listen", "127.0.0.1:0", "--port-file", port_file, "--ca-out", self.ca,
