@@ -41,7 +41,8 @@ constexpr auto options = config::join_options(config::service_options, api::api_
 int serve(const config::service_settings& service, const api::api_settings& s) {
     api::pool db{service.database, s.pool_size, s.statement_timeout};
     api::request_metrics metrics;
-    api::app shared{db, metrics};
+    api::answer_cache cache{db};
+    api::app shared{db, metrics, cache};
     api::router routes;
     api::add_routes(routes, shared);
 

@@ -52,7 +52,8 @@ void request_metrics::observe(std::string_view route, unsigned status,
     l.sum_s += seconds;
 }
 
-std::string request_metrics::render(unsigned pool_size, unsigned pool_busy) const {
+std::string request_metrics::render(unsigned pool_size, unsigned pool_busy,
+                                    std::uint64_t cache_hits, std::uint64_t cache_misses) const {
     std::string out;
     std::lock_guard lock{mutex_};
     out += "# HELP streamscope_api_requests_total Requests answered, by route and status.\n";
@@ -85,13 +86,20 @@ std::string request_metrics::render(unsigned pool_size, unsigned pool_busy) cons
     out += "# HELP streamscope_api_db_pool_busy Database connections in use right now.\n";
     out += "# TYPE streamscope_api_db_pool_busy gauge\n";
     out += "streamscope_api_db_pool_busy " + std::to_string(pool_busy) + "\n";
+    out += "# HELP streamscope_api_cache_hits_total Answers served from the per-sweep cache.\n";
+    out += "# TYPE streamscope_api_cache_hits_total counter\n";
+    out += "streamscope_api_cache_hits_total " + std::to_string(cache_hits) + "\n";
+    out += "# HELP streamscope_api_cache_misses_total Answers rendered from the database.\n";
+    out += "# TYPE streamscope_api_cache_misses_total counter\n";
+    out += "streamscope_api_cache_misses_total " + std::to_string(cache_misses) + "\n";
     return out;
 }
 
 handler metrics_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        response res =
-            json_response(ctx.req, shared.metrics.render(shared.db.size(), shared.db.busy()));
+        response res = json_response(
+            ctx.req, shared.metrics.render(shared.db.size(), shared.db.busy(), shared.cache.hits(),
+                                           shared.cache.misses()));
         res.set(boost::beast::http::field::content_type, "text/plain; version=0.0.4");
         co_return res;
     };

@@ -21,8 +21,10 @@ public:
 
     void observe(std::string_view route, unsigned status, std::chrono::nanoseconds took);
 
-    // The exposition text; `pool_size` and `pool_busy` describe the database pool.
-    std::string render(unsigned pool_size, unsigned pool_busy) const;
+    // The exposition text, with the database pool's size and use and the answer cache's hits
+    // and misses.
+    std::string render(unsigned pool_size, unsigned pool_busy, std::uint64_t cache_hits,
+                       std::uint64_t cache_misses) const;
 
 private:
     struct latency {

@@ -36,11 +36,15 @@ handler with_database_errors(handler inner) {
 void add_routes(router& routes, app& shared) {
     using boost::beast::http::verb;
     routes.add(verb::get, "/health", health_route(shared));
-    routes.add(verb::get, "/live/top", with_database_errors(live_top_route(shared)));
-    routes.add(verb::get, "/live/streams", with_database_errors(live_streams_route(shared)));
-    routes.add(verb::get, "/live/summary", with_database_errors(live_summary_route(shared)));
-    routes.add(verb::get, "/search/channels", with_database_errors(search_channels_route(shared)));
-    routes.add(verb::get, "/search/games", with_database_errors(search_games_route(shared)));
+    // Live data and search change once per sweep: their answers are cached until the next.
+    const auto per_sweep = [&](handler h) {
+        return with_database_errors(shared.cache.cached(std::move(h)));
+    };
+    routes.add(verb::get, "/live/top", per_sweep(live_top_route(shared)));
+    routes.add(verb::get, "/live/streams", per_sweep(live_streams_route(shared)));
+    routes.add(verb::get, "/live/summary", per_sweep(live_summary_route(shared)));
+    routes.add(verb::get, "/search/channels", per_sweep(search_channels_route(shared)));
+    routes.add(verb::get, "/search/games", per_sweep(search_games_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}",
                with_database_errors(channel_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/history",

@@ -7,6 +7,7 @@
 
 #include "api/db/pool.hpp"
 #include "api/http/router.hpp"
+#include "api/routes/answer_cache.hpp"
 #include "api/routes/metrics.hpp"
 
 namespace streamscope::api {
@@ -15,6 +16,7 @@ namespace streamscope::api {
 struct app {
     pool& db;
     request_metrics& metrics;
+    answer_cache& cache;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -269,6 +269,26 @@ def main(work, db):
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "format"),
               "an unknown format is a 400")
 
+        # The answer cache: an ETag, 304 for a matching If-None-Match, hits counted, and a new
+        # sweep invalidates.
+        _, h1, b1 = api.call("GET", "/live/top?limit=5")
+        _, h2, b2 = api.call("GET", "/live/top?limit=5")
+        etag = h1.get("ETag")
+        check(etag and h2.get("ETag") == etag and b1 == b2, f"a stable ETag ({etag})")
+        status, h3, b3 = api.call("GET", "/live/top?limit=5", {"If-None-Match": etag})
+        check(status == 304 and b3 == "", f"If-None-Match: 304 without a body ({status})")
+        mock = Mock(work, "--streams", "400", "--rate-limit-per-minute", "0", "--seed", "5")
+        try:
+            code, _ = collect(db, mock)
+            check(code == 0, "a fourth sweep")
+        finally:
+            mock.stop()
+        time.sleep(1.2)  # the cache looks for a new sweep at most once a second
+        status, h4, b4 = api.call("GET", "/live/top?limit=5", {"If-None-Match": etag})
+        check(status == 200 and h4.get("ETag") != etag and
+              json.loads(b4)["meta"]["sweeps"][0]["sweep_id"] != json.loads(b1)["meta"]["sweeps"][0]["sweep_id"],
+              f"a new sweep: a new answer and a new ETag ({status}, {h4.get('ETag')} vs {etag})")
+
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
               f"limit=0 is a 400 naming the parameter ({body})")
@@ -307,6 +327,7 @@ def main(work, db):
               == samples.get('streamscope_api_request_duration_seconds_bucket'
                              '{route="/live/top",le="+Inf"}', -1), "the histogram adds up")
         check(samples.get("streamscope_api_db_pool_connections") == 2, "pool size")
+        check(samples.get("streamscope_api_cache_hits_total", 0) >= 2, "cache hits counted")
         check(api.stop() == 0, "SIGTERM: exit 0")
     finally:
         if api.proc.poll() is None:

@@ -16,7 +16,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
         streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(), 1,
         std::chrono::seconds(1)};
     request_metrics metrics;
-    app shared{db, metrics};
+    answer_cache cache{db};
+    app shared{db, metrics, cache};
     router routes;
     add_routes(routes, shared);
 

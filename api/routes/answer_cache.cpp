@@ -1,0 +1,116 @@
+#include "api/routes/answer_cache.hpp"
+
+#include <cstdio>
+
+#include <pqxx/pqxx>
+
+namespace streamscope::api {
+namespace {
+
+namespace http = boost::beast::http;
+
+constexpr auto recheck_every = std::chrono::seconds(1);
+
+// FNV-1a: a cheap fingerprint of the body for the ETag (not a security measure).
+std::string fingerprint(std::string_view body, std::int64_t version) {
+    std::uint64_t h = 1469598103934665603ull ^ static_cast<std::uint64_t>(version);
+    for (unsigned char c : body) {
+        h = (h ^ c) * 1099511628211ull;
+    }
+    char out[24];
+    std::snprintf(out, sizeof out, "\"%016llx\"", static_cast<unsigned long long>(h));
+    return out;
+}
+
+bool matches(const request& req, const std::string& etag) {
+    const auto it = req.find(http::field::if_none_match);
+    if (it == req.end()) {
+        return false;
+    }
+    const std::string_view value = it->value();
+    return value == "*" || value.find(etag) != std::string_view::npos;
+}
+
+response from_entry(const request& req, const answer_cache::entry& e) {
+    if (matches(req, e.etag)) {
+        response res{http::status::not_modified, req.version()};
+        res.set(http::field::etag, e.etag);
+        res.keep_alive(req.keep_alive());
+        return res;
+    }
+    response res{static_cast<http::status>(e.status), req.version()};
+    res.set(http::field::content_type, e.content_type);
+    if (!e.content_disposition.empty()) {
+        res.set(http::field::content_disposition, e.content_disposition);
+    }
+    res.set(http::field::etag, e.etag);
+    res.keep_alive(req.keep_alive());
+    res.body() = e.body;
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace
+
+answer_cache::answer_cache(pool& db, std::size_t max_entries)
+    : db_(db), max_entries_(max_entries) {}
+
+boost::asio::awaitable<std::int64_t> answer_cache::version() {
+    {
+        std::lock_guard lock{mutex_};
+        if (std::chrono::steady_clock::now() - checked_ < recheck_every) {
+            co_return version_;
+        }
+    }
+    const std::int64_t newest = co_await db_.run([](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        return tx.exec("SELECT COALESCE(max(id), 0) FROM sweeps")[0][0].as<std::int64_t>();
+    });
+    std::lock_guard lock{mutex_};
+    checked_ = std::chrono::steady_clock::now();
+    if (newest != version_) {
+        entries_.clear(); // a new sweep: every answer may have changed
+        version_ = newest;
+    }
+    co_return version_;
+}
+
+handler answer_cache::cached(handler inner) {
+    return
+        [this, inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
+            const std::int64_t current = co_await version();
+            const std::string key = ctx.path + "?" + ctx.query;
+            {
+                std::lock_guard lock{mutex_};
+                if (auto it = entries_.find(key);
+                    it != entries_.end() && it->second.version == current) {
+                    ++hits_;
+                    co_return from_entry(ctx.req, it->second);
+                }
+            }
+            ++misses_;
+            response res = co_await inner(ctx);
+            if (res.result() != http::status::ok) {
+                co_return res;
+            }
+            entry e;
+            e.version = current;
+            e.status = res.result_int();
+            e.content_type = std::string(res[http::field::content_type]);
+            e.content_disposition = std::string(res[http::field::content_disposition]);
+            e.body = res.body();
+            e.etag = fingerprint(e.body, current);
+            {
+                std::lock_guard lock{mutex_};
+                if (entries_.size() >= max_entries_) {
+                    entries_.clear(); // bounded: start over rather than track ages
+                }
+                if (version_ == current) {
+                    entries_.insert_or_assign(key, e);
+                }
+            }
+            co_return from_entry(ctx.req, e);
+        };
+}
+
+} // namespace streamscope::api

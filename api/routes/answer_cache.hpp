@@ -1,0 +1,52 @@
+#pragma once
+// Live data changes once per sweep, so a rendered answer stays right until the next sweep
+// row is stored. The cache keeps answers by request target for the current data version (the
+// newest sweep id, read at most once a second) and serves them with an ETag; a request with
+// a matching If-None-Match gets 304 and no body.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "api/db/pool.hpp"
+#include "api/http/types.hpp"
+
+namespace streamscope::api {
+
+class answer_cache {
+public:
+    explicit answer_cache(pool& db, std::size_t max_entries = 2000);
+
+    // Wraps a handler whose answers depend only on the target and the stored sweeps.
+    handler cached(handler inner);
+
+    std::uint64_t hits() const { return hits_.load(); }
+    std::uint64_t misses() const { return misses_.load(); }
+
+    // One rendered answer.
+    struct entry {
+        std::int64_t version = 0;
+        unsigned status = 200;
+        std::string content_type;
+        std::string content_disposition;
+        std::string body;
+        std::string etag;
+    };
+
+private:
+    boost::asio::awaitable<std::int64_t> version();
+
+    pool& db_;
+    std::size_t max_entries_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, entry> entries_;
+    std::int64_t version_ = -1;
+    std::chrono::steady_clock::time_point checked_{};
+    std::atomic<std::uint64_t> hits_{0};
+    std::atomic<std::uint64_t> misses_{0};
+};
+
+} // namespace streamscope::api
