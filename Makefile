@@ -5,7 +5,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Uni
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS ?=
 
-.PHONY: help deps build test test-unit bench-ingest bench-collector fmt lint clean
+.PHONY: help deps build test test-unit bench-ingest bench-collector bench-api fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,11 @@ bench-ingest: build ## write-path benchmark; last line is a JSON object
 bench-collector: build ## one sweep of 100,000 streams against the mock; last line is a JSON object
 	scripts/pg.sh run python3 bench/collector/bench_collector.py \
 	  $(BUILD_DIR)/bin/streamscope-collector $(BUILD_DIR)/bin/streamscope-helix-mock
+
+bench-api: build ## the API under wrk on 7 days of seeded data; last line is a JSON object
+	@deploy/install-deps.sh --bench
+	scripts/pg.sh run python3 bench/api/bench_api.py \
+	  $(BUILD_DIR)/bin/streamscope-api $(BUILD_DIR)/bin/streamscope-seed-api
 
 fmt: ## format the C++ sources in place
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

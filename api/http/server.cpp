@@ -556,6 +556,9 @@ struct server::impl {
                 co_await pause.async_wait(use_tuple);
                 continue;
             }
+            // Answers are small and written whole: no reason to let Nagle hold them back.
+            boost::system::error_code no_delay_ec;
+            socket.set_option(tcp::no_delay(true), no_delay_ec);
             auto conn = std::make_shared<connection>(std::move(socket));
             if (!state->admit(conn)) {
                 if (!warned_full) {

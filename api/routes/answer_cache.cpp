@@ -58,15 +58,26 @@ answer_cache::answer_cache(pool& db, std::size_t max_entries)
 boost::asio::awaitable<std::int64_t> answer_cache::version() {
     {
         std::lock_guard lock{mutex_};
-        if (std::chrono::steady_clock::now() - checked_ < recheck_every) {
+        // One request looks for a new sweep; the others go on with the version they have
+        // (at most a second old) instead of queueing for the database all at once.
+        if (std::chrono::steady_clock::now() - checked_ < recheck_every || refreshing_) {
             co_return version_;
         }
+        refreshing_ = true;
     }
-    const std::int64_t newest = co_await db_.run([](pqxx::connection& c) {
-        pqxx::read_transaction tx{c};
-        return tx.exec("SELECT COALESCE(max(id), 0) FROM sweeps")[0][0].as<std::int64_t>();
-    });
+    std::int64_t newest = 0;
+    try {
+        newest = co_await db_.run([](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            return tx.exec("SELECT COALESCE(max(id), 0) FROM sweeps")[0][0].as<std::int64_t>();
+        });
+    } catch (...) {
+        std::lock_guard lock{mutex_};
+        refreshing_ = false;
+        throw;
+    }
     std::lock_guard lock{mutex_};
+    refreshing_ = false;
     checked_ = std::chrono::steady_clock::now();
     if (newest != version_) {
         entries_.clear(); // a new sweep: every answer may have changed

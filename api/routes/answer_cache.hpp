@@ -45,6 +45,7 @@ private:
     std::unordered_map<std::string, entry> entries_;
     std::int64_t version_ = -1;
     std::chrono::steady_clock::time_point checked_{};
+    bool refreshing_ = false; // a request is reading the newest sweep id
     std::atomic<std::uint64_t> hits_{0};
     std::atomic<std::uint64_t> misses_{0};
 };

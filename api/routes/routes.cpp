@@ -36,7 +36,7 @@ handler with_database_errors(handler inner) {
 void add_routes(router& routes, app& shared) {
     using boost::beast::http::verb;
     routes.add(verb::get, "/health", health_route(shared));
-    // Live data and search change once per sweep: their answers are cached until the next.
+    // Answers change once per sweep: they are cached until the next.
     const auto per_sweep = [&](handler h) {
         return with_database_errors(shared.cache.cached(std::move(h)));
     };
@@ -45,12 +45,13 @@ void add_routes(router& routes, app& shared) {
     routes.add(verb::get, "/live/summary", per_sweep(live_summary_route(shared)));
     routes.add(verb::get, "/search/channels", per_sweep(search_channels_route(shared)));
     routes.add(verb::get, "/search/games", per_sweep(search_games_route(shared)));
-    routes.add(verb::get, "/channels/{platform}/{login}",
-               with_database_errors(channel_route(shared)));
+    // A channel's figures change with sweeps too; a window's start moves on between them, so
+    // a cached answer is at most one sweep interval behind at the window's old end.
+    routes.add(verb::get, "/channels/{platform}/{login}", per_sweep(channel_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/history",
-               with_database_errors(channel_history_route(shared)));
+               per_sweep(channel_history_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/streams",
-               with_database_errors(channel_streams_route(shared)));
+               per_sweep(channel_streams_route(shared)));
     routes.add(verb::get, "/metrics", metrics_route(shared));
     routes.add(verb::get, "/openapi.json", openapi_route());
     routes.add(verb::get, "/docs", docs_route());

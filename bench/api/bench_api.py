@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""make bench-api: streamscope-api under load with wrk on loopback.
+
+Usage: bench_api.py API SEEDER   (needs TEST_DATABASE_URL; scripts/pg.sh run sets it)
+
+Seeds a fresh database with 2,000 channels and 7 days of 5-minute sweeps through the write
+path, starts the API (server and wrk share this machine's cores), and drives GET /live/top,
+/search/channels?q=... and /channels/twitch/user_0/history?window=7d with wrk at 64
+connections. The last line is one JSON object with rps, p50_ms and p99_ms per route.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ADMIN_URL = os.environ["TEST_DATABASE_URL"]
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-c", sql], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def millis(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url):
+    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{DURATION}s", "--latency", url],
+                         check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = millis(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = millis(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": round(rps), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main():
+    name = "streamscope_bench_api_" + uuid.uuid4().hex[:8]
+    psql(ADMIN_URL, f"CREATE DATABASE {name}")
+    url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
+                                   ADMIN_URL.replace("postgresql://", "", 1), count=1)
+    api = None
+    try:
+        started = time.monotonic()
+        login = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=url), check=True,
+                               capture_output=True, text=True).stdout.strip()
+        rows = psql(url, "SELECT count(*) FROM snapshots")
+        print(f"seeded {rows} snapshots in {time.monotonic() - started:.0f} s", flush=True)
+        psql(url, "VACUUM ANALYZE")
+        port = free_port()
+        api = subprocess.Popen([API], env=dict(os.environ, DATABASE_URL=url, API_PORT=str(port),
+                                                API_HOST="127.0.0.1", API_THREADS="2",
+                                                LOG_LEVEL="warn"),
+                               cwd=tempfile.gettempdir())
+        time.sleep(1)
+        base = f"http://127.0.0.1:{port}"
+        results = {}
+        for route, path in [("live_top", "/live/top"),
+                            ("search_channels", "/search/channels?q=user_12"),
+                            ("history_7d", f"/channels/twitch/{login}/history?window=7d")]:
+            results[route] = wrk(base + path)
+            print(route, json.dumps(results[route]), flush=True)
+        print(json.dumps(results))
+    finally:
+        if api:
+            api.terminate()
+            api.wait(15)
+        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
