@@ -4,12 +4,16 @@
 
 #include <pqxx/pqxx>
 
+#include "common/time/sleep.hpp"
+
 namespace streamscope::api {
 namespace {
 
 namespace http = boost::beast::http;
 
 constexpr auto recheck_every = std::chrono::seconds(1);
+constexpr auto poll_every = std::chrono::milliseconds(2);
+constexpr auto max_wait = std::chrono::milliseconds(5000);
 
 // FNV-1a: a cheap fingerprint of the body for the ETag (not a security measure).
 std::string fingerprint(std::string_view body, std::int64_t version) {
@@ -56,14 +60,24 @@ answer_cache::answer_cache(pool& db, std::size_t max_entries)
     : db_(db), max_entries_(max_entries) {}
 
 boost::asio::awaitable<std::int64_t> answer_cache::version() {
-    {
-        std::lock_guard lock{mutex_};
-        // One request looks for a new sweep; the others go on with the version they have
-        // (at most a second old) instead of queueing for the database all at once.
-        if (std::chrono::steady_clock::now() - checked_ < recheck_every || refreshing_) {
-            co_return version_;
+    // One request looks for a new sweep; the others go on with the version they have (at most
+    // a second old) instead of queueing for the database all at once. Before the first look
+    // there is no version to go on with: they wait for it.
+    for (auto waited = std::chrono::milliseconds(0);; waited += poll_every) {
+        {
+            std::lock_guard lock{mutex_};
+            if (std::chrono::steady_clock::now() - checked_ < recheck_every) {
+                co_return version_;
+            }
+            if (!refreshing_) {
+                refreshing_ = true;
+                break;
+            }
+            if (version_ >= 0 || waited >= max_wait) {
+                co_return version_;
+            }
         }
-        refreshing_ = true;
+        co_await time::sleep_for(poll_every);
     }
     std::int64_t newest = 0;
     try {
@@ -86,39 +100,79 @@ boost::asio::awaitable<std::int64_t> answer_cache::version() {
     co_return version_;
 }
 
+std::optional<answer_cache::entry> answer_cache::find(const std::string& key,
+                                                      std::int64_t current) {
+    std::lock_guard lock{mutex_};
+    if (auto it = entries_.find(key); it != entries_.end() && it->second.version == current) {
+        ++hits_;
+        return it->second;
+    }
+    return std::nullopt;
+}
+
 handler answer_cache::cached(handler inner) {
     return
         [this, inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
             const std::int64_t current = co_await version();
             const std::string key = ctx.path + "?" + ctx.query;
+            if (auto hit = find(key, current)) {
+                co_return from_entry(ctx.req, *hit);
+            }
+            // Single flight: right after a sweep, many clients ask for the same answer at
+            // once. One renders it; the others wait for it (polling briefly: a render takes
+            // tens of milliseconds) instead of queueing identical queries for the database.
+            bool renders = false;
             {
                 std::lock_guard lock{mutex_};
-                if (auto it = entries_.find(key);
-                    it != entries_.end() && it->second.version == current) {
-                    ++hits_;
-                    co_return from_entry(ctx.req, it->second);
+                renders = rendering_.insert(key).second;
+            }
+            if (!renders) {
+                for (auto waited = std::chrono::milliseconds(0); waited < max_wait;
+                     waited += poll_every) {
+                    co_await time::sleep_for(poll_every);
+                    if (auto hit = find(key, current)) {
+                        co_return from_entry(ctx.req, *hit);
+                    }
+                    std::lock_guard lock{mutex_};
+                    if (!rendering_.contains(key)) {
+                        break; // the render did not produce an answer to share: render here
+                    }
                 }
             }
             ++misses_;
-            response res = co_await inner(ctx);
-            if (res.result() != http::status::ok) {
-                co_return res;
+            std::optional<response> res;
+            try {
+                res = co_await inner(ctx);
+            } catch (...) {
+                if (renders) {
+                    std::lock_guard lock{mutex_};
+                    rendering_.erase(key);
+                }
+                throw;
             }
             entry e;
             e.version = current;
-            e.status = res.result_int();
-            e.content_type = std::string(res[http::field::content_type]);
-            e.content_disposition = std::string(res[http::field::content_disposition]);
-            e.body = res.body();
+            e.status = res->result_int();
+            e.content_type = std::string((*res)[http::field::content_type]);
+            e.content_disposition = std::string((*res)[http::field::content_disposition]);
+            e.body = res->body();
             e.etag = fingerprint(e.body, current);
             {
                 std::lock_guard lock{mutex_};
-                if (entries_.size() >= max_entries_) {
-                    entries_.clear(); // bounded: start over rather than track ages
+                if (renders) {
+                    rendering_.erase(key);
                 }
-                if (version_ == current) {
-                    entries_.insert_or_assign(key, e);
+                if (res->result() == http::status::ok) {
+                    if (entries_.size() >= max_entries_) {
+                        entries_.clear(); // bounded: start over rather than track ages
+                    }
+                    if (version_ == current) {
+                        entries_.insert_or_assign(key, e);
+                    }
                 }
+            }
+            if (res->result() != http::status::ok) {
+                co_return std::move(*res);
             }
             co_return from_entry(ctx.req, e);
         };

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "api/db/pool.hpp"
 #include "api/http/types.hpp"
@@ -38,11 +40,13 @@ public:
 
 private:
     boost::asio::awaitable<std::int64_t> version();
+    std::optional<entry> find(const std::string& key, std::int64_t current); // counts a hit
 
     pool& db_;
     std::size_t max_entries_;
     std::mutex mutex_;
     std::unordered_map<std::string, entry> entries_;
+    std::unordered_set<std::string> rendering_; // keys whose answer a request is rendering
     std::int64_t version_ = -1;
     std::chrono::steady_clock::time_point checked_{};
     bool refreshing_ = false; // a request is reading the newest sweep id

@@ -5,6 +5,7 @@ mock's world, not from the code under test).
 
 Usage: api_test.py API COLLECTOR MOCK   (needs TEST_DATABASE_URL)
 """
+import concurrent.futures
 import csv
 import http.client
 import io
@@ -328,6 +329,21 @@ def main(work, db):
                              '{route="/live/top",le="+Inf"}', -1), "the histogram adds up")
         check(samples.get("streamscope_api_db_pool_connections") == 2, "pool size")
         check(samples.get("streamscope_api_cache_hits_total", 0) >= 2, "cache hits counted")
+
+        # Single flight: 32 clients asking for a new answer at once cause one render.
+        def misses():
+            _, _, text = api.call("GET", "/metrics")
+            line = next(l for l in text.splitlines()
+                        if l.startswith("streamscope_api_cache_misses_total "))
+            return float(line.split()[1])
+        before = misses()
+        with concurrent.futures.ThreadPoolExecutor(32) as pool:
+            answers = list(pool.map(lambda _: api.call("GET", "/live/summary?platform=twitch"),
+                                    range(32)))
+        rendered = misses() - before
+        check(all(a[0] == 200 for a in answers) and len({a[2] for a in answers}) == 1,
+              "32 concurrent clients get the same answer")
+        check(rendered <= 2, f"... rendered once, not 32 times ({rendered:.0f} renders)")
         check(api.stop() == 0, "SIGTERM: exit 0")
     finally:
         if api.proc.poll() is None:
