@@ -1,26 +1,17 @@
 #include "api/config.hpp"
 
-#include <charconv>
 #include <thread>
 
 #include <boost/asio/ip/address.hpp>
+
+#include "common/config/values.hpp"
 
 namespace streamscope::api {
 namespace {
 
 long long integer(const config::settings& s, std::string_view name, long long min, long long max,
                   long long fallback, std::vector<std::string>& problems) {
-    const std::string text = s.get(name).value_or("");
-    long long value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min ||
-        value > max) {
-        problems.push_back(std::string(name) + " must be a whole number from " +
-                           std::to_string(min) + " to " + std::to_string(max) + ", got '" + text +
-                           "'");
-        return fallback;
-    }
-    return value;
+    return config::integer_setting(s, name, min, max, problems).value_or(fallback);
 }
 
 } // namespace
@@ -44,26 +35,13 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     out.max_connections =
         static_cast<std::size_t>(integer(s, "API_MAX_CONNECTIONS", 1, 100'000, 1024, problems));
     out.cors_allowed_origins.clear();
-    std::string_view rest = s.get("CORS_ALLOWED_ORIGINS").value_or("*");
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ') {
-            item.remove_prefix(1);
-        }
-        while (!item.empty() && item.back() == ' ') {
-            item.remove_suffix(1);
-        }
-        if (item.empty()) {
-            continue;
-        }
-        if (item != "*" && !item.starts_with("http://") && !item.starts_with("https://")) {
-            problems.push_back("CORS_ALLOWED_ORIGINS: '" + std::string(item) +
+    for (std::string& origin : config::list_setting(s, "CORS_ALLOWED_ORIGINS", "*")) {
+        if (origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
+            problems.push_back("CORS_ALLOWED_ORIGINS: '" + origin +
                                "' is not * or an http(s):// origin");
             continue;
         }
-        out.cors_allowed_origins.emplace_back(item);
+        out.cors_allowed_origins.push_back(std::move(origin));
     }
     return out;
 }

@@ -2,29 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 
 #include <boost/asio/ip/address.hpp>
 
+#include "common/config/values.hpp"
+
 namespace streamscope::collector {
 namespace {
-
-std::optional<long long> parse_integer(const config::settings& s, std::string_view name,
-                                       long long min, long long max,
-                                       std::vector<std::string>& problems) {
-    const std::string text = s.get(name).value_or("");
-    long long value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min ||
-        value > max) {
-        problems.push_back(std::string(name) + " must be a whole number from " +
-                           std::to_string(min) + " to " + std::to_string(max) + ", got '" + text +
-                           "'");
-        return std::nullopt;
-    }
-    return value;
-}
 
 std::optional<bool> parse_flag(const config::settings& s, std::string_view name,
                                std::vector<std::string>& problems) {
@@ -39,32 +24,16 @@ std::optional<bool> parse_flag(const config::settings& s, std::string_view name,
     return std::nullopt;
 }
 
-// "en, de,,ja" -> {"en", "de", "ja"}; Helix takes at most 100 values per parameter.
+// A list setting's valid items, each once; Helix takes at most 100 values per parameter.
 std::vector<std::string> parse_list(const config::settings& s, std::string_view name,
                                     bool (*valid)(std::string_view),
                                     std::vector<std::string>& problems) {
     std::vector<std::string> out;
-    std::string_view rest = s.get(name).value_or("");
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ') {
-            item.remove_prefix(1);
-        }
-        while (!item.empty() && item.back() == ' ') {
-            item.remove_suffix(1);
-        }
-        if (item.empty()) {
-            continue;
-        }
+    for (std::string& item : config::list_setting(s, name)) {
         if (!valid(item)) {
-            problems.push_back(std::string(name) + ": '" + std::string(item) +
-                               "' is not a valid value");
-            continue;
-        }
-        if (std::find(out.begin(), out.end(), item) == out.end()) {
-            out.emplace_back(item);
+            problems.push_back(std::string(name) + ": '" + item + "' is not a valid value");
+        } else if (std::find(out.begin(), out.end(), item) == out.end()) {
+            out.push_back(std::move(item));
         }
     }
     if (out.size() > 100) {
@@ -130,15 +99,16 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     t.languages = parse_list(s, "TWITCH_LANGUAGES", valid_language, problems);
     t.game_ids = parse_list(s, "TWITCH_GAME_IDS", valid_id, problems);
     t.max_streams = static_cast<int>(
-        parse_integer(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, problems).value_or(0));
+        config::integer_setting(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, problems)
+            .value_or(0));
     t.channel_refresh = std::chrono::hours(
-        parse_integer(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, problems).value_or(24));
+        config::integer_setting(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, problems).value_or(24));
     const auto timeout = std::chrono::seconds(
-        parse_integer(s, "HTTP_TIMEOUT_SECONDS", 1, 600, problems).value_or(15));
+        config::integer_setting(s, "HTTP_TIMEOUT_SECONDS", 1, 600, problems).value_or(15));
     t.timeouts.exchange = timeout;
     t.timeouts.connect = std::max<std::chrono::milliseconds>(timeout / 3, std::chrono::seconds(1));
-    t.max_retries =
-        static_cast<int>(parse_integer(s, "HTTP_MAX_RETRIES", 0, 20, problems).value_or(5));
+    t.max_retries = static_cast<int>(
+        config::integer_setting(s, "HTTP_MAX_RETRIES", 0, 20, problems).value_or(5));
 
     daemon_settings& d = out.daemon;
     {
@@ -159,9 +129,10 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     if (d.spool_dir.empty()) {
         problems.emplace_back("SPOOL_DIR must name a folder");
     }
-    d.spool_max_bytes = static_cast<std::uint64_t>(
-                            parse_integer(s, "SPOOL_MAX_MB", 1, 1'000'000, problems).value_or(2048))
-                        << 20;
+    d.spool_max_bytes =
+        static_cast<std::uint64_t>(
+            config::integer_setting(s, "SPOOL_MAX_MB", 1, 1'000'000, problems).value_or(2048))
+        << 20;
     d.health_address = s.get("COLLECTOR_HEALTH_ADDRESS").value_or("0.0.0.0");
     {
         boost::system::error_code ec;
@@ -172,7 +143,7 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
         }
     }
     d.health_port = static_cast<std::uint16_t>(
-        parse_integer(s, "COLLECTOR_HEALTH_PORT", 0, 65535, problems).value_or(8081));
+        config::integer_setting(s, "COLLECTOR_HEALTH_PORT", 0, 65535, problems).value_or(8081));
     return out;
 }
 

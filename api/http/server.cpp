@@ -28,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/errors.hpp"
+#include "common/http/listen.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -605,26 +606,12 @@ std::uint16_t server::listen() {
             endpoint = found.begin()->endpoint();
         }
     }
-    if (!ec) {
-        acceptor.open(endpoint.protocol(), ec);
-    }
-    if (!ec) {
-        // A restarted server must not wait for the old one's connections to leave TIME_WAIT.
-        acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
     if (ec) {
-        boost::system::error_code ignored;
-        acceptor.close(ignored);
         throw std::runtime_error("cannot listen on " + host_port(options.host, options.port) +
                                  ": " + ec.message());
     }
-    return acceptor.local_endpoint().port();
+    return streamscope::http::start_listening(acceptor, endpoint,
+                                              host_port(options.host, options.port));
 }
 
 void server::run() {

@@ -203,29 +203,48 @@ json::object window_meta(const time_window& w) {
     return {{"from", time::format_rfc3339(w.from)}, {"to", time::format_rfc3339(w.to)}};
 }
 
+// The channel routes' common part: the path checked, a parameter problem answered, the
+// path's channel found and `render(tx, channel)` run on a database thread, the page answered
+// in `format`; 404 when the channel was never seen.
+template <typename Render>
+boost::asio::awaitable<response>
+answer_for_channel(app& shared, request_context& ctx, const query_params& params,
+                   const std::string& format, std::string_view csv_suffix, Render render) {
+    if (auto refusal = check_path(ctx)) {
+        co_return std::move(*refusal);
+    }
+    if (const auto& bad = params.error()) {
+        co_return error_response(ctx.req, boost::beast::http::status::bad_request,
+                                 "invalid_parameter", bad->message, bad->parameter);
+    }
+    std::optional<json::object> page =
+        co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {
+            pqxx::read_transaction tx{c};
+            auto channel =
+                find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
+            if (!channel) {
+                return std::nullopt;
+            }
+            return render(tx, *channel);
+        });
+    if (!page) {
+        co_return no_such_channel(ctx);
+    }
+    co_return list_response(ctx.req, format, std::move(*page),
+                            ctx.path_params.at("login") + std::string(csv_suffix));
+}
+
 } // namespace
 
 handler channel_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        if (auto refusal = check_path(ctx)) {
-            co_return std::move(*refusal);
-        }
         query_params params(ctx.query, {"window", "from", "to"});
         const time_window window = parse_window(params, now_us(), "7d");
-        if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
-        }
-        std::optional<std::string> body =
-            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<std::string> {
-                pqxx::read_transaction tx{c};
-                auto channel =
-                    find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
-                if (!channel) {
-                    return std::nullopt;
-                }
-                json::object data = std::move(channel->profile);
-                const pqxx::result live = tx.exec_params(current_stream_sql, channel->id);
+        co_return co_await answer_for_channel(
+            shared, ctx, params, "json", ".csv",
+            [&](pqxx::transaction_base& tx, channel_row& channel) -> json::object {
+                json::object data = std::move(channel.profile);
+                const pqxx::result live = tx.exec_params(current_stream_sql, channel.id);
                 if (live.empty()) {
                     data["live"] = false;
                     data["current_stream"] = nullptr;
@@ -242,7 +261,7 @@ handler channel_route(app& shared) {
                                               {"collected_at", nullable_time(r[7])}};
                 }
                 const auto s =
-                    tx.exec_params(summary_sql, channel->id, us(window.from), us(window.to))[0];
+                    tx.exec_params(summary_sql, channel.id, us(window.from), us(window.to))[0];
                 json::object summary = window_meta(window);
                 summary["snapshots"] = s[0].as<std::int64_t>();
                 summary["avg_viewers"] =
@@ -252,20 +271,13 @@ handler channel_route(app& shared) {
                 summary["hours_streamed"] = round2(s[4].as<double>());
                 summary["hours_watched"] = round2(s[5].as<double>());
                 data["summary"] = std::move(summary);
-                return json::serialize(json::object{{"data", std::move(data)}});
+                return json::object{{"data", std::move(data)}};
             });
-        if (!body) {
-            co_return no_such_channel(ctx);
-        }
-        co_return json_response(ctx.req, std::move(*body));
     };
 }
 
 handler channel_history_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        if (auto refusal = check_path(ctx)) {
-            co_return std::move(*refusal);
-        }
         query_params params(ctx.query, {"window", "from", "to", "resolution", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const time_window window = parse_window(params, now_us(), "24h");
@@ -275,28 +287,19 @@ handler channel_history_route(app& shared) {
             window.to - window.from > std::chrono::hours(24 * 7)) {
             params.reject("resolution", "raw points cover 7 days at most; use 1h or 1d");
         }
-        if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
-        }
-        std::optional<json::object> body =
-            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {
-                pqxx::read_transaction tx{c};
-                auto channel =
-                    find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
-                if (!channel) {
-                    return std::nullopt;
-                }
+        co_return co_await answer_for_channel(
+            shared, ctx, params, format, "-history.csv",
+            [&](pqxx::transaction_base& tx, channel_row& channel) -> json::object {
                 json::array points;
                 if (resolution == "raw") {
                     for (const auto& r :
-                         tx.exec_params(raw_sql, channel->id, us(window.from), us(window.to))) {
+                         tx.exec_params(raw_sql, channel.id, us(window.from), us(window.to))) {
                         points.push_back({{"t", rfc3339_us(r[0].as<std::int64_t>())},
                                           {"viewers", nullable_int(r[1])}});
                     }
                 } else {
                     const std::string unit = resolution == "1h" ? "hour" : "day";
-                    for (const auto& r : tx.exec_params(buckets_sql, channel->id, us(window.from),
+                    for (const auto& r : tx.exec_params(buckets_sql, channel.id, us(window.from),
                                                         us(window.to), unit)) {
                         points.push_back({{"t", rfc3339_us(r[0].as<std::int64_t>())},
                                           {"avg_viewers",
@@ -308,7 +311,7 @@ handler channel_history_route(app& shared) {
                 }
                 json::array changes;
                 for (const auto& r :
-                     tx.exec_params(changes_sql, channel->id, us(window.from), us(window.to))) {
+                     tx.exec_params(changes_sql, channel.id, us(window.from), us(window.to))) {
                     changes.push_back({{"at", rfc3339_us(r[0].as<std::int64_t>())},
                                        {"title", r[1].c_str()},
                                        {"game_id", r[2].c_str()},
@@ -317,40 +320,23 @@ handler channel_history_route(app& shared) {
                 }
                 json::object meta = window_meta(window);
                 meta["resolution"] = resolution;
-                meta["channel"] = std::move(channel->profile);
+                meta["channel"] = std::move(channel.profile);
                 return json::object{
                     {"data", std::move(points)}, {"changes", std::move(changes)}, {"meta", meta}};
             });
-        if (!body) {
-            co_return no_such_channel(ctx);
-        }
-        co_return list_response(ctx.req, format, std::move(*body),
-                                ctx.path_params.at("login") + "-history.csv");
     };
 }
 
 handler channel_streams_route(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        if (auto refusal = check_path(ctx)) {
-            co_return std::move(*refusal);
-        }
         query_params params(ctx.query, {"limit", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 200, 20);
-        if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
-        }
-        std::optional<json::object> body =
-            co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {
-                pqxx::read_transaction tx{c};
-                auto channel =
-                    find_channel(tx, ctx.path_params.at("platform"), ctx.path_params.at("login"));
-                if (!channel) {
-                    return std::nullopt;
-                }
+        co_return co_await answer_for_channel(
+            shared, ctx, params, format, "-streams.csv",
+            [&](pqxx::transaction_base& tx, channel_row& channel) -> json::object {
                 json::array data;
-                for (const auto& r : tx.exec_params(broadcasts_sql, channel->id, limit)) {
+                for (const auto& r : tx.exec_params(broadcasts_sql, channel.id, limit)) {
                     const auto started = r[2].as<std::int64_t>();
                     // An open broadcast lasts until its last sighting so far.
                     const auto ended = r[3].is_null()
@@ -372,13 +358,8 @@ handler channel_streams_route(app& shared) {
                         {"games", json::parse(r[10].c_str())}});
                 }
                 return json::object{{"data", std::move(data)},
-                                    {"meta", {{"channel", channel->profile}}}};
+                                    {"meta", {{"channel", channel.profile}}}};
             });
-        if (!body) {
-            co_return no_such_channel(ctx);
-        }
-        co_return list_response(ctx.req, format, std::move(*body),
-                                ctx.path_params.at("login") + "-streams.csv");
     };
 }
 

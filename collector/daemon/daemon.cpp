@@ -49,6 +49,7 @@ struct daemon::parts {
     boost::asio::awaitable<void> drain_spool();
     boost::asio::awaitable<void> sweep();
     void spool_sweep(const model::sweep& sweep);
+    void note_spool_size();
     void record(const collected_sweep& collected, std::int64_t rows, bool spooled_it);
 
     boost::asio::io_context& io;
@@ -123,8 +124,12 @@ boost::asio::awaitable<void> daemon::parts::drain_spool() {
     if (entries.empty()) {
         co_return;
     }
+    std::uint64_t bytes = 0;
+    for (const auto& e : entries) {
+        bytes += e.bytes;
+    }
     spdlog::info("replaying {} spooled sweeps ({} MB) into the database", entries.size(),
-                 spooled.bytes() >> 20);
+                 bytes >> 20);
     for (const auto& entry : entries) {
         if (stopping) {
             break;
@@ -152,8 +157,17 @@ boost::asio::awaitable<void> daemon::parts::drain_spool() {
             break;
         }
     }
-    status.spool_bytes = spooled.bytes();
-    status.spool_files = spooled.files();
+    note_spool_size();
+}
+
+// One scan of the spool folder for both figures.
+void daemon::parts::note_spool_size() {
+    const auto entries = spooled.list();
+    status.spool_files = entries.size();
+    status.spool_bytes = 0;
+    for (const auto& e : entries) {
+        status.spool_bytes += e.bytes;
+    }
 }
 
 void daemon::parts::spool_sweep(const model::sweep& sweep) {
@@ -172,8 +186,7 @@ void daemon::parts::spool_sweep(const model::sweep& sweep) {
         spdlog::error("spooling the sweep of {} failed ({}): it is lost; check SPOOL_DIR's disk",
                       time::format_rfc3339(sweep.started_at), e.what());
     }
-    status.spool_bytes = spooled.bytes();
-    status.spool_files = spooled.files();
+    note_spool_size();
 }
 
 void daemon::parts::record(const collected_sweep& collected, std::int64_t rows, bool spooled_it) {
@@ -206,7 +219,7 @@ void daemon::parts::record(const collected_sweep& collected, std::int64_t rows, 
 boost::asio::awaitable<void> daemon::parts::sweep() {
     // Sweeps go straight to the database only while this collector leads and nothing older
     // waits in the spool: the database receives sweeps in the order they were taken.
-    const bool direct = status.current_role == role::leader && spooled.files() == 0;
+    const bool direct = status.current_role == role::leader && status.spool_files == 0;
     sweeper.use_store(status.current_role == role::leader ? &store : nullptr);
     const collected_sweep collected = co_await sweeper.collect();
 
@@ -248,8 +261,7 @@ boost::asio::awaitable<int> daemon::run() {
                  "spool in {}",
                  std::chrono::duration<double>(p.settings.daemon.interval).count(),
                  p.settings.daemon.health_address, port, p.settings.daemon.spool_dir);
-    p.status.spool_bytes = p.spooled.bytes();
-    p.status.spool_files = p.spooled.files();
+    p.note_spool_size();
 
     while (!p.stopping) {
         const auto started = clock::now();

@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "collector/daemon/metrics.hpp"
+#include "common/http/listen.hpp"
 #include "common/time/timestamp.hpp"
 #include "common/version.hpp"
 
@@ -349,26 +350,7 @@ std::uint16_t health_server::listen() {
     if (acceptor.is_open()) {
         return acceptor.local_endpoint().port(); // listening already
     }
-    boost::system::error_code ec;
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) {
-        // A restarted daemon must not wait for the old one's connections to leave TIME_WAIT.
-        acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        boost::system::error_code ignored;
-        acceptor.close(ignored);
-        std::ostringstream named; // 127.0.0.1:8080, [::]:8080
-        named << endpoint;
-        throw std::runtime_error("cannot listen on " + named.str() + ": " + ec.message());
-    }
-    return acceptor.local_endpoint().port();
+    return streamscope::http::start_listening(acceptor, endpoint);
 }
 
 void health_server::start() {

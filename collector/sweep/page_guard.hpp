@@ -28,12 +28,10 @@ public:
     page_verdict check(const twitch::streams_page& page) const;
     void accept(const twitch::streams_page& page);
 
-    std::size_t pages() const { return pages_; }
-
 private:
     std::unordered_set<std::string> cursors_;
     std::unordered_set<std::string> first_page_; // stream ids
-    std::size_t pages_ = 0;
+    std::size_t pages_ = 0;                      // accepted so far
 };
 
 } // namespace streamscope::collector

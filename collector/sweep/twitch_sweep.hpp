@@ -49,10 +49,6 @@ public:
     // The database for the next sweeps; nullptr while it is unreachable.
     void use_store(sweep_store* store) { store_ = store; }
 
-    // The follower counts need a user token on some accounts: after the first refusal they
-    // are left alone for the rest of the process.
-    bool followers_enabled() const { return followers_enabled_; }
-
 private:
     struct paging;
     boost::asio::awaitable<void> page_streams(paging& p);
@@ -65,6 +61,8 @@ private:
     sweep_store* store_;
     const twitch_settings& settings_;
     const bool& stopping_;
+    // Follower counts need a user token on some accounts: after the first refusal they are
+    // left alone for the rest of the process.
     bool followers_enabled_ = true;
 };
 

@@ -36,13 +36,6 @@ rate_headers read_rate_headers(const http::response& res) {
             header_number(res, "Ratelimit-Reset")};
 }
 
-std::string describe(const http::response& res) {
-    boost::system::error_code ec;
-    auto body = boost::json::parse(res.body(), ec);
-    std::string message = ec ? std::string() : boost::json::value_to<error_body>(body).message;
-    return "HTTP " + std::to_string(res.result_int()) + (message.empty() ? "" : ": " + message);
-}
-
 } // namespace
 
 helix_client::helix_client(http::client& api, token_source& tokens, time::backoff_policy retry,
@@ -111,29 +104,31 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
                 ++counters_.retries;
                 continue;
             }
-            budget_.observe(rate, steady::now(), std::chrono::system_clock::now());
+            budget_.observe(rate, steady::now());
             if (reply.status == 401) {
                 if (renewed && may_be_forbidden) {
                     reply.result = helix_reply::outcome::refused;
-                    reply.problem = describe(res);
+                    reply.problem = describe_error(res.result_int(), res.body());
                     co_return reply;
                 }
                 if (renewed) {
                     throw credentials_rejected(
-                        "Helix rejects a freshly issued app token (" + describe(res) +
+                        "Helix rejects a freshly issued app token (" +
+                        describe_error(res.result_int(), res.body()) +
                         "): check that TWITCH_CLIENT_ID matches TWITCH_CLIENT_SECRET");
                 }
-                spdlog::warn("Helix {}: {}; getting a new app token", path, describe(res));
+                spdlog::warn("Helix {}: {}; getting a new app token", path,
+                             describe_error(res.result_int(), res.body()));
                 renewed = true;
                 ++counters_.retries;
                 co_await tokens_.renew(token);
                 continue;
             }
             if (reply.status >= 500) {
-                failure = describe(res);
+                failure = describe_error(res.result_int(), res.body());
             } else if (reply.status >= 400) {
                 reply.result = helix_reply::outcome::refused;
-                reply.problem = describe(res);
+                reply.problem = describe_error(res.result_int(), res.body());
                 co_return reply;
             } else {
                 boost::system::error_code ec;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 namespace streamscope::twitch {
@@ -97,6 +98,13 @@ model::stream_observation read_stream(const json::object& o) {
 }
 
 } // namespace
+
+std::string describe_error(unsigned status, std::string_view body) {
+    boost::system::error_code ec;
+    const auto parsed = json::parse(body, ec);
+    const std::string message = ec ? std::string() : json::value_to<error_body>(parsed).message;
+    return "HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message);
+}
 
 streams_page tag_invoke(json::value_to_tag<streams_page>, const json::value& v) {
     streams_page page;

@@ -59,6 +59,10 @@ struct token_info {
     std::int64_t expires_in = 0;
 };
 
+// "HTTP 403: invalid client secret": the status and Twitch's message, for log lines and the
+// sweep's error (the message is logged, never branched on: Twitch may reword it).
+std::string describe_error(unsigned status, std::string_view body);
+
 streams_page tag_invoke(boost::json::value_to_tag<streams_page>, const boost::json::value& v);
 users_page tag_invoke(boost::json::value_to_tag<users_page>, const boost::json::value& v);
 games_page tag_invoke(boost::json::value_to_tag<games_page>, const boost::json::value& v);

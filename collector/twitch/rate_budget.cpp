@@ -43,8 +43,7 @@ void rate_budget::spend(clock::time_point now) {
     synced_at_ = now;
 }
 
-void rate_budget::observe(const rate_headers& headers, clock::time_point now,
-                          std::chrono::system_clock::time_point /*wall_now*/) {
+void rate_budget::observe(const rate_headers& headers, clock::time_point now) {
     if (headers.limit && *headers.limit > 0) {
         limit_ = *headers.limit;
     }
@@ -57,7 +56,7 @@ void rate_budget::observe(const rate_headers& headers, clock::time_point now,
 
 void rate_budget::exhausted(const rate_headers& headers, clock::time_point now,
                             std::chrono::system_clock::time_point wall_now) {
-    observe(headers, now, wall_now);
+    observe(headers, now);
     auto wait = std::chrono::seconds(60);
     if (headers.reset_epoch_s) {
         const auto reset =

@@ -31,10 +31,8 @@ public:
     // A request is being sent at `now`: it costs one point.
     void spend(clock::time_point now);
 
-    // Corrects the estimate from a response's headers. `wall_now` is the system clock at
-    // `now`, to turn the reset time into a steady-clock instant.
-    void observe(const rate_headers& headers, clock::time_point now,
-                 std::chrono::system_clock::time_point wall_now);
+    // Corrects the estimate from a response's headers, received at `now`.
+    void observe(const rate_headers& headers, clock::time_point now);
 
     // A 429: nothing is sent before the reset time the headers give (bounded to 1..65 s to
     // survive clock skew and missing headers).

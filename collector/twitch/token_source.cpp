@@ -22,13 +22,6 @@ std::string form_value(std::string_view v) {
     return boost::urls::encode(v, boost::urls::unreserved_chars);
 }
 
-std::string error_message(const http::response& res) {
-    boost::system::error_code ec;
-    auto body = boost::json::parse(res.body(), ec);
-    std::string message = ec ? std::string() : boost::json::value_to<error_body>(body).message;
-    return "HTTP " + std::to_string(res.result_int()) + (message.empty() ? "" : ": " + message);
-}
-
 } // namespace
 
 token_source::token_source(http::client& auth, credentials creds, time::backoff_policy retry)
@@ -71,7 +64,7 @@ boost::asio::awaitable<void> token_source::fetch() {
     if (res.result_int() != 200) {
         // 400 (unknown client) or 403 (wrong secret): the settings are wrong.
         throw credentials_rejected(
-            "Twitch refused the app credentials (" + error_message(res) +
+            "Twitch refused the app credentials (" + describe_error(res.result_int(), res.body()) +
             "): check TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET (the client id and secret of "
             "an application registered at https://dev.twitch.tv/console)");
     }
@@ -82,7 +75,6 @@ boost::asio::awaitable<void> token_source::fetch() {
     } catch (const std::exception& e) {
         throw twitch_unavailable(std::string("Twitch's token response is not valid: ") + e.what());
     }
-    ++fetched_;
     spdlog::info("got a Twitch app access token for client id {}", creds_.client_id);
     validated_at_ = std::chrono::steady_clock::time_point{}; // validate the new one at once
 }
@@ -95,7 +87,8 @@ boost::asio::awaitable<bool> token_source::validate() {
         co_return false;
     }
     if (res.result_int() != 200) {
-        throw twitch_unavailable("validating the app token: " + error_message(res));
+        throw twitch_unavailable("validating the app token: " +
+                                 describe_error(res.result_int(), res.body()));
     }
     const auto info = boost::json::value_to<token_info>(boost::json::parse(res.body()));
     if (!info.client_id.empty() && info.client_id != creds_.client_id) {

@@ -48,7 +48,6 @@ public:
     // happened since).
     boost::asio::awaitable<void> renew(const std::string& rejected);
 
-    int tokens_fetched() const { return fetched_; }
     // When the current token expires, as Twitch last said; nullopt before the first one.
     std::optional<std::chrono::system_clock::time_point> expires_at() const { return expires_at_; }
 
@@ -63,7 +62,6 @@ private:
     time::backoff_policy retry_;
     std::optional<std::string> token_;
     std::chrono::steady_clock::time_point validated_at_{};
-    int fetched_ = 0;
     std::optional<std::chrono::system_clock::time_point> expires_at_;
 };
 

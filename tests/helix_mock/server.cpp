@@ -23,6 +23,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/http/listen.hpp"
+
 namespace streamscope::helix_mock {
 namespace {
 
@@ -102,23 +104,7 @@ public:
 
     // Throws std::runtime_error naming the address and the reason when it cannot listen.
     std::uint16_t listen(const tcp::endpoint& endpoint) {
-        boost::system::error_code ec;
-        acceptor_.open(endpoint.protocol(), ec);
-        if (!ec) {
-            acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-        }
-        if (!ec) {
-            acceptor_.bind(endpoint, ec);
-        }
-        if (!ec) {
-            acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-        }
-        if (ec) {
-            std::ostringstream where;
-            where << endpoint;
-            throw std::runtime_error("cannot listen on " + where.str() + ": " + ec.message());
-        }
-        return acceptor_.local_endpoint().port();
+        return streamscope::http::start_listening(acceptor_, endpoint);
     }
 
     void start() {

@@ -46,7 +46,7 @@ TEST_CASE("pacing over a minute never exceeds the limit and wastes little", "[un
 
 TEST_CASE("headers correct the estimate", "[unit][rate]") {
     rate_budget budget{800};
-    budget.observe({.limit = 120, .remaining = 3, .reset_epoch_s = {}}, t0, wall0);
+    budget.observe({.limit = 120, .remaining = 3, .reset_epoch_s = {}}, t0);
     CHECK(budget.limit() == 120);
     CHECK(budget.available(t0) == Approx(3.0));
     // 120 a minute refills 2 points a second; the reserve is 1.2 points.
@@ -60,7 +60,7 @@ TEST_CASE("headers correct the estimate", "[unit][rate]") {
 TEST_CASE("missing headers keep the local estimate", "[unit][rate]") {
     rate_budget budget{800};
     budget.spend(t0);
-    budget.observe({}, t0, wall0);
+    budget.observe({}, t0);
     CHECK(budget.available(t0) == Approx(799.0));
     CHECK(budget.limit() == 800);
 }

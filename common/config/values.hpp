@@ -1,0 +1,23 @@
+#pragma once
+// Typed readers for setting values that both binaries share. A bad value appends one line
+// that names the setting and what is allowed.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config/settings.hpp"
+
+namespace streamscope::config {
+
+// A whole number within [min, max]; nullopt (and a problem line) when it is not.
+std::optional<long long> integer_setting(const settings& s, std::string_view name, long long min,
+                                         long long max, std::vector<std::string>& problems);
+
+// A comma list ("en, de,,ja"): items trimmed of spaces, empty ones dropped. Validating the
+// items is the caller's part.
+std::vector<std::string> list_setting(const settings& s, std::string_view name,
+                                      std::string_view fallback = {});
+
+} // namespace streamscope::config
