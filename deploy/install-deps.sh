@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   g++ cmake make ninja-build pkg-config ca-certificates openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libpqxx-dev libpq-dev libssl-dev libspdlog-dev catch2
+  libpqxx-dev libpq-dev libssl-dev libspdlog-dev zlib1g-dev catch2
   postgresql-15 postgresql-contrib python3
 )
 [ "${1:-}" = "--bench" ] && packages+=(wrk)

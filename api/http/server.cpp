@@ -28,6 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/errors.hpp"
+#include "api/http/gzip.hpp"
 #include "common/http/listen.hpp"
 
 namespace streamscope::api {
@@ -285,12 +286,19 @@ routed route(const shared_state& state, const request& req, exchange_record& rec
     return out;
 }
 
-asio::awaitable<response> run_handler(const request& req, routed& r, const std::string& pattern) {
-    request_context ctx{req, std::move(r.path), std::move(r.query), std::move(r.params), pattern};
+// A handler's answer: the response, and the chunks of its body when it streams one.
+struct handled {
+    response res;
+    body_chunks chunks;
+};
+
+asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern) {
+    request_context ctx{req, std::move(r.path), std::move(r.query), std::move(r.params), pattern,
+                        {}};
     std::string failure;
     try {
         response res = co_await (*r.target)(ctx);
-        co_return res;
+        co_return handled{std::move(res), std::move(ctx.streamed_body)};
     } catch (const std::exception& e) {
         failure = e.what();
     } catch (...) {
@@ -299,12 +307,40 @@ asio::awaitable<response> run_handler(const request& req, routed& r, const std::
     // The exception may name tables, hosts or queries: the log gets it, the client does not.
     spdlog::error("{} {} (route {}) failed: {}", std::string_view(req.method_string()),
                   loggable_target(req.target()), pattern, failure);
-    co_return error_response(req, http::status::internal_server_error, "internal_error",
-                             "the server failed to answer this request; the failure is logged");
+    co_return handled{error_response(req, http::status::internal_server_error, "internal_error",
+                                     "the server failed to answer this request; the failure is "
+                                     "logged"),
+                      nullptr};
 }
 
-// Headers every response gets, whoever wrote it.
-void finish(const shared_state& state, const request* req, response& res) {
+void add_vary(response& res, std::string_view header) {
+    const std::string_view vary = res[http::field::vary];
+    if (vary.empty()) {
+        res.set(http::field::vary, header);
+    } else if (vary.find(header) == std::string_view::npos) {
+        res.set(http::field::vary, std::string(vary) + ", " + std::string(header));
+    }
+}
+
+// Whether the answer to `req` goes out gzipped (answers already encoded, e.g. from the cache,
+// keep their coding). Streamed bodies are compressed chunk by chunk as they are sent.
+bool compress(const request& req, response& res, bool streamed) {
+    if (res.result() != http::status::ok || res.count(http::field::content_encoding) != 0 ||
+        (!streamed && res.body().size() < gzip_min_bytes)) {
+        return false;
+    }
+    // Whether a cache may reuse this answer depends on the request's Accept-Encoding now.
+    add_vary(res, "Accept-Encoding");
+    if (!accepts_gzip(req[http::field::accept_encoding])) {
+        return false;
+    }
+    res.set(http::field::content_encoding, "gzip");
+    return true;
+}
+
+// Headers every response gets, whoever wrote it. Returns whether a streamed body is to be
+// gzipped on its way.
+bool finish(const shared_state& state, const request* req, response& res, bool streamed) {
     const bool head = req && req->method() == http::verb::head;
     if (req) {
         res.version(req->version());
@@ -314,10 +350,19 @@ void finish(const shared_state& state, const request* req, response& res) {
     if (status < 200 || status == 204 || status == 304) {
         res.body().clear();
     }
-    // HEAD: the GET answer's headers (Content-Length included) without its body; a HEAD
-    // handler's own Content-Length stays.
-    if (!head || !res.body().empty() || !res.has_content_length()) {
-        res.prepare_payload();
+    const bool gzipped = req && compress(*req, res, streamed);
+    if (streamed) {
+        // HTTP/1.1 clients get the body in chunks; HTTP/1.0 ones until the connection closes.
+        res.chunked(res.version() >= 11);
+    } else {
+        if (gzipped) {
+            res.body() = gzip(res.body());
+        }
+        // HEAD: the GET answer's headers (Content-Length included) without its body; a HEAD
+        // handler's own Content-Length stays.
+        if (!head || !res.body().empty() || !res.has_content_length()) {
+            res.prepare_payload();
+        }
     }
     if (head) {
         res.body().clear();
@@ -332,12 +377,8 @@ void finish(const shared_state& state, const request* req, response& res) {
         res.set(http::field::access_control_allow_origin, origin);
     }
     // Caches must keep answers to different origins apart when the header depends on it.
-    const std::string_view vary = res[http::field::vary];
-    if (vary.empty()) {
-        res.set(http::field::vary, "Origin");
-    } else if (vary.find("Origin") == std::string_view::npos) {
-        res.set(http::field::vary, std::string(vary) + ", Origin");
-    }
+    add_vary(res, "Origin");
+    return gzipped && streamed;
 }
 
 // The answer to a request that could not be read, or nullopt when there is nobody to answer:
@@ -391,6 +432,83 @@ asio::awaitable<void> close_gently(beast::tcp_stream& stream) {
     stream.socket().close(ignored);
 }
 
+// Sends a streamed answer: the header, then each chunk as the handler produces it (gzipped on
+// the way when `gzipped`). Returns the body bytes sent, or nullopt when the answer was cut off
+// (the client went away or stopped reading, or the handler failed): the connection must close
+// then, as the client cannot tell where the answer ended otherwise.
+asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& stream, response& res,
+                                                           body_chunks& chunks, bool gzipped,
+                                                           bool head,
+                                                           const exchange_record& record) {
+    http::response<http::empty_body> header{std::move(res.base())};
+    http::response_serializer<http::empty_body> serializer{header};
+    stream.expires_after(write_timeout);
+    auto [header_ec, header_n] = co_await http::async_write_header(stream, serializer, use_tuple);
+    if (header_ec) {
+        co_return std::nullopt;
+    }
+    if (head) {
+        co_return 0;
+    }
+    const bool chunked = header.chunked();
+    std::optional<gzip_stream> packer;
+    if (gzipped) {
+        packer.emplace();
+    }
+    std::size_t sent = 0;
+    const auto send = [&](const std::string& data) -> asio::awaitable<bool> {
+        if (data.empty()) {
+            co_return true; // an empty chunk would end a chunked body
+        }
+        stream.expires_after(write_timeout);
+        boost::system::error_code ec;
+        if (chunked) {
+            auto [chunk_ec, n] =
+                co_await asio::async_write(stream, http::make_chunk(asio::buffer(data)), use_tuple);
+            ec = chunk_ec;
+        } else {
+            auto [raw_ec, n] = co_await asio::async_write(stream, asio::buffer(data), use_tuple);
+            ec = raw_ec;
+        }
+        sent += data.size();
+        co_return !ec;
+    };
+    try {
+        for (;;) {
+            std::optional<std::string> piece = co_await chunks();
+            if (!piece) {
+                break;
+            }
+            const std::string data = packer ? packer->write(*piece) : std::move(*piece);
+            const bool delivered = co_await send(data);
+            if (!delivered) {
+                spdlog::warn("{} {}: the client stopped reading; answer cut off after {} B",
+                             record.method, record.target, sent);
+                co_return std::nullopt;
+            }
+        }
+        if (packer) {
+            const std::string tail = packer->finish();
+            const bool delivered = co_await send(tail);
+            if (!delivered) {
+                co_return std::nullopt;
+            }
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("{} {} (route {}) failed after {} B of its answer: {}; the answer is cut off",
+                      record.method, record.target, record.route, sent, e.what());
+        co_return std::nullopt;
+    }
+    if (chunked) {
+        stream.expires_after(write_timeout);
+        auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+        if (last_ec) {
+            co_return std::nullopt;
+        }
+    }
+    co_return sent;
+}
+
 asio::awaitable<void> session(std::shared_ptr<shared_state> state,
                               std::shared_ptr<connection> conn) {
     const registration registered(*state, conn);
@@ -425,7 +543,8 @@ asio::awaitable<void> session(std::shared_ptr<shared_state> state,
         const auto started = steady::now();
 
         exchange_record record;
-        response res;
+        handled answer;
+        response& res = answer.res;
         bool keep_alive = false;
         const request* req = nullptr;
         if (read_ec) {
@@ -443,13 +562,30 @@ asio::awaitable<void> session(std::shared_ptr<shared_state> state,
             if (r.ready) {
                 res = std::move(*r.ready);
             } else {
-                res = co_await run_handler(*req, r, record.route);
+                answer = co_await run_handler(*req, r, record.route);
             }
             keep_alive = req->keep_alive() && !state->draining;
             linger = req->keep_alive() && !keep_alive;
         }
-        finish(*state, req, res);
+        const bool streamed = answer.chunks != nullptr;
+        const bool gzip_chunks = finish(*state, req, res, streamed);
+        if (streamed && res.version() < 11) {
+            keep_alive = false; // the end of the body is the end of the connection
+        }
         res.keep_alive(keep_alive);
+        if (streamed) {
+            const bool head = req->method() == http::verb::head;
+            const unsigned status = res.result_int();
+            const auto sent =
+                co_await write_streamed(stream, res, answer.chunks, gzip_chunks, head, record);
+            res.result(status); // the header went out with the body: the log needs the status
+            observe(*state, record, res, sent.value_or(0), steady::now() - started);
+            if (!sent || !keep_alive) {
+                break;
+            }
+            fresh = false;
+            continue;
+        }
         const std::size_t body_bytes = res.body().size();
         stream.expires_after(write_timeout);
         auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);

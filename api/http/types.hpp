@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -14,6 +15,12 @@ namespace streamscope::api {
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 
+// The body of an answer too large to hold in memory (an export of millions of rows): the
+// server calls it for one chunk at a time and sends each as it comes (chunked transfer coding),
+// until it returns nullopt. It runs on the connection's strand; what it throws cuts the answer
+// off (the client sees a truncated transfer, the server logs why).
+using body_chunks = std::function<boost::asio::awaitable<std::optional<std::string>>()>;
+
 // What a handler gets besides the request: the parts of the target the router already took
 // apart, so that no handler parses the target again.
 struct request_context {
@@ -22,6 +29,9 @@ struct request_context {
     std::string query; // the raw query string (a copy, NUL-terminated: see boostorg/url#757)
     std::map<std::string, std::string, std::less<>> path_params; // {login} -> value, decoded
     std::string route; // the route's pattern, e.g. "/channels/{platform}/{login}", for logs/metrics
+    // Set by a handler that streams its answer: the response it returns then carries only
+    // the status and headers, and these chunks follow as the body.
+    body_chunks streamed_body;
 };
 
 // Runs on the connection's strand. Whatever it throws becomes a 500 whose body says nothing

@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "api/http/gzip.hpp"
 #include "common/time/sleep.hpp"
 
 namespace streamscope::api {
@@ -36,23 +37,36 @@ bool matches(const request& req, const std::string& etag) {
 }
 
 response from_entry(const request& req, const answer_cache::entry& e) {
-    if (matches(req, e.etag)) {
-        response res{http::status::not_modified, req.version()};
-        res.set(http::field::etag, e.etag);
-        res.keep_alive(req.keep_alive());
+    // The gzipped body is another representation: it has its own ETag.
+    const bool gzipped = !e.gzipped.empty() && accepts_gzip(req[http::field::accept_encoding]);
+    const std::string& etag = gzipped ? e.gzipped_etag : e.etag;
+    response res{http::status::not_modified, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::etag, etag);
+    if (!e.gzipped.empty()) {
+        res.set(http::field::vary, "Accept-Encoding");
+    }
+    if (matches(req, etag)) {
         return res;
     }
-    response res{static_cast<http::status>(e.status), req.version()};
+    res.result(static_cast<http::status>(e.status));
     res.set(http::field::content_type, e.content_type);
     if (!e.content_disposition.empty()) {
         res.set(http::field::content_disposition, e.content_disposition);
     }
-    res.set(http::field::etag, e.etag);
-    res.keep_alive(req.keep_alive());
-    res.body() = e.body;
+    if (gzipped) {
+        res.set(http::field::content_encoding, "gzip");
+    }
+    res.body() = gzipped ? e.gzipped : e.body;
     res.prepare_payload();
     return res;
 }
+
+template <typename F>
+struct scope_exit {
+    F on_exit;
+    ~scope_exit() { on_exit(); }
+};
 
 } // namespace
 
@@ -100,14 +114,14 @@ boost::asio::awaitable<std::int64_t> answer_cache::version() {
     co_return version_;
 }
 
-std::optional<answer_cache::entry> answer_cache::find(const std::string& key,
-                                                      std::int64_t current) {
+std::shared_ptr<const answer_cache::entry> answer_cache::find(const std::string& key,
+                                                              std::int64_t current) {
     std::lock_guard lock{mutex_};
-    if (auto it = entries_.find(key); it != entries_.end() && it->second.version == current) {
+    if (auto it = entries_.find(key); it != entries_.end() && it->second->version == current) {
         ++hits_;
         return it->second;
     }
-    return std::nullopt;
+    return nullptr;
 }
 
 handler answer_cache::cached(handler inner) {
@@ -115,7 +129,7 @@ handler answer_cache::cached(handler inner) {
         [this, inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
             const std::int64_t current = co_await version();
             const std::string key = ctx.path + "?" + ctx.query;
-            if (auto hit = find(key, current)) {
+            if (const auto hit = find(key, current)) {
                 co_return from_entry(ctx.req, *hit);
             }
             // Single flight: right after a sweep, many clients ask for the same answer at
@@ -130,7 +144,7 @@ handler answer_cache::cached(handler inner) {
                 for (auto waited = std::chrono::milliseconds(0); waited < max_wait;
                      waited += poll_every) {
                     co_await time::sleep_for(poll_every);
-                    if (auto hit = find(key, current)) {
+                    if (const auto hit = find(key, current)) {
                         co_return from_entry(ctx.req, *hit);
                     }
                     std::lock_guard lock{mutex_};
@@ -140,41 +154,39 @@ handler answer_cache::cached(handler inner) {
                 }
             }
             ++misses_;
-            std::optional<response> res;
-            try {
-                res = co_await inner(ctx);
-            } catch (...) {
+            // However the render ends, the waiters must learn that it did.
+            const auto release = [this, &key, renders] {
                 if (renders) {
                     std::lock_guard lock{mutex_};
                     rendering_.erase(key);
                 }
-                throw;
+            };
+            const scope_exit released{release};
+            response res = co_await inner(ctx);
+            if (res.result() != http::status::ok) {
+                co_return res;
             }
-            entry e;
-            e.version = current;
-            e.status = res->result_int();
-            e.content_type = std::string((*res)[http::field::content_type]);
-            e.content_disposition = std::string((*res)[http::field::content_disposition]);
-            e.body = res->body();
-            e.etag = fingerprint(e.body, current);
+            auto e = std::make_shared<entry>();
+            e->version = current;
+            e->status = res.result_int();
+            e->content_type = std::string(res[http::field::content_type]);
+            e->content_disposition = std::string(res[http::field::content_disposition]);
+            e->body = std::move(res.body());
+            e->etag = fingerprint(e->body, current);
+            if (e->body.size() >= gzip_min_bytes) {
+                e->gzipped = gzip(e->body);
+                e->gzipped_etag = e->etag.substr(0, e->etag.size() - 1) + "-gzip\"";
+            }
             {
                 std::lock_guard lock{mutex_};
-                if (renders) {
-                    rendering_.erase(key);
+                if (entries_.size() >= max_entries_) {
+                    entries_.clear(); // bounded: start over rather than track ages
                 }
-                if (res->result() == http::status::ok) {
-                    if (entries_.size() >= max_entries_) {
-                        entries_.clear(); // bounded: start over rather than track ages
-                    }
-                    if (version_ == current) {
-                        entries_.insert_or_assign(key, e);
-                    }
+                if (version_ == current) {
+                    entries_.insert_or_assign(key, e);
                 }
             }
-            if (res->result() != http::status::ok) {
-                co_return std::move(*res);
-            }
-            co_return from_entry(ctx.req, e);
+            co_return from_entry(ctx.req, *e);
         };
 }
 

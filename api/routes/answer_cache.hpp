@@ -2,11 +2,14 @@
 // Live data changes once per sweep, so a rendered answer stays right until the next sweep
 // row is stored. The cache keeps answers by request target for the current data version (the
 // newest sweep id, read at most once a second) and serves them with an ETag; a request with
-// a matching If-None-Match gets 304 and no body.
+// a matching If-None-Match gets 304 and no body. Answers large enough to be worth it are kept
+// gzipped as well, so that clients that accept gzip cost one compression per sweep, not one
+// per request.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,16 +39,19 @@ public:
         std::string content_disposition;
         std::string body;
         std::string etag;
+        std::string gzipped; // the body gzipped; empty when it is too small to compress
+        std::string gzipped_etag;
     };
 
 private:
     boost::asio::awaitable<std::int64_t> version();
-    std::optional<entry> find(const std::string& key, std::int64_t current); // counts a hit
+    // Counts a hit. Entries are shared, not copied: a hit costs no copy of the body.
+    std::shared_ptr<const entry> find(const std::string& key, std::int64_t current);
 
     pool& db_;
     std::size_t max_entries_;
     std::mutex mutex_;
-    std::unordered_map<std::string, entry> entries_;
+    std::unordered_map<std::string, std::shared_ptr<const entry>> entries_;
     std::unordered_set<std::string> rendering_; // keys whose answer a request is rendering
     std::int64_t version_ = -1;
     std::chrono::steady_clock::time_point checked_{};

@@ -17,6 +17,18 @@ namespace streamscope::api {
 
 inline constexpr std::string_view platform_names[] = {"twitch", "kick", "youtube"};
 
+// The id of the platforms table row of a name in platform_names (which is in id order).
+inline int platform_id(std::string_view name) {
+    int id = 1;
+    for (const std::string_view known : platform_names) {
+        if (known == name) {
+            return id;
+        }
+        ++id;
+    }
+    return 0;
+}
+
 struct sweep_ref {
     int platform_id = 0;
     std::string platform;

@@ -23,7 +23,7 @@ constexpr std::string_view document = R"json({
       "format": {"name": "format", "in": "query", "description": "csv: the data as RFC 4180 CSV (UTF-8, header row, formula-like cells prefixed with ')", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
       "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
       "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
-      "window": {"name": "window", "in": "query", "description": "not with from/to", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
+      "window": {"name": "window", "in": "query", "description": "not with from/to (default: 24h)", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
       "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
       "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}}
     },
@@ -74,6 +74,13 @@ constexpr std::string_view document = R"json({
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/export/snapshots": {"get": {"summary": "Raw snapshots of a time window as CSV, oldest first, streamed (chunked, gzip when accepted): collected_at, platform, channel_id, username, display_name, stream_id, started_at, viewer_count, game_id, game_name, title, language (title and game as they were at the time). At most 4 exports run at once.", "parameters": [
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"$ref": "#/components/parameters/platform"},
+      {"name": "channel", "in": "query", "description": "a channel's login: only its broadcasts", "schema": {"type": "string"}},
+      {"$ref": "#/components/parameters/game"},
+      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv"], "default": "csv"}}],
+      "responses": {"200": {"description": "CSV (RFC 4180, UTF-8, header row)", "content": {"text/csv": {}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no channel with this login has broadcast"}, "503": {"description": "the database cannot be reached, or 4 exports are running (Retry-After)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
     "/metrics": {"get": {"summary": "Prometheus text: requests by route and status, latency histogram by route, database pool use", "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}

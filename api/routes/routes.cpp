@@ -52,6 +52,9 @@ void add_routes(router& routes, app& shared) {
                per_sweep(channel_history_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/streams",
                per_sweep(channel_streams_route(shared)));
+    // Streamed, never cached: a window's raw rows, possibly millions.
+    routes.add(verb::get, "/export/snapshots",
+               with_database_errors(export_snapshots_route(shared)));
     routes.add(verb::get, "/metrics", metrics_route(shared));
     routes.add(verb::get, "/openapi.json", openapi_route());
     routes.add(verb::get, "/docs", docs_route());

@@ -32,6 +32,7 @@ handler search_games_route(app& shared);
 handler channel_route(app& shared);
 handler channel_history_route(app& shared);
 handler channel_streams_route(app& shared);
+handler export_snapshots_route(app& shared);
 handler metrics_route(app& shared);
 handler openapi_route();
 handler docs_route();

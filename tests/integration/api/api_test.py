@@ -7,6 +7,7 @@ Usage: api_test.py API COLLECTOR MOCK   (needs TEST_DATABASE_URL)
 """
 import concurrent.futures
 import csv
+import gzip
 import http.client
 import io
 import json
@@ -32,11 +33,12 @@ def free_port():
 
 
 class Api:
-    def __init__(self, work, database_url):
+    def __init__(self, work, database_url, **settings):
         self.port = free_port()
         self.env = dict(os.environ, DATABASE_URL=database_url, API_HOST="127.0.0.1",
-                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2")
-        self.log = open(os.path.join(work, "api.log"), "w")
+                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2",
+                        **settings)
+        self.log = open(os.path.join(work, "api.log"), "a")
         self.proc = subprocess.Popen([API], env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
         deadline = time.time() + 15
@@ -50,13 +52,14 @@ class Api:
                 time.sleep(0.1)
         raise RuntimeError("the API did not start")
 
-    def call(self, method, path, headers=None):
+    def call(self, method, path, headers=None, raw=False):
+        """(status, headers, body): the body as text, or as bytes when raw."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         conn.request(method, path, headers=headers or {})
         res = conn.getresponse()
-        body = res.read().decode()
+        body = res.read()
         conn.close()
-        return res.status, dict(res.getheaders()), body
+        return res.status, dict(res.getheaders()), body if raw else body.decode()
 
     def get_json(self, path):
         status, headers, body = self.call("GET", path)
@@ -290,6 +293,9 @@ def main(work, db):
               json.loads(b4)["meta"]["sweeps"][0]["sweep_id"] != json.loads(b1)["meta"]["sweeps"][0]["sweep_id"],
               f"a new sweep: a new answer and a new ETag ({status}, {h4.get('ETag')} vs {etag})")
 
+        check_gzip(api)
+        check_export(api, db, by_login)
+
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
               f"limit=0 is a 400 naming the parameter ({body})")
@@ -351,6 +357,8 @@ def main(work, db):
         db.query(f"REASSIGN OWNED BY {reader} TO postgres; DROP OWNED BY {reader}; "
                  f"DROP ROLE {reader}")
 
+    check_cors_list(work, db)
+
     # The database unreachable: /health says so at once, it does not hang.
     down = Api(work, "postgresql://postgres@127.0.0.1:1/nowhere")
     try:
@@ -363,11 +371,111 @@ def main(work, db):
         rc = subprocess.run([API, "healthcheck"], env=down.env, capture_output=True,
                             timeout=20).returncode
         check(rc == 1, "healthcheck exits 1 when the database is down")
-        status, _, body = down.call("GET", "/live/top")
-        check(status in (500, 503) and "error" in json.loads(body),
-              f"/live/top with the database down is an error in the shape ({status})")
+        for path in ["/live/top", "/live/streams?limit=5", "/search/channels?q=user",
+                     "/channels/twitch/someone", "/export/snapshots?window=1h"]:
+            started = time.time()
+            status, _, body = down.call("GET", path)
+            took = time.time() - started
+            check(status == 503 and error_shape(body, 503, "database_unavailable") and took < 5,
+                  f"{path} with the database down: 503 in the error shape, in {took:.1f} s")
     finally:
         down.stop()
+
+
+def check_gzip(api):
+    """Large answers gzipped for clients that accept it, each representation with its ETag."""
+    _, plain_headers, plain = api.call("GET", "/live/top?limit=500", raw=True)
+    status, headers, packed = api.call("GET", "/live/top?limit=500", {"Accept-Encoding": "gzip"},
+                                       raw=True)
+    check(status == 200 and headers.get("Content-Encoding") == "gzip" and
+          gzip.decompress(packed) == plain and len(packed) < len(plain) / 2,
+          f"gzip when accepted ({len(plain)} B -> {len(packed)} B)")
+    check("Accept-Encoding" in headers.get("Vary", "") and
+          headers.get("ETag") != plain_headers.get("ETag"),
+          f"Vary: Accept-Encoding, an ETag per encoding ({headers.get('Vary')})")
+    status, _, body = api.call("GET", "/live/top?limit=500",
+                               {"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
+    check(status == 304 and body == "", "the gzip ETag gives 304 too")
+    _, headers, body = api.call("GET", "/live/top?limit=1", {"Accept-Encoding": "gzip"})
+    check("Content-Encoding" not in headers and json.loads(body)["data"],
+          "a small answer is not compressed")
+
+
+def check_export(api, db, by_login):
+    """/export/snapshots against the database's own rows: all of them, once each, in order."""
+    expected = db.query("""
+        SELECT regexp_replace(to_char(s.collected_at AT TIME ZONE 'UTC',
+                                      'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '[.]000000Z$', 'Z')
+               || '|' || c.login || '|' || COALESCE(s.viewer_count::text, '')
+          FROM snapshots s JOIN streams st ON st.id = s.stream_id
+          JOIN channels c ON c.id = st.channel_id""").splitlines()
+    status, headers, text = api.call("GET", "/export/snapshots?window=1h")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    check(status == 200 and headers.get("Transfer-Encoding") == "chunked" and
+          headers.get("Content-Type", "").startswith("text/csv") and
+          'filename="snapshots.csv"' in headers.get("Content-Disposition", ""),
+          f"export: streamed CSV with a download name ({status} {headers})")
+    header = rows[0]
+    check(header == ["collected_at", "platform", "channel_id", "username", "display_name",
+                     "stream_id", "started_at", "viewer_count", "game_id", "game_name", "title",
+                     "language"], f"export: the header row ({header})")
+    got = [f"{r[0]}|{r[3]}|{r[7]}" for r in rows[1:]]
+    check(len(got) == len(expected) and sorted(got) == sorted(expected),
+          f"export: every snapshot once ({len(got)} rows, {len(expected)} in the database)")
+    check([r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:]), "export: oldest first")
+    newest = max(r[0] for r in rows[1:])
+    wrong = [r[3] for r in rows[1:] if r[0] == newest and
+             r[10] not in (by_login[r[3]]["title"], "'" + by_login[r[3]]["title"])]
+    check(not wrong, f"export: titles of the last sweep intact ({wrong[:3]})")
+
+    login = rows[1][3]
+    status, _, text = api.call("GET", f"/export/snapshots?window=24h&channel={login}")
+    mine = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    check(status == 200 and len(mine) == sum(1 for e in expected if e.split("|")[1] == login) and
+          all(r[3] == login for r in mine), f"export: one channel's rows ({len(mine)})")
+    status, headers, packed = api.call("GET", "/export/snapshots?window=1h",
+                                       {"Accept-Encoding": "gzip"}, raw=True)
+    check(status == 200 and headers.get("Content-Encoding") == "gzip" and
+          gzip.decompress(packed).decode() == text_of(api, "/export/snapshots?window=1h"),
+          "export: gzipped when accepted, the same CSV")
+    status, _, body = api.call("GET", "/export/snapshots?channel=nobody-at-all")
+    check(status == 404 and error_shape(body, 404, "not_found", "channel"),
+          "export: an unknown channel is a 404")
+    status, _, body = api.call("GET", "/export/snapshots?from=2026-11-02T00:00:00Z"
+                                      "&to=2026-11-01T00:00:00Z")
+    check(status == 400 and error_shape(body, 400, "invalid_parameter", "to"),
+          "export: to before from is a 400")
+    status, _, body = api.call("GET", "/export/snapshots?format=json")
+    check(status == 400 and error_shape(body, 400, "invalid_parameter", "format"),
+          "export: CSV only")
+
+
+def text_of(api, path):
+    return api.call("GET", path)[2]
+
+
+def check_cors_list(work, db):
+    """CORS_ALLOWED_ORIGINS as a list: those origins are answered, others are not."""
+    api = Api(work, db.url, CORS_ALLOWED_ORIGINS="https://allowed.example,https://also.example")
+    try:
+        preflight = {"Access-Control-Request-Method": "GET"}
+        status, headers, _ = api.call("OPTIONS", "/live/top",
+                                      dict(preflight, Origin="https://also.example"))
+        check(status == 204 and headers.get("Access-Control-Allow-Origin") ==
+              "https://also.example" and "GET" in headers.get("Access-Control-Allow-Methods", ""),
+              f"CORS list: a listed origin's preflight is allowed ({headers})")
+        status, headers, _ = api.call("OPTIONS", "/live/top",
+                                      dict(preflight, Origin="https://evil.example"))
+        check("Access-Control-Allow-Origin" not in headers and
+              "Access-Control-Allow-Methods" not in headers,
+              f"CORS list: another origin's preflight is not ({headers})")
+        _, headers, _ = api.call("GET", "/health", {"Origin": "https://allowed.example"})
+        check(headers.get("Access-Control-Allow-Origin") == "https://allowed.example" and
+              "Origin" in headers.get("Vary", ""), "CORS list: a listed origin's GET")
+        _, headers, _ = api.call("GET", "/health", {"Origin": "https://evil.example"})
+        check("Access-Control-Allow-Origin" not in headers, "CORS list: another origin's GET")
+    finally:
+        api.stop()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@
 
 #include "api/http/errors.hpp"
 #include "api/http/server.hpp"
+#include "tests/support/gunzip.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -72,6 +73,11 @@ public:
                         co_await wait.async_wait(asio::use_awaitable);
                         co_return json_response(ctx.req, R"({"slow":true})");
                     });
+        routes_.add(http::verb::get, "/big", [](request_context& ctx) -> asio::awaitable<response> {
+            co_return json_response(ctx.req, big_body());
+        });
+        routes_.add(http::verb::get, "/stream", streaming(false));
+        routes_.add(http::verb::get, "/stream-broken", streaming(true));
         options.host = "127.0.0.1";
         options.port = 0;
         options.threads = 2;
@@ -105,12 +111,54 @@ public:
         return observed_;
     }
 
+    // A JSON body well above the size worth compressing.
+    static std::string big_body() {
+        std::string body = "[";
+        for (int i = 0; i < 500; ++i) {
+            body += i > 0 ? R"(,{"n":)" : R"({"n":)";
+            body += std::to_string(i);
+            body += '}';
+        }
+        return body + "]";
+    }
+    // The body /stream sends in pieces: the chunks of `stream_chunk(i)` for i < 5.
+    static std::string stream_chunk(int i) { return std::string(3000 + i, char('a' + i)) + "\n"; }
+    static std::string streamed_whole() {
+        std::string all;
+        for (int i = 0; i < 5; ++i) {
+            all += stream_chunk(i);
+        }
+        return all;
+    }
+
     std::uint16_t port = 0;
     std::atomic<int> slow_started{0};
     std::atomic<bool> returned{false};
     std::atomic<int> negative_durations{0};
 
 private:
+    // A handler that streams five chunks, pausing between them; `broken`: it fails after two.
+    static handler streaming(bool broken) {
+        return [broken](request_context& ctx) -> asio::awaitable<response> {
+            ctx.streamed_body =
+                [broken, next = 0]() mutable -> asio::awaitable<std::optional<std::string>> {
+                if (broken && next == 2) {
+                    throw std::runtime_error("the database went away");
+                }
+                if (next == 5) {
+                    co_return std::nullopt;
+                }
+                const auto executor = co_await asio::this_coro::executor;
+                asio::steady_timer pause(executor, 5ms);
+                co_await pause.async_wait(asio::use_awaitable);
+                co_return stream_chunk(next++);
+            };
+            response res = json_response(ctx.req, "");
+            res.set(http::field::content_type, "text/plain");
+            co_return res;
+        };
+    }
+
     router routes_;
     std::optional<server> server_;
     std::thread runner_;
@@ -575,4 +623,85 @@ TEST_CASE("an API server stopped before run() returns from run() at once", "[uni
     const auto started = steady::now();
     idle.run();
     CHECK(steady::now() - started < 1s);
+}
+
+TEST_CASE("the API server gzips large answers for clients that accept it", "[unit][api]") {
+    live_api api;
+    raw_client client(api.port);
+    REQUIRE_FALSE(client.error);
+    const auto gzip = std::pair{http::field::accept_encoding, std::string("br, gzip")};
+
+    const auto plain = client.send(make_request(http::verb::get, "/big"));
+    REQUIRE_FALSE(client.error);
+    CHECK(plain.count(http::field::content_encoding) == 0);
+    CHECK(plain.body() == live_api::big_body());
+    CHECK(plain[http::field::vary] == "Accept-Encoding, Origin");
+
+    const auto packed = client.send(make_request(http::verb::get, "/big", {gzip}));
+    REQUIRE_FALSE(client.error);
+    CHECK(packed[http::field::content_encoding] == "gzip");
+    CHECK(packed[http::field::vary] == "Accept-Encoding, Origin");
+    CHECK(packed.body().size() < plain.body().size() / 3);
+    CHECK(streamscope::testing::gunzip(packed.body()) == live_api::big_body());
+
+    // Small answers and errors go as they are.
+    const auto small = client.send(make_request(http::verb::get, "/echo/a/b", {gzip}));
+    REQUIRE_FALSE(client.error);
+    CHECK(small.count(http::field::content_encoding) == 0);
+    CHECK(json::parse(small.body()).at("a") == "a");
+    const auto refused = client.send(
+        make_request(http::verb::get, "/big", {{http::field::accept_encoding, "gzip;q=0"}}));
+    REQUIRE_FALSE(client.error);
+    CHECK(refused.count(http::field::content_encoding) == 0);
+}
+
+TEST_CASE("the API server streams a handler's chunks, gzipped when accepted", "[unit][api]") {
+    live_api api;
+    raw_client client(api.port);
+    REQUIRE_FALSE(client.error);
+
+    const auto plain = client.send(make_request(http::verb::get, "/stream"));
+    REQUIRE_FALSE(client.error);
+    CHECK(plain.result() == http::status::ok);
+    CHECK(plain.chunked());
+    CHECK(plain.count(http::field::content_length) == 0);
+    CHECK(plain.body() == live_api::streamed_whole());
+
+    // The same connection goes on (the chunked body ended properly).
+    const auto packed = client.send(
+        make_request(http::verb::get, "/stream", {{http::field::accept_encoding, "gzip"}}));
+    REQUIRE_FALSE(client.error);
+    CHECK(packed.chunked());
+    CHECK(packed[http::field::content_encoding] == "gzip");
+    CHECK(streamscope::testing::gunzip(packed.body()) == live_api::streamed_whole());
+
+    const auto head = client.send(make_request(http::verb::head, "/stream"));
+    REQUIRE_FALSE(client.error);
+    CHECK(head.result() == http::status::ok);
+    CHECK(head.body().empty());
+
+    // HTTP/1.0 has no chunks: the body ends with the connection.
+    raw_client old(api.port);
+    request req = make_request(http::verb::get, "/stream");
+    req.version(10);
+    const auto whole = old.send(req);
+    REQUIRE_FALSE(old.error);
+    CHECK_FALSE(whole.chunked());
+    CHECK_FALSE(whole.keep_alive());
+    CHECK(whole.body() == live_api::streamed_whole());
+}
+
+TEST_CASE("a stream that fails midway is cut off, and the server says why", "[unit][api]") {
+    const log_capture logs;
+    live_api api;
+    raw_client client(api.port);
+    REQUIRE_FALSE(client.error);
+    const auto cut = client.send(make_request(http::verb::get, "/stream-broken"));
+    // The client cannot take a truncated answer for a whole one.
+    CHECK(client.error == http::error::partial_message);
+    CHECK(cut.body() == live_api::stream_chunk(0) + live_api::stream_chunk(1));
+    const std::string log = logs.text();
+    CHECK(log.find("failed after") != std::string::npos);
+    CHECK(log.find("the database went away") != std::string::npos);
+    CHECK(log.find("the answer is cut off") != std::string::npos);
 }
