@@ -4,8 +4,10 @@ JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS ?=
+# Paths relative to the checkout in ccache's keys: another clone (./start.sh's test) hits the cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: help deps build test test-unit bench-ingest bench-collector bench-api fmt lint clean
+.PHONY: help deps build run test test-unit bench-ingest bench-collector bench-api fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,6 +20,9 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 build: deps $(BUILD_DIR)/CMakeCache.txt ## Release build, binaries in build/bin/
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: ## ./start.sh: the whole system on this machine (demo mode without Twitch credentials)
+	./start.sh
 
 test: build ## all tests, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
 	scripts/pg.sh run ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -4,6 +4,7 @@
 # Used by the Makefile, CI (.ci/run) and the Dockerfile's build stage.
 #   deploy/install-deps.sh           build + test dependencies
 #   deploy/install-deps.sh --bench   also the load generator for benchmarks (wrk)
+#   deploy/install-deps.sh --missing only print the missing packages, one per line (no install)
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,10 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "${1:-}" = "--missing" ]; then
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+  exit 0
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2

@@ -10,7 +10,8 @@
 #                                    is stopped and deleted afterwards, also on failure or Ctrl-C
 #
 # Clusters listen on 127.0.0.1 only and trust local connections: they are for this machine's own
-# tests and demo data, never for production (use your own server and DATABASE_URL there).
+# tests and ./start.sh's private database, never for a shared server (use your own PostgreSQL
+# and DATABASE_URL there). PG_DURABLE=1: crash-safe settings (fsync on) for data to keep.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -36,6 +37,16 @@ pick_port() {
   die "no free port found on 127.0.0.1"
 }
 
+# Test clusters skip fsync: a crash loses nothing that matters and tests run faster.
+# PG_DURABLE=1 (./start.sh's cluster, which keeps the user's data) makes it crash-safe.
+durability() {
+  if [ "${PG_DURABLE:-0}" = 1 ]; then
+    echo "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    echo "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+}
+
 url_of() { echo "postgresql://postgres@127.0.0.1:$(cat "$1/port")/$DB_NAME"; }
 
 cmd_start() {
@@ -54,10 +65,8 @@ cmd_start() {
   local tries=0
   while :; do
     local p=${port:-$(pick_port)}
-    # fsync off is safe only because these clusters hold test or demo data (see the header).
     if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start -o \
-      "-p $p -c listen_addresses=127.0.0.1 -k $dir -c fsync=${PG_FSYNC:-off} \
-       -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 \
+      "-p $p -c listen_addresses=127.0.0.1 -k $dir $(durability) -c max_connections=200 \
        -c shared_buffers=256MB" >/dev/null; then
       echo "$p" >"$dir/port"
       break

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Runs Streamscope on this machine: checks and installs what is missing, builds, starts the
+# collector and the API, and stops all of it on Ctrl-C.
+#
+#   ./start.sh
+#
+# - DATABASE_URL (environment or .env) names your PostgreSQL; without it a private cluster is
+#   kept in .data/postgres (created on the first run, reused after).
+# - TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET (environment or .env) make it collect from Twitch;
+#   without them it runs in demo mode against streamscope-helix-mock, a fake Twitch on this
+#   machine, so that the whole path (HTTPS, OAuth, paging, storage, API) works offline.
+# - Logs go to .data/logs/. API_PORT (8000) and COLLECTOR_HEALTH_PORT (8081) pick the ports.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+DATA=$ROOT/.data
+BIN=$ROOT/build/bin
+LOGS=$DATA/logs
+
+say() { printf 'start.sh: %s\n' "$*"; }
+die() { printf 'start.sh: %s\n' "$*" >&2; exit 1; }
+
+# A setting as the binaries see it: the environment first, then .env (KEY=VALUE lines).
+setting() {
+  local key=$1 default=${2:-}
+  if [ -n "${!key:-}" ]; then
+    printf '%s' "${!key}"
+    return
+  fi
+  if [ -f .env ]; then
+    local line
+    line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$key[[:space:]]*=" .env | tail -1 || true)
+    if [ -n "$line" ]; then
+      local value=${line#*=}
+      value=$(printf '%s' "$value" | sed -E 's/^[[:space:]]+//; s/[[:space:]]+#.*$//; s/[[:space:]]+$//')
+      value=${value#[\"\']}
+      value=${value%[\"\']}
+      if [ -n "$value" ]; then
+        printf '%s' "$value"
+        return
+      fi
+    fi
+  fi
+  printf '%s' "$default"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# --- 1. Prerequisites -------------------------------------------------------------------------
+if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
+  deploy/install-deps.sh || die "installing the missing packages failed (see above); ./setup-check.sh lists what is missing"
+fi
+if ! ./setup-check.sh --quiet; then
+  ./setup-check.sh || true
+  die "fix what setup-check lists as missing, then run ./start.sh again"
+fi
+
+# --- 2. Build (incremental: a second run reuses the first one's build) -----------------------
+mkdir -p "$LOGS"
+say "building (the first time takes a few minutes; later runs only rebuild what changed)"
+make --no-print-directory build >"$LOGS/build.log" 2>&1 || {
+  tail -30 "$LOGS/build.log" >&2
+  die "the build failed; the whole log is in .data/logs/build.log"
+}
+
+# --- 3. Stop everything this script started, however it ends ------------------------------
+PIDS=()
+EMBEDDED_PG=""
+stop_all() {
+  trap - EXIT INT TERM
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping"
+    kill -TERM "${PIDS[@]}" 2>/dev/null || true
+    for _ in $(seq 1 100); do # 10 s for a graceful drain, then no more waiting
+      local alive=0
+      for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ $alive = 0 ] && break
+      sleep 0.1
+    done
+    kill -KILL "${PIDS[@]}" 2>/dev/null || true
+    wait 2>/dev/null || true
+  fi
+  if [ -n "$EMBEDDED_PG" ]; then
+    scripts/pg.sh stop "$EMBEDDED_PG"
+  fi
+  say "stopped"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- 4. Ports ---------------------------------------------------------------------------------
+API_PORT=$(setting API_PORT 8000)
+COLLECTOR_HEALTH_PORT=$(setting COLLECTOR_HEALTH_PORT 8081)
+for pair in "API_PORT:$API_PORT" "COLLECTOR_HEALTH_PORT:$COLLECTOR_HEALTH_PORT"; do
+  if port_in_use "${pair#*:}"; then
+    die "port ${pair#*:} (${pair%%:*}) is in use, maybe by another ./start.sh; stop that, or set ${pair%%:*}=another port in .env"
+  fi
+done
+export API_PORT COLLECTOR_HEALTH_PORT
+
+# --- 5. Database ------------------------------------------------------------------------------
+DATABASE_URL=$(setting DATABASE_URL)
+if [ -z "$DATABASE_URL" ]; then
+  EMBEDDED_PG=$DATA/postgres
+  [ -d "$EMBEDDED_PG/data" ] || say "creating a private PostgreSQL in .data/postgres (kept between runs)"
+  DATABASE_URL=$(PG_DURABLE=1 scripts/pg.sh start "$EMBEDDED_PG")
+fi
+export DATABASE_URL
+"$BIN/streamscope-collector" migrate >>"$LOGS/migrate.log" 2>&1 || {
+  tail -5 "$LOGS/migrate.log" >&2
+  die "migrating the database failed (log: .data/logs/migrate.log); check DATABASE_URL"
+}
+
+# --- 6. Twitch, or the demo's fake Twitch -----------------------------------------------------
+MODE=twitch
+if [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRET)" ]; then
+  MODE=demo
+  say "no TWITCH_CLIENT_ID/TWITCH_CLIENT_SECRET in .env: DEMO MODE, collecting from a fake Twitch"
+  say "  (streamscope-helix-mock on this machine; put your Twitch app's credentials in .env for real data)"
+  DEMO=$DATA/demo
+  mkdir -p "$DEMO"
+  rm -f "$DEMO/mock.port" "$DEMO/mock-ca.pem"
+  "$BIN/streamscope-helix-mock" --listen 127.0.0.1:0 --port-file "$DEMO/mock.port" \
+    --ca-out "$DEMO/mock-ca.pem" --client-id demo-client --client-secret demo-secret \
+    --streams 2000 --churn --drift-per-request 2% --end-per-request 0.2% \
+    --start-per-request 0.2% --seed "$RANDOM" >>"$LOGS/helix-mock.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do
+    [ -s "$DEMO/mock.port" ] && [ -s "$DEMO/mock-ca.pem" ] && break
+    kill -0 "${PIDS[-1]}" 2>/dev/null || die "the fake Twitch did not start (log: .data/logs/helix-mock.log)"
+    sleep 0.1
+  done
+  [ -s "$DEMO/mock.port" ] || die "the fake Twitch did not start within 30 s (log: .data/logs/helix-mock.log)"
+  MOCK_URL=https://127.0.0.1:$(cat "$DEMO/mock.port")
+  export TWITCH_CLIENT_ID=demo-client TWITCH_CLIENT_SECRET=demo-secret
+  export TWITCH_API_BASE_URL=$MOCK_URL/helix TWITCH_AUTH_BASE_URL=$MOCK_URL/oauth2
+  export TWITCH_CA_FILE=$DEMO/mock-ca.pem
+  # A sweep a minute, so that a demo has a history to show soon.
+  export COLLECTION_INTERVAL_MINUTES=${COLLECTION_INTERVAL_MINUTES:-1}
+fi
+export SPOOL_DIR=${SPOOL_DIR:-$(setting SPOOL_DIR "$DATA/spool")}
+
+# --- 7. The services --------------------------------------------------------------------------
+"$BIN/streamscope-collector" >>"$LOGS/collector.log" 2>&1 &
+PIDS+=($!)
+"$BIN/streamscope-api" >>"$LOGS/api.log" 2>&1 &
+PIDS+=($!)
+
+healthy=0
+for _ in $(seq 1 60); do
+  if "$BIN/streamscope-api" healthcheck >/dev/null 2>&1; then
+    healthy=1
+    break
+  fi
+  for pid in "${PIDS[@]}"; do
+    kill -0 "$pid" 2>/dev/null || die "a service stopped at start; see .data/logs/ (collector.log, api.log)"
+  done
+  sleep 0.5
+done
+[ $healthy = 1 ] || die "the API did not become healthy within 30 s; see .data/logs/api.log"
+
+cat <<EOF
+
+  Streamscope is running ($MODE mode).
+    API            http://localhost:$API_PORT/live/top
+    Docs           http://localhost:$API_PORT/docs
+    Health         http://localhost:$API_PORT/health
+    Collector      http://localhost:$COLLECTOR_HEALTH_PORT/health  (and /metrics)
+    Logs           .data/logs/
+  The first sweep lands within a minute. Try:
+    curl 'http://localhost:$API_PORT/live/top?limit=5'
+  Press Ctrl-C to stop everything this script started.
+
+EOF
+
+# Runs until Ctrl-C, or until a service stops by itself (then everything stops).
+set +e
+wait -n "${PIDS[@]}"
+status=$?
+set -e
+say "a service stopped by itself (exit $status); see .data/logs/ for why"
+exit 1
