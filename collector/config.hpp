@@ -18,6 +18,8 @@ namespace streamscope::collector {
 inline constexpr std::array collector_options{
     config::option{"ONCE", "",
                    "run one sweep, store it and exit (0: complete, 1: partial or failed)", true},
+    config::option{"FROM", "", "rollup: the first UTC day to rebuild (YYYY-MM-DD)"},
+    config::option{"TO", "", "rollup: the day after the last one to rebuild (default: tomorrow)"},
     config::option{"COLLECTION_INTERVAL_MINUTES", "5",
                    "minutes between sweeps (decimals allowed); sweeps start on multiples of it"},
     config::option{"SPOOL_DIR", "spool",

@@ -1,7 +1,10 @@
 // streamscope-collector: keeps the database current with what is live on the platforms.
 
 #include <array>
+#include <cstdio>
 #include <exception>
+#include <optional>
+#include <unistd.h>
 #include <variant>
 
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +19,10 @@
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
+#include "common/db/connection.hpp"
+#include "common/db/rollups.hpp"
 #include "common/http/healthcheck.hpp"
+#include "common/time/timestamp.hpp"
 
 namespace {
 using namespace streamscope;
@@ -24,6 +30,7 @@ using namespace streamscope;
 constexpr std::string_view usage = R"(Usage: streamscope-collector [run] [--option VALUE ...]
        streamscope-collector --once [--option VALUE ...]
        streamscope-collector migrate | healthcheck [--option VALUE ...]
+       streamscope-collector rollup --from YYYY-MM-DD [--to YYYY-MM-DD]
 
 Commands:
   run         (the default) the daemon: a sweep at every COLLECTION_INTERVAL_MINUTES while
@@ -34,6 +41,9 @@ Commands:
               sweep and exit
   healthcheck ask the running daemon's /health on 127.0.0.1:COLLECTOR_HEALTH_PORT; exit 0
               when healthy, 1 when not (for container health checks)
+  rollup      rebuild the rollups of the UTC days [--from, --to) from the raw snapshots,
+              with a progress bar (the daemon keeps them current by itself; use this after
+              restoring data, or to roll up sweeps stored before the rollups existed)
   migrate     apply pending schema migrations to DATABASE_URL and exit
               (a no-op when the schema is current; refused with exit code 3 when the
               database schema is newer than this binary or an applied migration was edited)
@@ -47,7 +57,7 @@ the log), 2 bad settings, 3 schema refused, 4 Twitch refused TWITCH_CLIENT_ID /
 TWITCH_CLIENT_SECRET, 5 Twitch's TLS certificate is not trusted (see TWITCH_CA_FILE).
 )";
 
-constexpr std::array<std::string_view, 3> commands{"migrate", "run", "healthcheck"};
+constexpr std::array<std::string_view, 4> commands{"migrate", "run", "healthcheck", "rollup"};
 constexpr auto options =
     config::join_options(config::service_options, collector::collector_options);
 
@@ -89,6 +99,75 @@ int run_once(const config::service_settings& service, const collector::collector
     return cli::exit_ok;
 }
 
+// The days of `rollup`: --from and --to as YYYY-MM-DD (or a full ISO 8601 time: its day).
+struct day_range {
+    std::chrono::sys_days from;
+    std::chrono::sys_days to;
+};
+
+std::optional<std::chrono::sys_days> parse_day(const std::string& text) {
+    const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
+    const auto t = time::parse_rfc3339(full);
+    if (!t) {
+        return std::nullopt;
+    }
+    return std::chrono::floor<std::chrono::days>(*t);
+}
+
+day_range load_day_range(const config::settings& s, std::vector<std::string>& problems) {
+    day_range range;
+    const auto from = parse_day(s.get("FROM").value_or(""));
+    if (!from) {
+        problems.push_back("rollup needs --from YYYY-MM-DD (the first UTC day to rebuild)");
+    } else {
+        range.from = *from;
+    }
+    const std::string to_text = s.get("TO").value_or("");
+    const auto tomorrow = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                          std::chrono::days(1);
+    const auto to = to_text.empty() ? std::optional(tomorrow) : parse_day(to_text);
+    if (!to) {
+        problems.push_back("--to must be a day (YYYY-MM-DD), the day after the last to rebuild");
+    } else {
+        range.to = *to;
+    }
+    if (from && to && *to <= *from) {
+        problems.push_back("--to must be after --from");
+    }
+    return range;
+}
+
+int run_rollup(const config::service_settings& service, const day_range& range) {
+    if (const int migrated = cli::run_migrate(service.database, "streamscope-collector");
+        migrated != cli::exit_ok) {
+        return migrated;
+    }
+    auto conn = db::connect(service.database, {.application_name = "streamscope-rollup"});
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    int shown = -1;
+    const auto progress = [&](std::size_t done, std::size_t total) {
+        const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+        if (terminal) {
+            const int bar = percent * 40 / 100;
+            std::fprintf(stderr, "\rrollup [%.*s%.*s] %3d%%  %zu/%zu sweeps", bar,
+                         "########################################", 40 - bar,
+                         "                                        ", percent, done, total);
+            if (done == total) {
+                std::fputc('\n', stderr);
+            }
+        } else if (percent / 10 != shown / 10) { // a log line every 10%
+            spdlog::info("rollup: {}% ({}/{} sweeps)", percent, done, total);
+        }
+        shown = percent;
+    };
+    const auto started = std::chrono::steady_clock::now();
+    const db::rebuild_result done = db::rebuild_rollups(*conn, range.from, range.to, progress);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    spdlog::info("rollup: rebuilt {} sweeps ({} snapshots, {} broadcasts) in {:.1f} s", done.sweeps,
+                 done.snapshots, done.broadcasts, took.count());
+    return cli::exit_ok;
+}
+
 int run_daemon(const config::service_settings& service, const collector::collector_settings& s) {
     boost::asio::io_context io;
     collector::daemon daemon{io, service, s};
@@ -116,9 +195,14 @@ int run_daemon(const config::service_settings& service, const collector::collect
 
 int main(int argc, char** argv) {
     collector::collector_settings own;
+    day_range days;
     cli::program_info program{"streamscope-collector", usage, commands, "run", "healthcheck"};
     program.load_own_settings = [&](std::string_view command, const config::settings& s,
                                     std::vector<std::string>& problems) {
+        if (command == "rollup") {
+            days = load_day_range(s, problems);
+            return; // needs nothing of Twitch
+        }
         own = collector::load_collector_settings(s, command == "run", problems);
     };
     const auto started = cli::start(program, options, argc, argv);
@@ -128,6 +212,9 @@ int main(int argc, char** argv) {
     const auto& run = std::get<cli::invocation>(started);
     if (run.command == "migrate") {
         return cli::run_migrate(run.settings.database, "streamscope-collector");
+    }
+    if (run.command == "rollup") {
+        return run_rollup(run.settings, days);
     }
     if (run.command == "healthcheck") {
         return http::run_healthcheck("127.0.0.1", own.daemon.health_port, std::chrono::seconds(5));

@@ -1,6 +1,9 @@
 #include "collector/store/sweep_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "common/db/connection.hpp"
+#include "common/db/rollups.hpp"
 
 namespace streamscope::collector {
 
@@ -42,8 +45,29 @@ sweep_store::plan(model::platform platform, const std::deque<model::stream_obser
 }
 
 boost::asio::awaitable<db::write_result> sweep_store::write(const model::sweep& sweep) {
-    co_return co_await run(
-        [&sweep](pqxx::connection& c) { return db::sweep_writer(c).write(sweep); });
+    co_return co_await run([&sweep](pqxx::connection& c) {
+        db::write_result written = db::sweep_writer(c).write(sweep);
+        // The new sweep ends the previous one's span: that one can be rolled up now. In a
+        // transaction of its own, so that a rollup failure never costs the sweep; the sweeps
+        // it leaves are rolled up after the next one.
+        try {
+            const auto started = std::chrono::steady_clock::now();
+            const int rolled = db::roll_up_pending(c, static_cast<int>(sweep.source));
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+            if (rolled < 0) {
+                spdlog::info("rollups: a rebuild is running; this sweep is rolled up after it");
+            } else if (rolled > 0) {
+                spdlog::info("rollups: {} sweep(s) rolled up in {:.2f} s", rolled, took.count());
+            }
+        } catch (const pqxx::broken_connection&) {
+            throw; // the store's caller handles an unreachable database
+        } catch (const std::exception& e) {
+            spdlog::error("rollups failed: {}; they catch up after the next sweep (or run "
+                          "'streamscope-collector rollup --from DAY --to DAY')",
+                          e.what());
+        }
+        return written;
+    });
 }
 
 } // namespace streamscope::collector

@@ -82,9 +82,9 @@ check "collector with a bad interval" 2 env DATABASE_URL="$url" "$collector" \
 expect "collector: bad interval" "COLLECTION_INTERVAL_MINUTES must be a number of minutes"
 
 check "migrate a fresh database" 0 env DATABASE_URL="$url" "$collector" migrate
-expect "migrate says what it did" "migrated from schema version 0 to 2"
+expect "migrate says what it did" "migrated from schema version 0 to 3"
 check "migrate again" 0 env DATABASE_URL="$url" "$collector" migrate --log-format json
-expect "migrate again is a no-op" "is up to date at schema version 2"
+expect "migrate again is a no-op" "is up to date at schema version 3"
 expect "json log lines" '"level":"info","program":"streamscope-collector"'
 check "settings from .env" 0 env -u DATABASE_URL sh -c "echo 'DATABASE_URL=$url' > .env && '$api' migrate"
 expect ".env was read" "is up to date"
