@@ -174,7 +174,8 @@ BEGIN
                              rollup_max_span_ms()) AS span_ms
                   FROM sweeps w
                  WHERE w.platform_id = p_platform AND w.started_at >= p_hour
-                   AND w.started_at < p_hour + interval '1 hour') sp
+                   AND w.started_at < p_hour + interval '1 hour'
+                   AND w.rolled_up_at IS NOT NULL) sp
           JOIN snapshots s ON s.collected_at = sp.started_at
           JOIN streams st ON st.id = s.stream_id AND st.platform_id = p_platform
          GROUP BY s.stream_id, st.channel_id
@@ -334,21 +335,23 @@ DECLARE
 BEGIN
     INSERT INTO rollup_broadcasts
     SELECT st.id, st.channel_id, st.platform_id,
-           sum(COALESCE(s.viewer_count, 0) * sp.span_ms), sum(sp.span_ms),
-           max(COALESCE(s.viewer_count, 0)), count(*), min(s.collected_at), max(s.collected_at)
+           sum(COALESCE(s.viewer_count, 0) * LEAST(sp.gap_ms, rollup_max_span_ms())),
+           sum(LEAST(sp.gap_ms, rollup_max_span_ms())), max(COALESCE(s.viewer_count, 0)),
+           count(*), min(s.collected_at), max(s.collected_at)
       FROM streams st
       JOIN snapshots s ON s.stream_id / 16 = st.id / 16 AND s.stream_id = st.id
       JOIN (SELECT platform_id, started_at, rolled_up_at,
-                   LEAST(floor(extract(epoch FROM lead(started_at) OVER (
+                   -- NULL for the newest sweep (LEAST alone would make it the maximum)
+                   floor(extract(epoch FROM lead(started_at) OVER (
                              PARTITION BY platform_id ORDER BY started_at) - started_at)
-                         * 1000)::bigint, rollup_max_span_ms()) AS span_ms
+                         * 1000)::bigint AS gap_ms
               FROM sweeps) sp
         ON sp.platform_id = st.platform_id AND sp.started_at = s.collected_at
      WHERE st.id IN (SELECT stream_id FROM snapshots
                       WHERE collected_at >= t_from AND collected_at < t_to)
        -- as the incremental path: the sweeps of hours already folded (rolled up, and a sweep
        -- of a later hour exists)
-       AND sp.rolled_up_at IS NOT NULL
+       AND sp.rolled_up_at IS NOT NULL AND sp.gap_ms IS NOT NULL
        AND EXISTS (SELECT 1 FROM sweeps l
                     WHERE l.platform_id = sp.platform_id
                       AND l.started_at >= date_trunc('hour', sp.started_at AT TIME ZONE 'UTC')

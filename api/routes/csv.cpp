@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/http/errors.hpp"
+#include "api/routes/numbers.hpp"
 
 namespace streamscope::api {
 
@@ -52,6 +53,8 @@ std::string csv_from_items(const boost::json::array& items) {
             }
             if (v->is_string()) {
                 out += csv_cell(v->get_string());
+            } else if (v->is_double()) {
+                out += plain_number(v->get_double());
             } else {
                 out += csv_cell(boost::json::serialize(*v));
             }
@@ -81,7 +84,7 @@ response list_response(const request& req, const std::string& format, boost::jso
     if (format == "csv") {
         return csv_response(req, csv_from_items(page["data"].as_array()), filename);
     }
-    return json_response(req, boost::json::serialize(page));
+    return json_response(req, plain_numbers(boost::json::serialize(page)));
 }
 
 } // namespace streamscope::api

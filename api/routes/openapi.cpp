@@ -25,7 +25,10 @@ constexpr std::string_view document = R"json({
       "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
       "window": {"name": "window", "in": "query", "description": "not with from/to (default: 24h)", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
       "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
-      "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}}
+      "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}},
+      "statsWindow": {"name": "window", "in": "query", "description": "not with from/to; below 7 days counted in hours (from the hour holding from), from 7 days on in whole UTC days", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"], "default": "7d"}},
+      "statsLimit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+      "minAvgViewers": {"name": "min_avg_viewers", "in": "query", "description": "size threshold against noise", "schema": {"type": "integer", "minimum": 0, "default": 10}}
     },
     "schemas": {
       "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
@@ -74,6 +77,44 @@ constexpr std::string_view document = R"json({
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/summary": {"get": {"summary": "Totals for the window from the rollups: channels live, hours watched, hours streamed, average and peak concurrent viewers, peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "{data: {...}, meta: {from, to, resolution}}"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/games/top": {"get": {"summary": "Games ranked over the window: hours watched, average viewers (concurrent, over the time covered), peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["hours_watched", "avg_viewers", "peak_viewers", "channels"], "default": "hours_watched"}},
+      {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/games/trending": {"get": {"summary": "Games whose average viewers grew most against the previous window of the same length (growth_pct); games below min_avg_viewers now, or absent before, are left out", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "games with prev_avg_viewers and growth_pct"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/channels/top": {"get": {"summary": "Channels ranked over the window: hours watched, hours streamed, average viewers (hours watched / hours streamed), peak viewers, followers; narrowed to a game or a language", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"], "default": "hours_watched"}},
+      {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/channels/rising": {"get": {"summary": "Channels whose average viewers grew most against their own previous window (growth_pct), with follower_gain; both windows need an hour streamed and min_avg_viewers now", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["avg_viewers", "followers"], "default": "avg_viewers"}},
+      {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "channels with prev_avg_viewers, growth_pct, follower_gain"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/languages": {"get": {"summary": "Languages over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "languages"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/platforms": {"get": {"summary": "Platforms compared over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "platforms"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/heatmap": {"get": {"summary": "Average concurrent viewers by weekday (ISO, 1 = Monday) and hour in tz, for all streams, a game or a channel: when to stream", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"$ref": "#/components/parameters/game"}, {"name": "channel", "in": "query", "description": "a channel's login (not with game)", "schema": {"type": "string"}},
+      {"name": "tz", "in": "query", "description": "IANA time zone", "schema": {"type": "string", "default": "UTC"}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "cells: weekday, hour, avg_viewers, hours_sampled"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/games/{platform}/{id}/history": {"get": {"summary": "A game's hours watched, average and peak viewers, average and peak channels per hour or day", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"name": "id", "in": "path", "required": true, "description": "the platform's game id", "schema": {"type": "string"}},
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"name": "resolution", "in": "query", "description": "default: 1h below 7 days, else 1d", "schema": {"type": "string", "enum": ["1h", "1d"]}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "the series"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such game has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/export/snapshots": {"get": {"summary": "Raw snapshots of a time window as CSV, oldest first, streamed (chunked, gzip when accepted): collected_at, platform, channel_id, username, display_name, stream_id, started_at, viewer_count, game_id, game_name, title, language (title and game as they were at the time). At most 4 exports run at once.", "parameters": [
       {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
       {"$ref": "#/components/parameters/platform"},

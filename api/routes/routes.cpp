@@ -52,6 +52,16 @@ void add_routes(router& routes, app& shared) {
                per_sweep(channel_history_route(shared)));
     routes.add(verb::get, "/channels/{platform}/{login}/streams",
                per_sweep(channel_streams_route(shared)));
+    // Rollups change with each sweep too.
+    routes.add(verb::get, "/stats/summary", per_sweep(stats_summary_route(shared)));
+    routes.add(verb::get, "/stats/games/top", per_sweep(stats_games_top_route(shared)));
+    routes.add(verb::get, "/stats/games/trending", per_sweep(stats_games_trending_route(shared)));
+    routes.add(verb::get, "/stats/channels/top", per_sweep(stats_channels_top_route(shared)));
+    routes.add(verb::get, "/stats/channels/rising", per_sweep(stats_channels_rising_route(shared)));
+    routes.add(verb::get, "/stats/languages", per_sweep(stats_languages_route(shared)));
+    routes.add(verb::get, "/stats/platforms", per_sweep(stats_platforms_route(shared)));
+    routes.add(verb::get, "/stats/heatmap", per_sweep(stats_heatmap_route(shared)));
+    routes.add(verb::get, "/games/{platform}/{id}/history", per_sweep(game_history_route(shared)));
     // Streamed, never cached: a window's raw rows, possibly millions.
     routes.add(verb::get, "/export/snapshots",
                with_database_errors(export_snapshots_route(shared)));

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""/stats and /games/.../history against values this test computes itself from the raw
+snapshots (its own SQL of the documented definitions), on a history seeded through the real
+write path with rollups kept after each sweep (streamscope-seed-stats: channels going on and
+off, five languages, game switches, growing and shrinking channels, a collector outage).
+
+Usage: stats_test.py API SEED_STATS   (needs TEST_DATABASE_URL)
+"""
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.dirname(__file__))
+API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
+from api_test import Api, check, failures  # noqa: E402
+from collector_test import psql  # noqa: E402
+
+# Every snapshot with the span it stands for (to the platform's next sweep, at most 30
+# minutes; the newest sweep has none yet) and the game its broadcast had at the time.
+FACTS = """
+SET TIME ZONE 'UTC';
+CREATE TEMP VIEW facts AS
+WITH gaps AS (
+  SELECT platform_id, started_at,
+         floor(extract(epoch FROM lead(started_at) OVER (PARTITION BY platform_id
+               ORDER BY started_at) - started_at) * 1000)::bigint AS gap
+    FROM sweeps),
+sp AS (SELECT platform_id, started_at, CASE WHEN gap > 1800000 THEN 1800000 ELSE gap END AS span
+         FROM gaps)
+SELECT s.collected_at, date_trunc('hour', s.collected_at) AS hour, st.channel_id,
+       c.login, st.language, COALESCE(s.viewer_count, 0)::float8 AS v, sp.span::float8 AS span,
+       COALESCE((SELECT g.platform_game_id FROM stream_states x JOIN games g ON g.id = x.game_id
+                  WHERE x.stream_id = st.id AND x.since <= s.collected_at
+                    AND s.collected_at < st.state_since ORDER BY x.since DESC LIMIT 1),
+                (SELECT g.platform_game_id FROM games g WHERE g.id = st.game_id)) AS game
+  FROM snapshots s JOIN streams st ON st.id = s.stream_id JOIN channels c ON c.id = st.channel_id
+  JOIN sp ON sp.platform_id = st.platform_id AND sp.started_at = s.collected_at
+ WHERE sp.span IS NOT NULL;
+"""
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def query(db, sql):
+    return [line.split("|") for line in psql(db, FACTS + sql).splitlines() if line]
+
+
+def near(a, b, tolerance=0.011):
+    return abs(float(a) - float(b)) <= tolerance * max(1.0, abs(float(b)) * 0.0001)
+
+
+def get(api, path):
+    status, _, body = api.call("GET", path)
+    return status, json.loads(body)
+
+
+def main(work, db):
+    seeded = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db), check=True,
+                            capture_output=True, text=True, timeout=600).stdout.splitlines()[-1]
+    print("     seeded:", seeded, flush=True)
+    newest = dt.datetime.fromisoformat(psql(db, "SET TIME ZONE 'UTC'; SELECT max(started_at) FROM sweeps")
+                                       .splitlines()[-1][:19])
+    # A 24-hour window on hour boundaries that ends after the newest sweep, and the one before.
+    t1 = newest.replace(minute=0, second=0) + dt.timedelta(hours=1)
+    t0 = t1 - dt.timedelta(hours=24)
+    p0 = t0 - dt.timedelta(hours=24)
+    win = f"from={iso(t0)}&to={iso(t1)}"
+    in_win = f"collected_at >= '{iso(t0)}' AND collected_at < '{iso(t1)}'"
+    in_prev = f"collected_at >= '{iso(p0)}' AND collected_at < '{iso(t0)}'"
+    api = Api(work, db)
+    try:
+        # /stats/summary
+        status, s = get(api, f"/stats/summary?{win}")
+        [[watched, streamed, channels, covered]] = query(db, f"""
+            SELECT sum(v * span), sum(span), count(DISTINCT channel_id),
+                   (SELECT sum(span) FROM (SELECT DISTINCT collected_at, span FROM facts
+                                            WHERE {in_win}) x)
+              FROM facts WHERE {in_win}""")
+        [[peak]] = query(db, f"SELECT max(t) FROM (SELECT sum(v) t FROM facts WHERE {in_win} "
+                             "GROUP BY collected_at) x")
+        d = s["data"]
+        check(status == 200 and near(d["hours_watched"], float(watched) / 3.6e6) and
+              near(d["hours_streamed"], float(streamed) / 3.6e6) and
+              d["channels_live"] == int(channels) and d["peak_viewers"] == int(float(peak)) and
+              near(d["avg_viewers"], float(watched) / float(covered), 0.06),
+              f"summary: {d} vs watched {float(watched) / 3.6e6:.2f} h, "
+              f"streamed {float(streamed) / 3.6e6:.2f} h, {channels} channels, peak {peak}")
+
+        # /stats/games/top: the ranking and the hours
+        status, g = get(api, f"/stats/games/top?{win}&limit=5")
+        want = query(db, f"SELECT game, sum(v * span) / 3.6e6 FROM facts WHERE {in_win} "
+                         "AND game IS NOT NULL GROUP BY game ORDER BY 2 DESC LIMIT 5")
+        got = [(x["game_id"], x["hours_watched"]) for x in g["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1]) for x, w in zip(got, want)),
+              f"games/top: {got} vs {[(w[0], round(float(w[1]), 2)) for w in want]}")
+
+        # /stats/channels/top by average viewers (hours watched / hours streamed)
+        status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=avg_viewers")
+        want = query(db, f"SELECT login, sum(v * span) / sum(span) FROM facts WHERE {in_win} "
+                         "GROUP BY login ORDER BY 2 DESC LIMIT 5")
+        got = [(x["username"], x["avg_viewers"]) for x in c["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+              f"channels/top by avg_viewers: {got} vs {want}")
+        status, c = get(api, f"/stats/channels/top?{win}&limit=50&game=game-3&language=pt")
+        want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts WHERE {in_win} "
+                         "AND game = 'game-3' AND language = 'pt' GROUP BY login ORDER BY 2 DESC")
+        got = [(x["username"], x["hours_watched"]) for x in c["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1]) for x, w in zip(got, want)),
+              f"channels/top narrowed to a game and a language: {got} vs {want}")
+
+        # /stats/languages and /stats/platforms
+        status, l = get(api, f"/stats/languages?{win}")
+        want = dict(query(db, f"SELECT language, sum(v * span) / 3.6e6 FROM facts "
+                              f"WHERE {in_win} GROUP BY language"))
+        got = {x["language"]: x["hours_watched"] for x in l["data"]}
+        check(status == 200 and got.keys() == want.keys() and
+              all(near(got[k], want[k]) for k in want) and
+              near(sum(x["share_pct"] for x in l["data"]), 100, 0.2),
+              f"languages: {got} vs {want}")
+        status, p = get(api, f"/stats/platforms?{win}")
+        check(status == 200 and len(p["data"]) == 1 and p["data"][0]["platform"] == "twitch" and
+              near(p["data"][0]["hours_watched"], float(watched) / 3.6e6),
+              f"platforms: {p['data']}")
+
+        # /stats/heatmap: every cell's average concurrent viewers
+        status, h = get(api, f"/stats/heatmap?{win}&tz=UTC")
+        want = {(int(a), int(b)): float(x) for a, b, x in query(db, f"""
+            SELECT extract(isodow FROM hour), extract(hour FROM hour), sum(w) / sum(c)
+              FROM (SELECT collected_at, hour, sum(v * span) AS w, max(span) AS c FROM facts
+                     WHERE {in_win} GROUP BY collected_at, hour) x GROUP BY 1, 2""")}
+        got = {(x["weekday"], x["hour"]): x["avg_viewers"] for x in h["data"]}
+        check(status == 200 and got.keys() == want.keys() and
+              all(near(got[k], want[k], 0.06) for k in want),
+              f"heatmap: {len(got)} cells ({sorted(got.items())[:2]} vs {sorted(want.items())[:2]})")
+        status, berlin = get(api, f"/stats/heatmap?{win}&tz=Europe/Berlin")
+        check(status == 200 and {x["avg_viewers"] for x in berlin["data"]} ==
+              {x["avg_viewers"] for x in h["data"]} and
+              {(x["weekday"], x["hour"]) for x in berlin["data"]} != set(got),
+              "heatmap: tz moves the cells, not the values")
+
+        # /games/{platform}/{id}/history, hourly
+        status, gh = get(api, f"/games/twitch/game-3/history?{win}")
+        want = query(db, f"SELECT to_char(hour, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                         f"sum(v * span) / 3.6e6 FROM facts WHERE {in_win} AND game = 'game-3' "
+                         "GROUP BY hour ORDER BY hour")
+        got = [(x["time"], x["hours_watched"]) for x in gh["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1]) for x, w in zip(got, want)) and
+              gh["meta"]["game_name"] == "Game 3", f"game history: {got[:3]} vs {want[:3]}")
+
+        # Trending games and rising channels: growth against the previous 24 hours
+        status, t = get(api, f"/stats/games/trending?{win}&min_avg_viewers=0&limit=3")
+        want = query(db, f"""
+            WITH now_g AS (SELECT game, sum(v * span) w FROM facts WHERE {in_win} GROUP BY game),
+                 prev_g AS (SELECT game, sum(v * span) w FROM facts WHERE {in_prev} GROUP BY game),
+                 cov AS (SELECT (SELECT sum(span) FROM (SELECT DISTINCT collected_at, span
+                                  FROM facts WHERE {in_win}) a) n,
+                                (SELECT sum(span) FROM (SELECT DISTINCT collected_at, span
+                                  FROM facts WHERE {in_prev}) b) p)
+            SELECT n.game, ((n.w / cov.n) - (p.w / cov.p)) / (p.w / cov.p) * 100
+              FROM now_g n JOIN prev_g p USING (game), cov
+             WHERE n.game IS NOT NULL ORDER BY 2 DESC LIMIT 3""")
+        got = [(x["game_id"], x["growth_pct"]) for x in t["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+              f"games/trending: {got} vs {want}")
+        status, r = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0&limit=3")
+        want = query(db, f"""
+            WITH n AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
+                        WHERE {in_win} GROUP BY login),
+                 p AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
+                        WHERE {in_prev} GROUP BY login)
+            SELECT login, (n.a - p.a) / p.a * 100 FROM n JOIN p USING (login)
+             WHERE n.l >= 3600000 AND p.l >= 3600000 ORDER BY 2 DESC LIMIT 3""")
+        got = [(x["username"], x["growth_pct"]) for x in r["data"]]
+        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+              f"channels/rising: {got} vs {want}")
+
+        # A 7-day window reads the day rollups: whole UTC days, hours already folded.
+        d1 = (t1 - dt.timedelta(hours=1)).replace(hour=0) + dt.timedelta(days=1)
+        d0 = d1 - dt.timedelta(days=7)
+        newest_hour = f"date_trunc('hour', (SELECT max(started_at) FROM sweeps))"
+        status, c7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=5")
+        want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts "
+                         f"WHERE collected_at >= '{iso(d0)}' AND hour < {newest_hour} "
+                         f"AND collected_at < '{iso(d1)}' "
+                         "GROUP BY login ORDER BY 2 DESC LIMIT 5")
+        got = [(x["username"], x["hours_watched"]) for x in c7["data"]]
+        check(status == 200 and c7["meta"]["resolution"] == "1d" and
+              [w[0] for w in want] == [x[0] for x in got] and
+              all(near(x[1], w[1]) for x, w in zip(got, want)),
+              f"channels/top over days: {got} vs {want}")
+
+        # Validation, 404 and CSV in the API's shapes
+        status, body = get(api, "/stats/games/top?sort=viewers")
+        check(status == 400 and body["error"]["parameter"] == "sort", "a bad sort is a 400")
+        status, body = get(api, "/stats/heatmap?tz=Mars/Olympus")
+        check(status == 400 and body["error"]["parameter"] == "tz", "an unknown tz is a 400")
+        status, body = get(api, "/stats/heatmap?game=1&channel=x")
+        check(status == 400 and body["error"]["parameter"] == "channel", "game and channel: 400")
+        status, body = get(api, "/games/twitch/no-such-game/history")
+        check(status == 404 and body["error"]["code"] == "not_found", "an unknown game is a 404")
+        status, headers, text = api.call("GET", f"/stats/games/top?{win}&format=csv&limit=2")
+        lines = text.splitlines()
+        check(status == 200 and headers.get("Content-Type", "").startswith("text/csv") and
+              lines[0].startswith("platform,game_id,game_name,hours_watched") and len(lines) == 3
+              and "E" not in lines[1].split(",", 3)[3], f"CSV, plain numbers ({lines[:2]})")
+        check(api.stop() == 0, "SIGTERM: exit 0")
+    finally:
+        if api.proc.poll() is None:
+            api.proc.kill()
+
+
+if __name__ == "__main__":
+    admin = os.environ["TEST_DATABASE_URL"]
+    name = "stats_" + uuid.uuid4().hex[:12]
+    psql(admin, f"CREATE DATABASE {name}")
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            main(work, url)
+        except Exception as e:  # a crash is a failure with its reason, never a pass
+            check(False, f"raised {type(e).__name__}: {e}")
+            log = os.path.join(work, "api.log")
+            if os.path.exists(log):
+                print(open(log).read()[-3000:])
+        finally:
+            psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print(f"stats: {len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)

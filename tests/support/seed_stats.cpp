@@ -1,0 +1,155 @@
+// Seeds the database named by DATABASE_URL with a history for the rollups and /stats, through
+// the real write path, rolling up after each sweep as the collector does:
+//   CHANNELS (40) channels over DAYS (8) days ending now, a sweep every INTERVAL_MINUTES (10).
+// Channels go live daily at their own hour for 2 to 7 hours (and skip some days), stream in
+// one of five languages, switch game halfway through every third broadcast, and grow or
+// shrink a little from day to day; the collector is away for 40 minutes on the second day.
+// With BIG_SWEEP=N it then stores two sweeps of N streams in consecutive hours and times the
+// rollup of the first (with the hour that it completes).
+// The last line is one JSON object: sweeps, snapshots, and the rollup times per sweep.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/config/database_url.hpp"
+#include "common/db/connection.hpp"
+#include "common/db/migrate.hpp"
+#include "common/db/rollups.hpp"
+#include "common/db/sweep_writer.hpp"
+#include "tests/support/sweep_builder.hpp"
+
+using namespace streamscope;
+using namespace std::chrono;
+
+namespace {
+
+long setting(const char* name, long fallback) {
+    const char* text = std::getenv(name);
+    return text ? std::atol(text) : fallback;
+}
+
+constexpr const char* languages[] = {"en", "de", "es", "pt", "ja"};
+
+struct broadcast_plan {
+    bool live = false;
+    long stream = 0;
+    bool second_half = false;
+};
+
+// Channel c on day d: live from its start hour for its length, unless it rests that day.
+broadcast_plan plan(long c, long day, long minute_of_day) {
+    const long start = (c * 7) % 24 * 60;
+    const long length = (2 + c % 6) * 60;
+    const bool rests = (c + day) % 5 == 0;
+    long offset = minute_of_day - start;
+    if (offset < 0) {
+        offset += 24 * 60; // a broadcast that runs past midnight
+        --day;
+    }
+    if (rests || offset >= length) {
+        return {};
+    }
+    return {true, day * 100000 + c, offset >= length / 2};
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) {
+        return 0;
+    }
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+} // namespace
+
+int main() {
+    const char* url_text = std::getenv("DATABASE_URL");
+    auto url = config::database_url::parse(url_text ? url_text : "");
+    if (!url) {
+        std::cerr << "seed_stats: " << url.error().message << '\n';
+        return 2;
+    }
+    const long channels = setting("CHANNELS", 40);
+    const long day_count = setting("DAYS", 8);
+    const long interval = setting("INTERVAL_MINUTES", 10);
+    const long big = setting("BIG_SWEEP", 0);
+    auto conn = db::connect(*url, {.application_name = "streamscope-seed-stats"});
+    db::migrate(*conn, db::embedded_migrations());
+    db::sweep_writer writer(*conn);
+
+    const auto now = floor<minutes>(system_clock::now());
+    const sys_time<minutes> first = floor<std::chrono::days>(now) - std::chrono::days(day_count);
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> noise(0.9, 1.1);
+    std::vector<double> rollup_ms;
+    long sweeps = 0;
+    long snapshots = 0;
+    for (auto at = first; at + minutes(interval) < now; at += minutes(interval)) {
+        const long minute = duration_cast<minutes>(at - first).count();
+        const long day = minute / (24 * 60);
+        if (day == 1 && minute % (24 * 60) >= 600 && minute % (24 * 60) < 640) {
+            continue; // the collector was away
+        }
+        std::vector<model::stream_observation> streams;
+        for (long c = 0; c < channels; ++c) {
+            const broadcast_plan p = plan(c, day, minute % (24 * 60));
+            if (!p.live) {
+                continue;
+            }
+            const auto started = first + std::chrono::days(day) + minutes((c * 7) % 24 * 60);
+            auto s = testing::make_stream(c, p.stream, started);
+            const long game = (c % 30) + (p.second_half && p.stream % 3 == 0 ? 1 : 0);
+            s.platform_game_id = "game-" + std::to_string(game);
+            s.game_name = "Game " + std::to_string(game);
+            s.title = "Broadcast " + std::to_string(p.stream) + (p.second_half ? " (late)" : "");
+            s.language = languages[c % 5];
+            // Popularity falls with the channel number; a third of the channels grow 5% a day,
+            // a third shrink 3% a day.
+            const double trend = c % 3 == 0 ? 1.05 : (c % 3 == 1 ? 0.97 : 1.0);
+            const double base = 50000.0 / static_cast<double>(c + 1) *
+                                std::pow(trend, static_cast<double>(day));
+            s.viewer_count = static_cast<std::int32_t>(base * noise(rng));
+            streams.push_back(std::move(s));
+        }
+        snapshots += static_cast<long>(streams.size());
+        writer.write(testing::make_sweep(time::timestamp(at), std::move(streams)));
+        const auto started = steady_clock::now();
+        db::roll_up_pending(*conn, 1);
+        rollup_ms.push_back(duration<double, std::milli>(steady_clock::now() - started).count());
+        ++sweeps;
+    }
+
+    double big_rollup_ms = 0;
+    if (big > 0) {
+        // Two sweeps of `big` streams, the second in the next hour: rolling up the first adds
+        // its rows and folds its hour (days, followers, broadcasts): the worst case per sweep.
+        const auto hour = ceil<hours>(now) + hours(1);
+        for (int k = 0; k < 2; ++k) {
+            std::vector<model::stream_observation> streams;
+            for (long i = 0; i < big; ++i) {
+                auto s = testing::make_stream(1'000'000 + i, 10'000'000 + i, time::timestamp(hour));
+                s.language = languages[i % 5];
+                streams.push_back(std::move(s));
+            }
+            writer.write(testing::make_sweep(
+                time::timestamp(hour - minutes(5) + minutes(10 * k)), std::move(streams)));
+            const auto started = steady_clock::now();
+            db::roll_up_pending(*conn, 1);
+            if (k == 1) {
+                big_rollup_ms = duration<double, std::milli>(steady_clock::now() - started).count();
+            }
+        }
+    }
+    std::printf("{\"sweeps\": %ld, \"snapshots\": %ld, \"rollup_ms_p50\": %.2f, "
+                "\"rollup_ms_p95\": %.2f, \"rollup_ms_max\": %.2f, \"big_sweep_streams\": %ld, "
+                "\"big_sweep_rollup_ms\": %.1f}\n",
+                sweeps, snapshots, percentile(rollup_ms, 0.5), percentile(rollup_ms, 0.95),
+                percentile(rollup_ms, 1.0), big, big_rollup_ms);
+    return 0;
+}
