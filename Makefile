@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: another clone (./start.sh's test) hits the cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: help deps build run test test-unit bench-ingest bench-collector bench-api fmt lint clean
+.PHONY: help deps build run test test-unit bench-ingest bench-collector bench-api bench-stats fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ bench-api: build ## the API under wrk on 7 days of seeded data; last line is a J
 	@deploy/install-deps.sh --bench
 	scripts/pg.sh run python3 bench/api/bench_api.py \
 	  $(BUILD_DIR)/bin/streamscope-api $(BUILD_DIR)/bin/streamscope-seed-api
+
+bench-stats: build ## rollups per sweep and every /stats route on 30 days x 5,000 channels; JSON last line
+	scripts/pg.sh run python3 bench/stats/bench_stats.py \
+	  $(BUILD_DIR)/bin/streamscope-api $(BUILD_DIR)/bin/streamscope-seed-stats
 
 fmt: ## format the C++ sources in place
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""make bench-stats: rollup maintenance and every /stats route.
+
+Usage: bench_stats.py API SEEDER   (needs TEST_DATABASE_URL; scripts/pg.sh run sets it)
+
+Seeds a fresh database with 30 days of 5-minute sweeps for 5,000 channels going on and off
+(streamscope-seed-stats: through the write path, rolling up after each sweep as the collector
+does, timing each rollup), then two sweeps of 100,000 streams whose rollup is timed apart
+(with the hour fold it completes). Then times every stats route uncached: each request asks
+for a window that ends a second later than the one before, so that no answer comes from the
+cache, for a 24-hour window (hour rollups) and a 30-day one (day rollups). The last line is one
+JSON object: the seeding figures, and p50/p95 per route and window.
+"""
+import datetime as dt
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ADMIN_URL = os.environ["TEST_DATABASE_URL"]
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+ROUTES = [
+    ("summary", "/stats/summary?"),
+    ("games_top", "/stats/games/top?sort=hours_watched&"),
+    ("games_trending", "/stats/games/trending?"),
+    ("channels_top", "/stats/channels/top?sort=avg_viewers&"),
+    ("channels_top_game", "/stats/channels/top?game=game-3&"),
+    ("channels_rising", "/stats/channels/rising?"),
+    ("languages", "/stats/languages?"),
+    ("platforms", "/stats/platforms?"),
+    ("heatmap", "/stats/heatmap?tz=America/New_York&"),
+    ("game_history", "/games/twitch/game-3/history?"),
+]
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-c", sql], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_route(base, path, length):
+    took = []
+    end = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for i in range(REQUESTS):
+        to = end + dt.timedelta(seconds=i)
+        url = f"{base}{path}from={iso(to - length)}&to={iso(to)}"
+        started = time.monotonic()
+        with urllib.request.urlopen(url, timeout=30) as res:
+            res.read()
+            if res.status != 200:
+                raise RuntimeError(f"{url}: HTTP {res.status}")
+        took.append((time.monotonic() - started) * 1000)
+    took.sort()
+    return {"p50_ms": round(took[len(took) // 2], 1),
+            "p95_ms": round(took[int(0.95 * (len(took) - 1))], 1)}
+
+
+def main():
+    name = "streamscope_bench_stats_" + uuid.uuid4().hex[:8]
+    psql(ADMIN_URL, f"CREATE DATABASE {name}")
+    url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
+                                   ADMIN_URL.replace("postgresql://", "", 1), count=1)
+    api = None
+    try:
+        started = time.monotonic()
+        env = dict(os.environ, DATABASE_URL=url, CHANNELS=os.environ.get("CHANNELS", "5000"),
+                   DAYS=os.environ.get("DAYS", "30"), INTERVAL_MINUTES="5",
+                   BIG_SWEEP=os.environ.get("BIG_SWEEP", "100000"))
+        seeded = json.loads(subprocess.run([SEEDER], env=env, check=True, capture_output=True,
+                                           text=True).stdout.splitlines()[-1])
+        seeded["seed_s"] = round(time.monotonic() - started)
+        print("seeded", json.dumps(seeded), flush=True)
+        psql(url, "VACUUM ANALYZE")
+        port = free_port()
+        api = subprocess.Popen([API], env=dict(os.environ, DATABASE_URL=url, API_PORT=str(port),
+                                                API_HOST="127.0.0.1", API_THREADS="2",
+                                                LOG_LEVEL="warn"),
+                               cwd=tempfile.gettempdir())
+        time.sleep(1)
+        base = f"http://127.0.0.1:{port}"
+        results = {"rollup": seeded}
+        worst = 0.0
+        for route, path in ROUTES:
+            for label, length in [("24h", dt.timedelta(hours=24)), ("30d", dt.timedelta(days=30))]:
+                figures = time_route(base, path, length)
+                results[f"{route}_{label}"] = figures
+                worst = max(worst, figures["p95_ms"])
+                print(route, label, json.dumps(figures), flush=True)
+        results["worst_p95_ms"] = worst
+        print(json.dumps(results))
+    finally:
+        if api:
+            api.terminate()
+            api.wait(15)
+        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
