@@ -5,7 +5,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Uni
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS ?=
 
-.PHONY: help deps build test test-unit bench-ingest bench-collector bench-api fmt lint clean
+.PHONY: help deps build test test-unit container-test bench-ingest bench-collector bench-api fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,10 +20,14 @@ build: deps $(BUILD_DIR)/CMakeCache.txt ## Release build, binaries in build/bin/
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build ## all tests, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	@deploy/install-deps.sh --deploy
 	scripts/pg.sh run ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 test-unit: build ## unit tests only (no database)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+container-test: ## the images and docker-compose.yml for real, on podman (root; several minutes)
+	deploy/test/container-test.sh
 
 bench-ingest: build ## write-path benchmark; last line is a JSON object
 	scripts/pg.sh run $(BUILD_DIR)/bin/streamscope-bench-ingest
