@@ -7,7 +7,8 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: another clone (./start.sh's test) hits the cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: help deps build run test test-unit bench-ingest bench-collector bench-api bench-stats fmt lint clean
+.PHONY: help deps build run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
+  bench-api bench-stats fmt lint clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,10 +26,29 @@ run: ## ./start.sh: the whole system on this machine (demo mode without Twitch c
 	./start.sh
 
 test: build ## all tests, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
+	@deploy/install-deps.sh --deploy
 	scripts/pg.sh run ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 test-unit: build ## unit tests only (no database)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+# docker-compose 1.29 (Debian) or the compose plugin, whichever is there.
+COMPOSE := $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)
+
+up: ## docker-compose: build the images and start the stack (settings from .env)
+	$(COMPOSE) up -d --build
+
+down: ## docker-compose: stop the stack (the database volume stays)
+	$(COMPOSE) down
+
+logs: ## docker-compose: follow the services' logs
+	$(COMPOSE) logs -f --tail=100
+
+ps: ## docker-compose: the services and their health
+	$(COMPOSE) ps
+
+container-test: ## the images and docker-compose.yml for real, on podman (root; several minutes)
+	deploy/test/container-test.sh
 
 bench-ingest: build ## write-path benchmark; last line is a JSON object
 	scripts/pg.sh run $(BUILD_DIR)/bin/streamscope-bench-ingest
@@ -45,6 +65,8 @@ bench-api: build ## the API under wrk on 7 days of seeded data; last line is a J
 bench-stats: build ## rollups per sweep and every /stats route on 30 days x 5,000 channels; JSON last line
 	scripts/pg.sh run python3 bench/stats/bench_stats.py \
 	  $(BUILD_DIR)/bin/streamscope-api $(BUILD_DIR)/bin/streamscope-seed-stats
+
+bench: bench-ingest bench-collector bench-api bench-stats ## every benchmark, one after the other
 
 fmt: ## format the C++ sources in place
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

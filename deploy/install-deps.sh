@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # Installs what Streamscope needs to build, test and run, from Debian 12 packages.
 # Idempotent: does nothing (and needs no network) when everything is present.
-# Used by the Makefile, CI (.ci/run) and the Dockerfile's build stage.
-#   deploy/install-deps.sh           build + test dependencies
-#   deploy/install-deps.sh --bench   also the load generator for benchmarks (wrk)
-#   deploy/install-deps.sh --missing only print the missing packages, one per line (no install)
+# Used by the Makefile, CI (.ci/run), ./start.sh and the Dockerfile's build stage.
+#   deploy/install-deps.sh                build + test dependencies
+#   deploy/install-deps.sh --build-only   only what compiling needs (the Dockerfile's build stage)
+#   deploy/install-deps.sh --bench        also the load generator for benchmarks (wrk)
+#   deploy/install-deps.sh --deploy       also the tools of the `deploy` tests: docker-compose,
+#                                         systemd (systemd-analyze), PyYAML, and Prometheus
+#                                         with promtool (unpacked, see below)
+#   deploy/install-deps.sh --missing      print the missing build + test packages, one per line
 set -euo pipefail
 
-packages=(
+build_packages=(
   g++ cmake make ninja-build pkg-config ca-certificates openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libpqxx-dev libpq-dev libssl-dev libspdlog-dev zlib1g-dev catch2
-  postgresql-15 postgresql-contrib python3
+  libpqxx-dev libpq-dev libssl-dev libspdlog-dev zlib1g-dev
 )
-[ "${1:-}" = "--bench" ] && packages+=(wrk)
+test_packages=(catch2 postgresql-15 postgresql-contrib python3)
+deploy_packages=(docker-compose systemd python3-yaml)
+# Prometheus is unpacked into this folder instead of installed: the package would start and
+# enable a Prometheus service on every machine that runs systemd, which a test run must not do.
+# The deploy tests look for prometheus and promtool on PATH, then in $PROMETHEUS_DIR/usr/bin.
+PROMETHEUS_DIR=${STREAMSCOPE_TOOLS_DIR:-/var/cache/streamscope-tools}/prometheus
+
+packages=("${build_packages[@]}")
+case "${1:-}" in
+  "" | --missing) packages+=("${test_packages[@]}") ;;
+  --build-only) ;;
+  --bench) packages+=("${test_packages[@]}" wrk) ;;
+  --deploy) packages+=("${test_packages[@]}" "${deploy_packages[@]}") ;;
+  *) echo "install-deps: unknown option '$1' (use --build-only, --bench, --deploy or --missing)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,9 +40,13 @@ if [ "${1:-}" = "--missing" ]; then
   [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
   exit 0
 fi
-[ ${#missing[@]} -eq 0 ] && exit 0
+need_prometheus=0
+if [ "${1:-}" = "--deploy" ] && ! command -v promtool >/dev/null &&
+  [ ! -x "$PROMETHEUS_DIR/usr/bin/promtool" ]; then
+  need_prometheus=1
+fi
+[ ${#missing[@]} -eq 0 ] && [ $need_prometheus = 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}" >&2
 sudo=""
 if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo; missing: ${missing[*]}" >&2; exit 1; }
@@ -33,5 +54,17 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-# --no-install-recommends: the unversioned libboost-dev (1.74) would conflict with 1.81.
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  # --no-install-recommends: the unversioned libboost-dev (1.74) would conflict with 1.81, and
+  # docker-compose would pull in the whole docker.io engine.
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ $need_prometheus = 1 ]; then
+  echo "install-deps: unpacking Debian's prometheus into $PROMETHEUS_DIR (no service)" >&2
+  download=$(mktemp -d)
+  trap 'rm -rf "$download"' EXIT
+  (cd "$download" && apt-get download -qq prometheus >/dev/null)
+  $sudo mkdir -p "$PROMETHEUS_DIR"
+  $sudo dpkg-deb -x "$download"/prometheus_*.deb "$PROMETHEUS_DIR"
+fi

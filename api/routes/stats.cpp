@@ -35,9 +35,9 @@ constexpr double ms_per_hour = 3'600'000.0;
 
 // A window as the rollup tables see it: which tables, and the bounds their rows must meet.
 struct rollup_window {
-    bool days = false;    // day tables (7 days or more), else hour tables
-    std::string from;     // hour tables: an RFC 3339 time; day tables: a YYYY-MM-DD day
-    std::string to;       // exclusive, in the same form
+    bool days = false;     // day tables (7 days or more), else hour tables
+    std::string from;      // hour tables: an RFC 3339 time; day tables: a YYYY-MM-DD day
+    std::string to;        // exclusive, in the same form
     std::string prev_from; // the previous window of equal length, for growth
     time_window at;
 };
@@ -154,7 +154,8 @@ handler summary(app& shared) {
         const std::string sql =
             "WITH " + covered_cte(w) +
             ", plat AS (SELECT r.platform_id, sum(r.watched_ms)::float8 AS watched, "
-            "sum(r.channel_ms)::float8 AS channel_ms FROM rollup_platform_hours r WHERE r.hour >= $4::timestamptz AND r.hour < $5::timestamptz "
+            "sum(r.channel_ms)::float8 AS channel_ms FROM rollup_platform_hours r WHERE r.hour >= "
+            "$4::timestamptz AND r.hour < $5::timestamptz "
             "AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3)) "
             "GROUP BY r.platform_id), "
             "peak AS (SELECT max(v) AS viewers, max(ch) AS channels FROM (SELECT r.hour, "
@@ -196,8 +197,8 @@ handler summary(app& shared) {
 
 // ---- /stats/games/top and /stats/games/trending ----------------------------------------------
 
-constexpr std::array<std::string_view, 4> game_sorts{"hours_watched", "avg_viewers",
-                                                     "peak_viewers", "channels"};
+constexpr std::array<std::string_view, 4> game_sorts{"hours_watched", "avg_viewers", "peak_viewers",
+                                                     "channels"};
 
 std::string game_order(std::string_view sort) {
     if (sort == "avg_viewers") {
@@ -230,16 +231,18 @@ json::object game_item(const pqxx::row& row) {
             {"game_id", row["platform_game_id"].as<std::string>()},
             {"game_name", row["name"].as<std::string>()},
             {"hours_watched", hours_of(row["watched"].as<double>())},
-            {"avg_viewers", rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
+            {"avg_viewers",
+             rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
             {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
-            {"avg_channels", rounded(row["avg_channels"].is_null() ? 0 : row["avg_channels"].as<double>())},
+            {"avg_channels",
+             rounded(row["avg_channels"].is_null() ? 0 : row["avg_channels"].as<double>())},
             {"peak_channels", row["peak_channels"].as<std::int64_t>()}};
 }
 
 handler games_top(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"window", "from", "to", "platform", "sort", "limit",
-                                        "format"});
+        query_params params(ctx.query,
+                            {"window", "from", "to", "platform", "sort", "limit", "format"});
         const common_params c = read_common(params, true);
         const std::string sort = params.one_of("sort", game_sorts).value_or("hours_watched");
         if (const auto& bad = params.error()) {
@@ -267,8 +270,8 @@ handler games_top(app& shared) {
 
 handler games_trending(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"window", "from", "to", "platform", "min_avg_viewers",
-                                        "limit", "format"});
+        query_params params(
+            ctx.query, {"window", "from", "to", "platform", "min_avg_viewers", "limit", "format"});
         const common_params c = read_common(params, true);
         const long long min_avg = params.integer("min_avg_viewers", 0, 1'000'000'000, 10);
         if (const auto& bad = params.error()) {
@@ -311,9 +314,8 @@ handler games_trending(app& shared) {
 
 // ---- /stats/channels/top and /stats/channels/rising ------------------------------------------
 
-constexpr std::array<std::string_view, 5> channel_sorts{"hours_watched", "avg_viewers",
-                                                        "peak_viewers", "hours_streamed",
-                                                        "followers"};
+constexpr std::array<std::string_view, 5> channel_sorts{
+    "hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"};
 
 // Per channel within [$a, $b), narrowed to a game ($4: id or name) and a language ($5).
 std::string channel_figures(const rollup_window& w, std::string_view a, std::string_view b) {
@@ -334,7 +336,8 @@ json::object channel_item(const pqxx::row& row) {
             {"display_name", row["display_name"].as<std::string>()},
             {"hours_watched", hours_of(row["watched"].as<double>())},
             {"hours_streamed", hours_of(row["live"].as<double>())},
-            {"avg_viewers", rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
+            {"avg_viewers",
+             rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
             {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
             {"followers", row["follower_count"].is_null()
                               ? json::value(nullptr)
@@ -400,7 +403,8 @@ handler channels_rising(app& shared) {
         // Both windows need an hour streamed at least, so that one short stream is not a trend.
         const std::string sql =
             "WITH now_f AS (" + channel_figures(w, "$1", "$2") + "), prev_f AS (" +
-            channel_figures(w, "$6", "$1") + "), followers AS (SELECT n.channel_id, "
+            channel_figures(w, "$6", "$1") +
+            "), followers AS (SELECT n.channel_id, "
             "(SELECT followers FROM channel_follower_days d WHERE d.channel_id = n.channel_id "
             "AND d.day < $2::date ORDER BY d.day DESC LIMIT 1) - (SELECT followers FROM "
             "channel_follower_days d WHERE d.channel_id = n.channel_id AND d.day < $1::date "
@@ -442,11 +446,11 @@ handler channels_rising(app& shared) {
 // Hourly rollups only (they are small): `from` floored to the hour, whatever the window.
 handler breakdown(app& shared, bool by_language) {
     return [&shared, by_language](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, by_language
-                                           ? std::initializer_list<std::string_view>{
-                                                 "window", "from", "to", "platform", "format"}
-                                           : std::initializer_list<std::string_view>{
-                                                 "window", "from", "to", "format"});
+        query_params params(
+            ctx.query, by_language ? std::initializer_list<std::string_view>{"window", "from", "to",
+                                                                             "platform", "format"}
+                                   : std::initializer_list<std::string_view>{"window", "from", "to",
+                                                                             "format"});
         common_params c = read_common(params, false);
         if (const auto& bad = params.error()) {
             co_return bad_request(ctx.req, *bad);
@@ -498,8 +502,8 @@ handler breakdown(app& shared, bool by_language) {
 
 handler heatmap(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"window", "from", "to", "platform", "game", "channel",
-                                        "tz", "format"});
+        query_params params(
+            ctx.query, {"window", "from", "to", "platform", "game", "channel", "tz", "format"});
         common_params c = read_common(params, false);
         const std::string game = params.text("game").value_or("");
         const std::string channel = params.text("channel").value_or("");
@@ -542,17 +546,15 @@ handler heatmap(app& shared) {
             "WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz "
             "AND ($3 = '' OR p.name = $3) GROUP BY 1, 2) "
             "SELECT weekday, hour, avg, samples FROM cells ORDER BY weekday, hour";
-        std::optional<json::object> answer = co_await shared.db.run(
-            [&](pqxx::connection& conn) -> std::optional<json::object> {
+        std::optional<json::object> answer =
+            co_await shared.db.run([&](pqxx::connection& conn) -> std::optional<json::object> {
                 pqxx::read_transaction tx{conn};
-                if (tx.exec_params("SELECT 1 FROM pg_timezone_names WHERE name = $1", tz)
-                        .empty()) {
+                if (tx.exec_params("SELECT 1 FROM pg_timezone_names WHERE name = $1", tz).empty()) {
                     return std::nullopt;
                 }
                 json::array data;
-                for (const auto& row :
-                     tx.exec_params(sql, w.from, w.to, c.platform, game.empty() ? channel : game,
-                                    tz)) {
+                for (const auto& row : tx.exec_params(sql, w.from, w.to, c.platform,
+                                                      game.empty() ? channel : game, tz)) {
                     data.push_back(json::object{
                         {"weekday", row[0].as<int>()},
                         {"hour", row[1].as<int>()},
@@ -601,23 +603,22 @@ handler game_history(app& shared) {
                 w.to = w.days ? day_text(ceil<days>(w.at.to)) : time::format_rfc3339(w.at.to);
             }
         }
-        const std::string bucket =
-            w.days ? "(r.day::timestamp AT TIME ZONE 'UTC')" : "r.hour";
+        const std::string bucket = w.days ? "(r.day::timestamp AT TIME ZONE 'UTC')" : "r.hour";
         const std::string covered =
             w.days ? "(SELECT sum(h.covered_ms) FROM rollup_platform_hours h WHERE h.platform_id "
                      "= r.platform_id AND h.hour >= r.day::timestamp AT TIME ZONE 'UTC' AND "
                      "h.hour < (r.day + 1)::timestamp AT TIME ZONE 'UTC')"
                    : "(SELECT h.covered_ms FROM rollup_platform_hours h WHERE h.platform_id = "
                      "r.platform_id AND h.hour = r.hour)";
-        const std::string sql =
-            "SELECT (extract(epoch FROM " + bucket + ") * 1000000)::bigint, r.watched_ms, " +
-            covered + ", r.peak_viewers, r.channel_ms, r.peak_channels, g.name FROM " +
-            table(w, "game") +
-            " r JOIN games g ON g.id = r.game_id "
-            "WHERE g.platform_id = $3 AND g.platform_game_id = $4 AND " +
-            in_window(w) + " ORDER BY 1";
-        std::optional<json::object> answer = co_await shared.db.run(
-            [&](pqxx::connection& conn) -> std::optional<json::object> {
+        const std::string sql = "SELECT (extract(epoch FROM " + bucket +
+                                ") * 1000000)::bigint, r.watched_ms, " + covered +
+                                ", r.peak_viewers, r.channel_ms, r.peak_channels, g.name FROM " +
+                                table(w, "game") +
+                                " r JOIN games g ON g.id = r.game_id "
+                                "WHERE g.platform_id = $3 AND g.platform_game_id = $4 AND " +
+                                in_window(w) + " ORDER BY 1";
+        std::optional<json::object> answer =
+            co_await shared.db.run([&](pqxx::connection& conn) -> std::optional<json::object> {
                 pqxx::read_transaction tx{conn};
                 const auto name = tx.exec_params(
                     "SELECT name FROM games WHERE platform_id = $1 AND platform_game_id = $2",
@@ -631,8 +632,8 @@ handler game_history(app& shared) {
                     const double covered_ms = row[2].is_null() ? 0 : row[2].as<double>();
                     const double watched = row[1].as<double>();
                     data.push_back(json::object{
-                        {"time", time::format_rfc3339(time::timestamp(
-                                     microseconds(row[0].as<std::int64_t>())))},
+                        {"time", time::format_rfc3339(
+                                     time::timestamp(microseconds(row[0].as<std::int64_t>())))},
                         {"hours_watched", hours_of(watched)},
                         {"avg_viewers", rounded(covered_ms > 0 ? watched / covered_ms : 0)},
                         {"peak_viewers", row[3].as<std::int64_t>()},

@@ -112,8 +112,8 @@ int main() {
             // Popularity falls with the channel number; a third of the channels grow 5% a day,
             // a third shrink 3% a day.
             const double trend = c % 3 == 0 ? 1.05 : (c % 3 == 1 ? 0.97 : 1.0);
-            const double base = 50000.0 / static_cast<double>(c + 1) *
-                                std::pow(trend, static_cast<double>(day));
+            const double base =
+                50000.0 / static_cast<double>(c + 1) * std::pow(trend, static_cast<double>(day));
             s.viewer_count = static_cast<std::int32_t>(base * noise(rng));
             streams.push_back(std::move(s));
         }
@@ -137,8 +137,8 @@ int main() {
                 s.language = languages[i % 5];
                 streams.push_back(std::move(s));
             }
-            writer.write(testing::make_sweep(
-                time::timestamp(hour - minutes(5) + minutes(10 * k)), std::move(streams)));
+            writer.write(testing::make_sweep(time::timestamp(hour - minutes(5) + minutes(10 * k)),
+                                             std::move(streams)));
             const auto started = steady_clock::now();
             db::roll_up_pending(*conn, 1);
             if (k == 1) {
