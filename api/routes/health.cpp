@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/errors.hpp"
+#include "api/routes/numbers.hpp"
 #include "api/routes/routes.hpp"
 
 namespace streamscope::api {
@@ -57,7 +58,7 @@ handler health_route(app& shared) {
             body["database"] = "down";
         }
         body["status"] = up ? "ok" : "failing";
-        co_return json_response(ctx.req, boost::json::serialize(body),
+        co_return json_response(ctx.req, plain_numbers(boost::json::serialize(body)),
                                 up ? boost::beast::http::status::ok
                                    : boost::beast::http::status::service_unavailable);
     };

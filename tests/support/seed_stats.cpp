@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,22 +41,23 @@ struct broadcast_plan {
     bool live = false;
     long stream = 0;
     bool second_half = false;
+    long start_day = 0; // the day it began (the day before, past midnight)
 };
 
 // Channel c on day d: live from its start hour for its length, unless it rests that day.
 broadcast_plan plan(long c, long day, long minute_of_day) {
     const long start = (c * 7) % 24 * 60;
     const long length = (2 + c % 6) * 60;
-    const bool rests = (c + day) % 5 == 0;
     long offset = minute_of_day - start;
     if (offset < 0) {
-        offset += 24 * 60; // a broadcast that runs past midnight
+        offset += 24 * 60; // a broadcast that runs past midnight began the day before
         --day;
     }
-    if (rests || offset >= length) {
+    const bool rests = (c + day) % 5 == 0;
+    if (day < 0 || rests || offset >= length) {
         return {};
     }
-    return {true, day * 100000 + c, offset >= length / 2};
+    return {true, day * 100000 + c, offset >= length / 2, day};
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -90,6 +92,8 @@ int main() {
     std::vector<double> rollup_ms;
     long sweeps = 0;
     long snapshots = 0;
+    std::map<std::string, time::timestamp> open; // broadcasts live at the last sweep
+    long last_follower_day = -1;
     for (auto at = first; at + minutes(interval) < now; at += minutes(interval)) {
         const long minute = duration_cast<minutes>(at - first).count();
         const long day = minute / (24 * 60);
@@ -102,7 +106,8 @@ int main() {
             if (!p.live) {
                 continue;
             }
-            const auto started = first + std::chrono::days(day) + minutes((c * 7) % 24 * 60);
+            const auto started =
+                first + std::chrono::days(p.start_day) + minutes((c * 7) % 24 * 60);
             auto s = testing::make_stream(c, p.stream, started);
             const long game = (c % 30) + (p.second_half && p.stream % 3 == 0 ? 1 : 0);
             s.platform_game_id = "game-" + std::to_string(game);
@@ -118,7 +123,31 @@ int main() {
             streams.push_back(std::move(s));
         }
         snapshots += static_cast<long>(streams.size());
-        writer.write(testing::make_sweep(time::timestamp(at), std::move(streams)));
+        // Broadcasts gone from this sweep ended at their last sighting, as the collector
+        // decides; follower totals are fetched once a day, growing with the channel.
+        model::sweep sweep = testing::make_sweep(time::timestamp(at), {});
+        std::map<std::string, time::timestamp> now_open;
+        for (const auto& s : streams) {
+            now_open.emplace(s.platform_stream_id, time::timestamp(at));
+            open.erase(s.platform_stream_id);
+        }
+        for (const auto& [id, last_seen] : open) {
+            sweep.ended.push_back({id, last_seen});
+        }
+        open = std::move(now_open);
+        if (day != last_follower_day) {
+            last_follower_day = day;
+            for (long c = 0; c < channels; ++c) {
+                const double trend = c % 3 == 0 ? 1.02 : 1.0;
+                sweep.followers.push_back(
+                    {"user-" + std::to_string(c),
+                     static_cast<std::int64_t>(1e6 / static_cast<double>(c + 1) *
+                                               std::pow(trend, static_cast<double>(day)))});
+            }
+        }
+        sweep.streams.assign(std::make_move_iterator(streams.begin()),
+                             std::make_move_iterator(streams.end()));
+        writer.write(sweep);
         const auto started = steady_clock::now();
         db::roll_up_pending(*conn, 1);
         rollup_ms.push_back(duration<double, std::milli>(steady_clock::now() - started).count());

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""The examples of docs/ against the real API and database, so that they cannot go stale:
+every `curl 'http://localhost:8000...'` line must answer 200, a sample answer that follows it
+(a ```json block) must still have the live answer's shape (every key of the sample present,
+lists compared by their first item), and every ```sql block must run and return rows.
+
+Usage: docs_test.py SOURCE_DIR API SEED_STATS   (needs TEST_DATABASE_URL)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import uuid
+
+SOURCE, API, SEEDER = (os.path.abspath(a) for a in sys.argv[1:4])
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
+sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
+from api_test import Api, check, failures  # noqa: E402
+from collector_test import psql  # noqa: E402
+
+DOCS = ["docs/API.md", "docs/EXAMPLES.md", "docs/QUICK_REFERENCE.md"]
+CURL = re.compile(r"curl [^'\n]*'http://localhost:8000([^']+)'")
+BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.S)
+
+
+def missing_keys(sample, live, where="$"):
+    """Keys of the sample that the live answer lacks (recursively)."""
+    if isinstance(sample, dict):
+        if not isinstance(live, dict):
+            return [where]
+        out = []
+        for key, value in sample.items():
+            if key not in live:
+                out.append(f"{where}.{key}")
+            else:
+                out += missing_keys(value, live[key], f"{where}.{key}")
+        return out
+    if isinstance(sample, list) and sample and isinstance(live, list) and live:
+        return missing_keys(sample[0], live[0], where + "[0]")
+    return []
+
+
+def examples(text):
+    """(path, sample or None) per curl line, and the SQL blocks, in document order."""
+    curls, sqls = [], []
+    blocks = [(m.start(), m.group(1), m.group(2)) for m in BLOCK.finditer(text)]
+    for i, (_, lang, body) in enumerate(blocks):
+        if lang == "sql":
+            sqls.append(body)
+        if lang != "sh":
+            continue
+        paths = CURL.findall(body)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        sample = json.loads(following[2]) if following and following[1] == "json" else None
+        for n, path in enumerate(paths):
+            curls.append((path, sample if n == len(paths) - 1 else None))
+    return curls, sqls
+
+
+def main(work, db):
+    subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db), check=True,
+                   capture_output=True, timeout=600)
+    api = Api(work, db)
+    try:
+        for doc in DOCS:
+            curls, sqls = examples(open(os.path.join(SOURCE, doc), encoding="utf-8").read())
+            check(curls, f"{doc}: has curl examples ({len(curls)})")
+            for path, sample in curls:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{api.port}{path}",
+                                                timeout=30) as res:
+                        status, body = res.status, res.read().decode()
+                except urllib.error.HTTPError as e:
+                    status, body = e.code, e.read().decode()
+                ok = status == 200
+                detail = f"{status}"
+                if ok and sample is not None:
+                    lacking = missing_keys(sample, json.loads(body))
+                    ok = not lacking
+                    detail = f"the sample's shape; missing now: {lacking[:5]}" if lacking else \
+                             "the sample's shape"
+                check(ok, f"{doc}: {path} ({detail})")
+            for sql in sqls:
+                out = subprocess.run(["psql", db, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                                     capture_output=True, text=True)
+                first = sql.strip().splitlines()[0][:60]
+                check(out.returncode == 0 and out.stdout.strip() != "",
+                      f"{doc}: SQL runs and returns rows ({first}...) {out.stderr.strip()[:200]}")
+    finally:
+        api.stop()
+
+
+if __name__ == "__main__":
+    admin = os.environ["TEST_DATABASE_URL"]
+    name = "docs_" + uuid.uuid4().hex[:12]
+    psql(admin, f"CREATE DATABASE {name}")
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            main(work, url)
+        except Exception as e:  # a crash is a failure with its reason, never a pass
+            check(False, f"raised {type(e).__name__}: {e}")
+        finally:
+            psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print(f"docs: {len(failures)} failure(s)")
+    sys.exit(1 if failures else 0)
