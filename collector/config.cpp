@@ -144,6 +144,15 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     }
     d.health_port = static_cast<std::uint16_t>(
         config::integer_setting(s, "COLLECTOR_HEALTH_PORT", 0, 65535, problems).value_or(8081));
+    out.retention.raw_days = static_cast<int>(
+        config::integer_setting(s, "RAW_RETENTION_DAYS", 0, 36500, problems).value_or(30));
+    out.retention.rollup_days = static_cast<int>(
+        config::integer_setting(s, "ROLLUP_RETENTION_DAYS", 0, 36500, problems).value_or(0));
+    if (out.retention.rollup_days > 0 && out.retention.raw_days > 0 &&
+        out.retention.rollup_days < out.retention.raw_days) {
+        problems.push_back("ROLLUP_RETENTION_DAYS must be 0 (for ever) or at least "
+                           "RAW_RETENTION_DAYS: rollups are what remains of expired snapshots");
+    }
     return out;
 }
 

@@ -28,6 +28,10 @@ inline constexpr std::array collector_options{
                    "the spool's size limit; a full spool drops new "
                    "sweeps with an error line"},
     config::option{"COLLECTOR_HEALTH_ADDRESS", "0.0.0.0", "address of /health and /metrics"},
+    config::option{"RAW_RETENTION_DAYS", "30",
+                   "days of raw snapshots to keep (whole daily partitions are dropped); 0: all"},
+    config::option{"ROLLUP_RETENTION_DAYS", "0",
+                   "days of rollups (hourly, daily, broadcasts) to keep; 0: all"},
     config::option{"COLLECTOR_HEALTH_PORT", "8081",
                    "port of /health and /metrics (and of the healthcheck command)"},
     config::option{"TWITCH_CLIENT_ID", "", "client id of your Twitch application (required)"},
@@ -72,10 +76,17 @@ struct daemon_settings {
     std::uint16_t health_port = 8081;
 };
 
+// How long data is kept; 0: for ever.
+struct retention_settings {
+    int raw_days = 30;
+    int rollup_days = 0;
+};
+
 struct collector_settings {
     bool once = false;
     twitch_settings twitch;
     daemon_settings daemon;
+    retention_settings retention;
 };
 
 // Validates the collector's settings; appends one line per problem. The Twitch credentials

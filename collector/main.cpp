@@ -73,7 +73,7 @@ int run_once(const config::service_settings& service, const collector::collector
     const time::backoff_policy retry{.max_retries = s.twitch.max_retries};
     twitch::token_source tokens{auth_http, s.twitch.credentials, retry};
     twitch::helix_client helix{api_http, tokens, retry};
-    collector::sweep_store store{service.database};
+    collector::sweep_store store{service.database, s.retention};
     const bool stopping = false;
     collector::twitch_sweep sweep{helix, &store, s.twitch, stopping};
 

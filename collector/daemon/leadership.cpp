@@ -1,5 +1,7 @@
 #include "collector/daemon/leadership.hpp"
 
+#include <cmath>
+
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -19,11 +21,32 @@ std::int64_t lock_key(model::platform platform) {
 leadership::leadership(config::database_url url, model::platform platform)
     : url_(std::move(url)), platform_(platform) {}
 
+void leadership::check_clock() {
+    using namespace std::chrono;
+    const auto before = system_clock::now();
+    pqxx::nontransaction tx{*conn_};
+    const double db_s =
+        tx.exec("SELECT extract(epoch FROM clock_timestamp())::float8")[0][0].as<double>();
+    const auto after = system_clock::now();
+    // The database's clock against the middle of the round trip.
+    const double here_s =
+        duration<double>((before + (after - before) / 2).time_since_epoch()).count();
+    const double offset = db_s - here_s;
+    const auto now = steady_clock::now();
+    if (std::abs(offset) > clock_tolerance_s &&
+        (!clock_warned_ || now - *clock_warned_ > hours(1))) {
+        clock_warned_ = now;
+        spdlog::warn("the clocks of this machine and of the database differ by {:.1f} s: sweep "
+                     "times come from this machine, the API's ages and windows from the "
+                     "database; turn on time synchronisation on both (timedatectl set-ntp true)",
+                     offset);
+    }
+}
+
 role leadership::refresh() {
     if (conn_) {
         try {
-            pqxx::nontransaction tx{*conn_};
-            tx.exec("SELECT 1");
+            check_clock();
         } catch (const std::exception& e) {
             if (held_) {
                 spdlog::error("lost the leader's database connection ({}): no more sweeps are "

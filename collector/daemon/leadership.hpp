@@ -31,10 +31,16 @@ public:
     std::optional<std::chrono::system_clock::time_point> newest_sweep_at();
 
 private:
+    // Queries the database's clock (also the check that the connection is alive) and warns, at
+    // most hourly, when it differs from this machine's by more than clock_tolerance_s.
+    void check_clock();
+    static constexpr double clock_tolerance_s = 2.0;
+
     config::database_url url_;
     model::platform platform_;
     std::unique_ptr<pqxx::connection> conn_;
     bool held_ = false;
+    std::optional<std::chrono::steady_clock::time_point> clock_warned_;
 };
 
 } // namespace streamscope::collector

@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/db/connection.hpp"
+#include "common/db/partitions.hpp"
 #include "common/db/rollups.hpp"
 
 namespace streamscope::collector {
 
-sweep_store::sweep_store(config::database_url url) : url_(std::move(url)) {}
+sweep_store::sweep_store(config::database_url url, retention_settings retention)
+    : url_(std::move(url)), retention_(retention) {}
 
 sweep_store::~sweep_store() {
     thread_.join();
@@ -45,29 +47,64 @@ sweep_store::plan(model::platform platform, const std::deque<model::stream_obser
 }
 
 boost::asio::awaitable<db::write_result> sweep_store::write(const model::sweep& sweep) {
-    co_return co_await run([&sweep](pqxx::connection& c) {
+    co_return co_await run([this, &sweep](pqxx::connection& c) {
         db::write_result written = db::sweep_writer(c).write(sweep);
-        // The new sweep ends the previous one's span: that one can be rolled up now. In a
-        // transaction of its own, so that a rollup failure never costs the sweep; the sweeps
-        // it leaves are rolled up after the next one.
-        try {
-            const auto started = std::chrono::steady_clock::now();
-            const int rolled = db::roll_up_pending(c, static_cast<int>(sweep.source));
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-            if (rolled < 0) {
-                spdlog::info("rollups: a rebuild is running; this sweep is rolled up after it");
-            } else if (rolled > 0) {
-                spdlog::info("rollups: {} sweep(s) rolled up in {:.2f} s", rolled, took.count());
-            }
-        } catch (const pqxx::broken_connection&) {
-            throw; // the store's caller handles an unreachable database
-        } catch (const std::exception& e) {
-            spdlog::error("rollups failed: {}; they catch up after the next sweep (or run "
-                          "'streamscope-collector rollup --from DAY --to DAY')",
-                          e.what());
-        }
+        after_write(c, sweep.source);
         return written;
     });
+}
+
+void sweep_store::after_write(pqxx::connection& c, model::platform platform) {
+    // The new sweep ends the previous one's span: that one can be rolled up now. In a
+    // transaction of its own, so that a rollup failure never costs the sweep; the sweeps it
+    // leaves are rolled up after the next one.
+    try {
+        const auto started = std::chrono::steady_clock::now();
+        const int rolled = db::roll_up_pending(c, static_cast<int>(platform));
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        if (rolled < 0) {
+            spdlog::info("rollups: a rebuild is running; this sweep is rolled up after it");
+        } else if (rolled > 0) {
+            spdlog::info("rollups: {} sweep(s) rolled up in {:.2f} s", rolled, took.count());
+        }
+    } catch (const pqxx::broken_connection&) {
+        throw; // the store's caller handles an unreachable database
+    } catch (const std::exception& e) {
+        spdlog::error("rollups failed: {}; they catch up after the next sweep (or run "
+                      "'streamscope-collector rollup --from DAY --to DAY')",
+                      e.what());
+    }
+
+    const auto now = std::chrono::steady_clock::now();
+    if (expired_at_ && now - *expired_at_ < std::chrono::hours(1)) {
+        return;
+    }
+    expired_at_ = now;
+    try {
+        const auto wall = std::chrono::system_clock::now();
+        if (retention_.raw_days > 0) {
+            const int dropped = db::drop_expired_partitions(
+                c, std::chrono::time_point_cast<std::chrono::microseconds>(wall),
+                retention_.raw_days);
+            if (dropped > 0) {
+                spdlog::info("retention: dropped {} daily snapshot partition(s) older than {} "
+                             "days (RAW_RETENTION_DAYS)",
+                             dropped, retention_.raw_days);
+            }
+        }
+        if (retention_.rollup_days > 0) {
+            const long long deleted = db::expire_rollups(c, wall, retention_.rollup_days);
+            if (deleted > 0) {
+                spdlog::info("retention: deleted {} rollup rows older than {} days "
+                             "(ROLLUP_RETENTION_DAYS)",
+                             deleted, retention_.rollup_days);
+            }
+        }
+    } catch (const pqxx::broken_connection&) {
+        throw;
+    } catch (const std::exception& e) {
+        spdlog::error("retention failed: {}; it is tried again in an hour", e.what());
+    }
 }
 
 } // namespace streamscope::collector

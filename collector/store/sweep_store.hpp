@@ -3,7 +3,9 @@
 // sweep is written (seconds) the io_context must go on answering /health and pacing requests.
 // Every call runs on one database thread, in order, on one connection.
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/connection>
 
+#include "collector/config.hpp"
 #include "collector/store/sweep_state.hpp"
 #include "common/config/database_url.hpp"
 #include "common/db/sweep_writer.hpp"
@@ -20,8 +23,9 @@ namespace streamscope::collector {
 
 class sweep_store {
 public:
-    // Connects lazily, on the first call; a call after a lost connection reconnects.
-    explicit sweep_store(config::database_url url);
+    // Connects lazily, on the first call; a call after a lost connection reconnects. After
+    // writes, applies `retention` at most once an hour.
+    explicit sweep_store(config::database_url url, retention_settings retention = {});
     ~sweep_store();
     sweep_store(const sweep_store&) = delete;
     sweep_store& operator=(const sweep_store&) = delete;
@@ -56,8 +60,13 @@ public:
 
 private:
     pqxx::connection& connection(); // on the database thread only
+    // Rolls up what the new sweep completed and, hourly, drops what has expired: after a write,
+    // on the database thread. Failures are logged; the next write tries again.
+    void after_write(pqxx::connection& c, model::platform platform);
 
     config::database_url url_;
+    retention_settings retention_;
+    std::optional<std::chrono::steady_clock::time_point> expired_at_; // database thread only
     std::unique_ptr<pqxx::connection> conn_;
     boost::asio::thread_pool thread_{1};
 };

@@ -90,4 +90,28 @@ rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days fro
     return result;
 }
 
+long long expire_rollups(pqxx::connection& conn, std::chrono::system_clock::time_point now,
+                         int retention_days) {
+    const auto cutoff =
+        std::chrono::floor<std::chrono::days>(now) - std::chrono::days(retention_days);
+    const std::string day = iso_day(cutoff);
+    pqxx::work tx{conn};
+    long long deleted = 0;
+    for (
+        const char* sql : {
+            "DELETE FROM rollup_channel_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
+            "DELETE FROM rollup_game_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
+            "DELETE FROM rollup_language_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
+            "DELETE FROM rollup_platform_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
+            "DELETE FROM rollup_channel_days WHERE day < $1::date",
+            "DELETE FROM rollup_game_days WHERE day < $1::date",
+            "DELETE FROM channel_follower_days WHERE day < $1::date",
+            "DELETE FROM rollup_broadcasts WHERE last_at < $1::date::timestamp AT TIME ZONE 'UTC'",
+        }) {
+        deleted += tx.exec_params(sql, day).affected_rows();
+    }
+    tx.commit();
+    return deleted;
+}
+
 } // namespace streamscope::db

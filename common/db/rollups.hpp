@@ -28,4 +28,9 @@ rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days fro
                                std::chrono::sys_days to,
                                const std::function<void(std::size_t, std::size_t)>& progress);
 
+// Deletes the rollup rows of hours, days and broadcasts that ended more than `retention_days`
+// before `now` (rollups are small: DELETE is fine). Returns the rows deleted.
+long long expire_rollups(pqxx::connection& conn, std::chrono::system_clock::time_point now,
+                         int retention_days);
+
 } // namespace streamscope::db

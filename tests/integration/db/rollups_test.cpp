@@ -190,3 +190,26 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
     CHECK(steps.front().first == 0);
     CHECK(steps.back().first == steps.back().second);
 }
+
+TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    seed(*conn);
+    const auto count = [&] {
+        pqxx::nontransaction tx{*conn};
+        return tx
+            .exec1("SELECT (SELECT count(*) FROM rollup_channel_hours) + "
+                   "(SELECT count(*) FROM rollup_channel_days) + "
+                   "(SELECT count(*) FROM rollup_broadcasts)")[0]
+            .as<long long>();
+    };
+    const long long before = count();
+    REQUIRE(before > 0);
+    // Seeded on 1-2 March 2020: kept with a cutoff before that, gone with one after.
+    CHECK(db::expire_rollups(*conn, at("2020-03-10T00:00:00Z"), 30) == 0);
+    CHECK(count() == before);
+    CHECK(db::expire_rollups(*conn, at("2020-03-10T00:00:00Z"), 1) > before); // all tables
+    CHECK(count() == 0);
+    CHECK(pqxx::nontransaction(*conn).exec1("SELECT count(*) FROM rollup_game_days")[0].as<int>() ==
+          0);
+}

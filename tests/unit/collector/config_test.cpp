@@ -66,3 +66,30 @@ TEST_CASE("migrate needs no Twitch credentials", "[unit][config]") {
     load({}, problems, /*needs_twitch=*/false);
     CHECK(problems.empty());
 }
+
+TEST_CASE("retention: raw snapshots 30 days, rollups for ever, rollups never shorter",
+          "[unit][config]") {
+    std::vector<std::string> problems;
+    const auto defaults =
+        load({"--twitch-client-id", "id", "--twitch-client-secret", "s"}, problems);
+    CHECK(problems.empty());
+    CHECK(defaults.retention.raw_days == 30);
+    CHECK(defaults.retention.rollup_days == 0);
+
+    const auto set = load({"--twitch-client-id", "id", "--twitch-client-secret", "s",
+                           "--raw-retention-days", "7", "--rollup-retention-days", "400"},
+                          problems);
+    CHECK(problems.empty());
+    CHECK(set.retention.raw_days == 7);
+    CHECK(set.retention.rollup_days == 400);
+
+    load({"--twitch-client-id", "id", "--twitch-client-secret", "s", "--raw-retention-days", "60",
+          "--rollup-retention-days", "30"},
+         problems);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("ROLLUP_RETENTION_DAYS") != std::string::npos);
+    problems.clear();
+    load({"--twitch-client-id", "id", "--twitch-client-secret", "s", "--raw-retention-days", "-1"},
+         problems);
+    CHECK(problems.size() == 1);
+}
