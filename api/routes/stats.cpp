@@ -100,6 +100,11 @@ std::string covered_cte(const rollup_window& w, std::string_view from = "$1",
     return sql + " GROUP BY h.platform_id)";
 }
 
+// A nullable number (an average over nothing is NULL) as 0.
+double or_zero(const pqxx::field& f) {
+    return f.is_null() ? 0 : f.as<double>();
+}
+
 double hours_of(double ms) {
     return std::round(ms / ms_per_hour * 100) / 100;
 }
@@ -231,11 +236,9 @@ json::object game_item(const pqxx::row& row) {
             {"game_id", row["platform_game_id"].as<std::string>()},
             {"game_name", row["name"].as<std::string>()},
             {"hours_watched", hours_of(row["watched"].as<double>())},
-            {"avg_viewers",
-             rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
+            {"avg_viewers", rounded(or_zero(row["avg_viewers"]))},
             {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
-            {"avg_channels",
-             rounded(row["avg_channels"].is_null() ? 0 : row["avg_channels"].as<double>())},
+            {"avg_channels", rounded(or_zero(row["avg_channels"]))},
             {"peak_channels", row["peak_channels"].as<std::int64_t>()}};
 }
 
@@ -336,8 +339,7 @@ json::object channel_item(const pqxx::row& row) {
             {"display_name", row["display_name"].as<std::string>()},
             {"hours_watched", hours_of(row["watched"].as<double>())},
             {"hours_streamed", hours_of(row["live"].as<double>())},
-            {"avg_viewers",
-             rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>())},
+            {"avg_viewers", rounded(or_zero(row["avg_viewers"]))},
             {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
             {"followers", row["follower_count"].is_null()
                               ? json::value(nullptr)
@@ -481,13 +483,10 @@ handler breakdown(app& shared, bool by_language) {
                 json::object item;
                 item[by_language ? "language" : "platform"] = row["name"].as<std::string>();
                 item["hours_watched"] = hours_of(row["watched"].as<double>());
-                item["share_pct"] =
-                    rounded(row["share"].is_null() ? 0 : row["share"].as<double>() * 100);
-                item["avg_viewers"] =
-                    rounded(row["avg_viewers"].is_null() ? 0 : row["avg_viewers"].as<double>());
+                item["share_pct"] = rounded(or_zero(row["share"]) * 100);
+                item["avg_viewers"] = rounded(or_zero(row["avg_viewers"]));
                 item["peak_viewers"] = row["peak_viewers"].as<std::int64_t>();
-                item["avg_channels"] =
-                    rounded(row["avg_channels"].is_null() ? 0 : row["avg_channels"].as<double>());
+                item["avg_channels"] = rounded(or_zero(row["avg_channels"]));
                 item["peak_channels"] = row["peak_channels"].as<std::int64_t>();
                 data.push_back(std::move(item));
             }
@@ -562,11 +561,10 @@ handler heatmap(app& shared) {
                 json::array data;
                 for (const auto& row : tx.exec_params(sql, w.from, w.to, c.platform,
                                                       game.empty() ? channel : game, tz)) {
-                    data.push_back(json::object{
-                        {"weekday", row[0].as<int>()},
-                        {"hour", row[1].as<int>()},
-                        {"avg_viewers", rounded(row[2].is_null() ? 0 : row[2].as<double>())},
-                        {"hours_sampled", row[3].as<std::int64_t>()}});
+                    data.push_back(json::object{{"weekday", row[0].as<int>()},
+                                                {"hour", row[1].as<int>()},
+                                                {"avg_viewers", rounded(or_zero(row[2]))},
+                                                {"hours_sampled", row[3].as<std::int64_t>()}});
                 }
                 json::object meta = window_meta(w);
                 meta["tz"] = tz;
@@ -636,7 +634,7 @@ handler game_history(app& shared) {
                 json::array data;
                 for (const auto& row :
                      tx.exec_params(sql, w.from, w.to, platform_id(platform), game_id)) {
-                    const double covered_ms = row[2].is_null() ? 0 : row[2].as<double>();
+                    const double covered_ms = or_zero(row[2]);
                     const double watched = row[1].as<double>();
                     data.push_back(json::object{
                         {"time", time::format_rfc3339(
