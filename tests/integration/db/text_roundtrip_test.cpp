@@ -35,7 +35,9 @@ TEST_CASE("titles, names, tags and profiles round-trip byte for byte", "[db][wri
         s.title = nasty[i];
         s.display_name = nasty[(i + 1) % nasty.size()];
         s.game_name = nasty[(i + 2) % nasty.size()];
-        s.platform_game_id = "g" + std::to_string(i);
+        // Appended, not "g" + ...: GCC 12 warns about that with a false -Wrestrict.
+        s.platform_game_id = "g";
+        s.platform_game_id += std::to_string(i);
         s.tags = {nasty[i], nasty[(i + 3) % nasty.size()], ""};
         streams.push_back(s);
     }
