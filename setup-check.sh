@@ -17,20 +17,13 @@ row() { # status item detail
   printf '  %-8s %-34s %s\n' "$1" "$2" "$3"
 }
 
-# A setting as the binaries see it: the environment first, then .env.
-setting() {
-  local key=$1
-  if [ -n "${!key:-}" ]; then printf '%s' "${!key}"; return; fi
-  [ -f .env ] || return 0
-  grep -E "^[[:space:]]*(export[[:space:]]+)?$key[[:space:]]*=" .env | tail -1 | cut -d= -f2- |
-    sed -E 's/^[[:space:]]+//; s/[[:space:]]+#.*$//; s/[[:space:]]+$//; s/^["'\'']//; s/["'\'']$//'
-}
+# setting, port_in_use
+. scripts/lib.sh
 
 version_at_least() { # have want: true when have >= want (dotted numbers)
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 [ $QUIET = 1 ] || printf 'Streamscope setup check\n\n  %-8s %-34s %s\n' STATUS ITEM DETAIL
 

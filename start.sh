@@ -20,31 +20,8 @@ LOGS=$DATA/logs
 say() { printf 'start.sh: %s\n' "$*"; }
 die() { printf 'start.sh: %s\n' "$*" >&2; exit 1; }
 
-# A setting as the binaries see it: the environment first, then .env (KEY=VALUE lines).
-setting() {
-  local key=$1 default=${2:-}
-  if [ -n "${!key:-}" ]; then
-    printf '%s' "${!key}"
-    return
-  fi
-  if [ -f .env ]; then
-    local line
-    line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$key[[:space:]]*=" .env | tail -1 || true)
-    if [ -n "$line" ]; then
-      local value=${line#*=}
-      value=$(printf '%s' "$value" | sed -E 's/^[[:space:]]+//; s/[[:space:]]+#.*$//; s/[[:space:]]+$//')
-      value=${value#[\"\']}
-      value=${value%[\"\']}
-      if [ -n "$value" ]; then
-        printf '%s' "$value"
-        return
-      fi
-    fi
-  fi
-  printf '%s' "$default"
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# setting, port_in_use
+. scripts/lib.sh
 
 # --- 1. Prerequisites -------------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then

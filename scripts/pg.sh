@@ -26,7 +26,8 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_in_use
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 pick_port() {
   local port

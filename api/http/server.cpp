@@ -34,6 +34,8 @@
 namespace streamscope::api {
 namespace {
 
+using streamscope::http::host_port;
+using streamscope::http::log_failure;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -60,27 +62,6 @@ constexpr std::string_view preflight_max_age = "86400";
 constexpr std::string_view cors_allowed_headers = "Accept, Authorization, Content-Type, "
                                                   "If-None-Match";
 constexpr std::string_view unmatched_route = "unmatched";
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-    // An IPv6 literal needs brackets before the port.
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-// The completion handler of a detached coroutine: a bug in one session is logged, not lost, and
-// does not stop the others.
-auto log_failure(const char* what) {
-    return [what](std::exception_ptr e) {
-        if (!e) {
-            return;
-        }
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("api server: {} failed: {}", what, ex.what());
-        }
-    };
-}
 
 // The request target as the access log shows it: each of the path, query keys and query values
 // cut at 200 characters, and whatever is not printable ASCII percent-encoded, so that one line
@@ -630,7 +611,7 @@ struct server::impl {
         state->draining = true;
         boost::system::error_code ignored;
         acceptor.close(ignored);
-        asio::co_spawn(control, drain(), log_failure("drain"));
+        asio::co_spawn(control, drain(), log_failure("api server", "drain"));
     }
 
     asio::awaitable<void> drain() {
@@ -709,7 +690,7 @@ struct server::impl {
             }
             warned_full = false;
             asio::co_spawn(conn->stream.get_executor(), session(state, conn),
-                           log_failure("session"));
+                           log_failure("api server", "session"));
         }
     }
 };
@@ -758,8 +739,8 @@ void server::run() {
     self.signals.add(SIGINT);
     spdlog::info("api server: listening on {} with {} threads",
                  host_port(self.state->options.host, port), threads);
-    asio::co_spawn(self.control, self.accept_loop(), log_failure("accept loop"));
-    asio::co_spawn(self.control, self.watch_signals(), log_failure("signal watch"));
+    asio::co_spawn(self.control, self.accept_loop(), log_failure("api server", "accept loop"));
+    asio::co_spawn(self.control, self.watch_signals(), log_failure("api server", "signal watch"));
 
     std::vector<std::thread> helpers;
     helpers.reserve(threads - 1);

@@ -84,7 +84,7 @@ response list_response(const request& req, const std::string& format, boost::jso
     if (format == "csv") {
         return csv_response(req, csv_from_items(page["data"].as_array()), filename);
     }
-    return json_response(req, plain_numbers(boost::json::serialize(page)));
+    return json_answer(req, page);
 }
 
 } // namespace streamscope::api

@@ -5,7 +5,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -58,9 +57,9 @@ handler health_route(app& shared) {
             body["database"] = "down";
         }
         body["status"] = up ? "ok" : "failing";
-        co_return json_response(ctx.req, plain_numbers(boost::json::serialize(body)),
-                                up ? boost::beast::http::status::ok
-                                   : boost::beast::http::status::service_unavailable);
+        co_return json_answer(ctx.req, body,
+                              up ? boost::beast::http::status::ok
+                                 : boost::beast::http::status::service_unavailable);
     };
 }
 

@@ -2,11 +2,11 @@
 // ten largest languages and games by viewers, from the latest complete sweep of each platform.
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
 #include "api/routes/live_rows.hpp"
+#include "api/routes/numbers.hpp"
 #include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
 
@@ -49,15 +49,15 @@ handler live_summary_route(app& shared) {
             co_return error_response(ctx.req, boost::beast::http::status::bad_request,
                                      "invalid_parameter", bad->message, bad->parameter);
         }
-        std::string body = co_await shared.db.run([&](pqxx::connection& c) {
+        boost::json::object body = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};
             const auto sweeps = latest_sweeps(tx, platform);
             const auto [ids, times] = sweep_arrays(sweeps);
             const auto totals = tx.exec_params(summary_sql, ids, times)[0][0].as<std::string>();
-            return boost::json::serialize(boost::json::object{
-                {"data", boost::json::parse(totals)}, {"meta", {{"sweeps", sweeps_meta(sweeps)}}}});
+            return boost::json::object{{"data", boost::json::parse(totals)},
+                                       {"meta", {{"sweeps", sweeps_meta(sweeps)}}}};
         });
-        co_return json_response(ctx.req, std::move(body));
+        co_return json_answer(ctx.req, body);
     };
 }
 

@@ -24,6 +24,14 @@ std::string label(std::string_view value) {
     return out;
 }
 
+// A family of one sample without labels: its HELP, TYPE and value lines.
+void scalar(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::uint64_t value) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+    out.append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
 std::string number(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.9g", v);
@@ -80,18 +88,14 @@ std::string request_metrics::render(unsigned pool_size, unsigned pool_busy,
         out += "streamscope_api_request_duration_seconds_count{route=\"" + r + "\"} " +
                std::to_string(l.count) + "\n";
     }
-    out += "# HELP streamscope_api_db_pool_connections Database connections of the pool.\n";
-    out += "# TYPE streamscope_api_db_pool_connections gauge\n";
-    out += "streamscope_api_db_pool_connections " + std::to_string(pool_size) + "\n";
-    out += "# HELP streamscope_api_db_pool_busy Database connections in use right now.\n";
-    out += "# TYPE streamscope_api_db_pool_busy gauge\n";
-    out += "streamscope_api_db_pool_busy " + std::to_string(pool_busy) + "\n";
-    out += "# HELP streamscope_api_cache_hits_total Answers served from the per-sweep cache.\n";
-    out += "# TYPE streamscope_api_cache_hits_total counter\n";
-    out += "streamscope_api_cache_hits_total " + std::to_string(cache_hits) + "\n";
-    out += "# HELP streamscope_api_cache_misses_total Answers rendered from the database.\n";
-    out += "# TYPE streamscope_api_cache_misses_total counter\n";
-    out += "streamscope_api_cache_misses_total " + std::to_string(cache_misses) + "\n";
+    scalar(out, "streamscope_api_db_pool_connections", "gauge", "Database connections of the pool.",
+           pool_size);
+    scalar(out, "streamscope_api_db_pool_busy", "gauge", "Database connections in use right now.",
+           pool_busy);
+    scalar(out, "streamscope_api_cache_hits_total", "counter",
+           "Answers served from the per-sweep cache.", cache_hits);
+    scalar(out, "streamscope_api_cache_misses_total", "counter",
+           "Answers rendered from the database.", cache_misses);
     return out;
 }
 

@@ -3,6 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include <boost/json/serialize.hpp>
+
+#include "api/http/errors.hpp"
+
 namespace streamscope::api {
 namespace {
 
@@ -66,6 +70,11 @@ std::string plain_numbers(std::string_view json) {
         ++i;
     }
     return out;
+}
+
+response json_answer(const request& req, const boost::json::value& body,
+                     boost::beast::http::status status) {
+    return json_response(req, plain_numbers(boost::json::serialize(body)), status);
 }
 
 } // namespace streamscope::api

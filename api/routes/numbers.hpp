@@ -6,6 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/http/status.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/http/types.hpp"
+
 namespace streamscope::api {
 
 // `json` with every number outside strings that has an exponent written without one (numbers
@@ -14,5 +19,10 @@ std::string plain_numbers(std::string_view json);
 
 // One number as plain_numbers writes it: "6", "1258475.1".
 std::string plain_number(double value);
+
+// The JSON answer to `req` for `body`, its numbers plain: how every route that builds its answer
+// as a JSON value sends it.
+response json_answer(const request& req, const boost::json::value& body,
+                     boost::beast::http::status status = boost::beast::http::status::ok);
 
 } // namespace streamscope::api

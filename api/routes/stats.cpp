@@ -12,7 +12,6 @@
 #include <string>
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include "api/http/errors.hpp"
@@ -196,7 +195,7 @@ handler summary(app& shared) {
             json::array one{answer["data"]};
             co_return csv_response(ctx.req, csv_from_items(one), "stats-summary.csv");
         }
-        co_return json_response(ctx.req, plain_numbers(json::serialize(answer)));
+        co_return json_answer(ctx.req, answer);
     };
 }
 

@@ -12,28 +12,16 @@ line is one JSON object with rps, p50_ms, p99_ms and cold_ms per route.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from bench_support import psql, running_api, scratch_database  # noqa: E402
 
 API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ADMIN_URL = os.environ["TEST_DATABASE_URL"]
 DURATION = os.environ.get("BENCH_SECONDS", "10")
-
-
-def psql(url, sql):
-    return subprocess.run(["psql", url, "-XAtq", "-c", sql], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def millis(text):
@@ -58,37 +46,21 @@ def wrk(url):
 
 
 def main():
-    name = "streamscope_bench_api_" + uuid.uuid4().hex[:8]
-    psql(ADMIN_URL, f"CREATE DATABASE {name}")
-    url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
-                                   ADMIN_URL.replace("postgresql://", "", 1), count=1)
-    api = None
-    try:
+    with scratch_database("streamscope_bench_api") as url:
         started = time.monotonic()
         login = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=url), check=True,
                                capture_output=True, text=True).stdout.strip()
         rows = psql(url, "SELECT count(*) FROM snapshots")
         print(f"seeded {rows} snapshots in {time.monotonic() - started:.0f} s", flush=True)
         psql(url, "VACUUM ANALYZE")
-        port = free_port()
-        api = subprocess.Popen([API], env=dict(os.environ, DATABASE_URL=url, API_PORT=str(port),
-                                                API_HOST="127.0.0.1", API_THREADS="2",
-                                                LOG_LEVEL="warn"),
-                               cwd=tempfile.gettempdir())
-        time.sleep(1)
-        base = f"http://127.0.0.1:{port}"
-        results = {}
-        for route, path in [("live_top", "/live/top"),
-                            ("search_channels", "/search/channels?q=user_12"),
-                            ("history_7d", f"/channels/twitch/{login}/history?window=7d")]:
-            results[route] = wrk(base + path)
-            print(route, json.dumps(results[route]), flush=True)
+        with running_api(API, url) as base:
+            results = {}
+            for route, path in [("live_top", "/live/top"),
+                                ("search_channels", "/search/channels?q=user_12"),
+                                ("history_7d", f"/channels/twitch/{login}/history?window=7d")]:
+                results[route] = wrk(base + path)
+                print(route, json.dumps(results[route]), flush=True)
         print(json.dumps(results))
-    finally:
-        if api:
-            api.terminate()
-            api.wait(15)
-        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -14,17 +14,15 @@ JSON object: the seeding figures, and p50/p95 per route and window.
 import datetime as dt
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from bench_support import psql, running_api, scratch_database  # noqa: E402
 
 API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-ADMIN_URL = os.environ["TEST_DATABASE_URL"]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 ROUTES = [
     ("summary", "/stats/summary?"),
@@ -38,17 +36,6 @@ ROUTES = [
     ("heatmap", "/stats/heatmap?tz=America/New_York&"),
     ("game_history", "/games/twitch/game-3/history?"),
 ]
-
-
-def psql(url, sql):
-    return subprocess.run(["psql", url, "-XAtq", "-c", sql], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def iso(t):
@@ -73,12 +60,7 @@ def time_route(base, path, length):
 
 
 def main():
-    name = "streamscope_bench_stats_" + uuid.uuid4().hex[:8]
-    psql(ADMIN_URL, f"CREATE DATABASE {name}")
-    url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
-                                   ADMIN_URL.replace("postgresql://", "", 1), count=1)
-    api = None
-    try:
+    with scratch_database("streamscope_bench_stats") as url:
         started = time.monotonic()
         env = dict(os.environ, DATABASE_URL=url, CHANNELS=os.environ.get("CHANNELS", "5000"),
                    DAYS=os.environ.get("DAYS", "30"), INTERVAL_MINUTES="5",
@@ -88,28 +70,18 @@ def main():
         seeded["seed_s"] = round(time.monotonic() - started)
         print("seeded", json.dumps(seeded), flush=True)
         psql(url, "VACUUM ANALYZE")
-        port = free_port()
-        api = subprocess.Popen([API], env=dict(os.environ, DATABASE_URL=url, API_PORT=str(port),
-                                                API_HOST="127.0.0.1", API_THREADS="2",
-                                                LOG_LEVEL="warn"),
-                               cwd=tempfile.gettempdir())
-        time.sleep(1)
-        base = f"http://127.0.0.1:{port}"
         results = {"rollup": seeded}
         worst = 0.0
-        for route, path in ROUTES:
-            for label, length in [("24h", dt.timedelta(hours=24)), ("30d", dt.timedelta(days=30))]:
-                figures = time_route(base, path, length)
-                results[f"{route}_{label}"] = figures
-                worst = max(worst, figures["p95_ms"])
-                print(route, label, json.dumps(figures), flush=True)
+        with running_api(API, url) as base:
+            for route, path in ROUTES:
+                for label, length in [("24h", dt.timedelta(hours=24)),
+                                      ("30d", dt.timedelta(days=30))]:
+                    figures = time_route(base, path, length)
+                    results[f"{route}_{label}"] = figures
+                    worst = max(worst, figures["p95_ms"])
+                    print(route, label, json.dumps(figures), flush=True)
         results["worst_p95_ms"] = worst
         print(json.dumps(results))
-    finally:
-        if api:
-            api.terminate()
-            api.wait(15)
-        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -175,21 +175,6 @@ std::optional<response> refusal(const boost::system::error_code& ec) {
     return std::nullopt;
 }
 
-// The completion handler of a detached coroutine: a bug in one session is logged, not lost, and
-// does not stop the others.
-auto log_failure(const char* what) {
-    return [what](std::exception_ptr e) {
-        if (!e) {
-            return;
-        }
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("health server: {} failed: {}", what, ex.what());
-        }
-    };
-}
-
 } // namespace
 
 std::string health_json(const collector_status& s, system_clock::time_point now) {
@@ -331,7 +316,7 @@ struct health_server::impl {
             }
             ++self->active;
             asio::co_spawn(self->executor, session(self, std::move(socket)),
-                           log_failure("session"));
+                           streamscope::http::log_failure("health server", "session"));
         }
     }
 };
@@ -361,7 +346,8 @@ void health_server::start() {
         listen();
     }
     impl_->started = true;
-    asio::co_spawn(impl_->executor, impl::accept_loop(impl_), log_failure("accept loop"));
+    asio::co_spawn(impl_->executor, impl::accept_loop(impl_),
+                   streamscope::http::log_failure("health server", "accept loop"));
 }
 
 void health_server::stop() {

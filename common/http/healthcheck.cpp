@@ -18,6 +18,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/http/listen.hpp"
 #include "common/version.hpp"
 
 namespace streamscope::http {
@@ -33,12 +34,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t healthcheck_body_limit = 1024 * 1024;
 using probe_request = bhttp::request<bhttp::string_body>;
 using probe_response = bhttp::response<bhttp::string_body>;
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-    // An IPv6 literal needs brackets before the port.
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 struct probe_result {
     std::optional<probe_response> answer;

@@ -81,21 +81,6 @@ http::response<http::string_body> to_response(reply& r, unsigned version, bool k
     return res;
 }
 
-// The completion handler of a detached coroutine: a bug in one connection is logged, not lost,
-// and does not stop the others.
-auto log_failure(const char* what) {
-    return [what](std::exception_ptr e) {
-        if (!e) {
-            return;
-        }
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("{} failed: {}", what, ex.what());
-        }
-    };
-}
-
 class listener {
 public:
     listener(asio::io_context& io, ssl::context& tls, service& svc, bool verbose)
@@ -108,7 +93,7 @@ public:
     }
 
     void start() {
-        asio::co_spawn(io_, accept_loop(), log_failure("accept loop"));
+        asio::co_spawn(io_, accept_loop(), streamscope::http::log_failure("mock", "accept loop"));
         signals_.async_wait([this](boost::system::error_code ec, int) {
             if (!ec) {
                 stop();
@@ -155,7 +140,8 @@ private:
             }
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
-            asio::co_spawn(io_, session(std::move(socket)), log_failure("connection"));
+            asio::co_spawn(io_, session(std::move(socket)),
+                           streamscope::http::log_failure("mock", "connection"));
         }
     }
 
