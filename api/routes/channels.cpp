@@ -30,16 +30,24 @@ namespace {
 namespace json = boost::json;
 
 // Logins are reused after renames: the channel that carried it last. Twitch logins are lower
-// case, so a login typed with capitals is found too.
+// case, so a login typed with capitals is found too. Last seen: while a broadcast is open, its
+// newest snapshot (channels.last_seen_at holds the end of the latest ended one).
 constexpr const char* channel_sql = R"(
 SELECT c.id, p.name, c.platform_user_id, c.login, c.display_name, c.description,
        c.profile_image_url, c.broadcaster_type, c.follower_count,
        (extract(epoch FROM c.account_created_at) * 1000000)::bigint,
        (extract(epoch FROM c.first_seen_at) * 1000000)::bigint,
-       (extract(epoch FROM c.last_seen_at) * 1000000)::bigint
+       (extract(epoch FROM greatest(c.last_seen_at, live.seen_at)) * 1000000)::bigint
   FROM channels c JOIN platforms p ON p.id = c.platform_id
+  LEFT JOIN LATERAL (
+      SELECT max(s.collected_at) AS seen_at
+        FROM streams st
+        JOIN LATERAL (SELECT x.collected_at FROM snapshots x
+                       WHERE x.stream_id / 16 = st.id / 16 AND x.stream_id = st.id
+                       ORDER BY x.collected_at DESC LIMIT 1) s ON true
+       WHERE st.channel_id = c.id AND st.ended_at IS NULL) live ON true
  WHERE p.name = $1 AND (c.login = $2 OR c.login = lower($2))
- ORDER BY c.last_seen_at DESC LIMIT 1)";
+ ORDER BY greatest(c.last_seen_at, live.seen_at) DESC LIMIT 1)";
 
 constexpr const char* current_stream_sql = R"(
 SELECT st.platform_stream_id, st.title, COALESCE(g.platform_game_id, ''), COALESCE(g.name, ''),

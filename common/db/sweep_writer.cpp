@@ -1,10 +1,10 @@
 #include "common/db/sweep_writer.hpp"
 
-#include <tuple>
-
 #include <pqxx/pqxx>
 
+#include "common/db/copy_rows.hpp"
 #include "common/db/partitions.hpp"
+#include "common/db/stream_state_key.hpp"
 
 namespace streamscope::db {
 namespace {
@@ -25,7 +25,30 @@ struct staging_table {
     std::string_view columns; // the column definitions of its CREATE TEMP TABLE
 };
 
-// The sweep's streams.
+// Every stream of the sweep in a few bytes: its position in the sweep, its id, its viewers
+// and its state key.
+constexpr staging_table sweep_keys{"sweep_keys", R"(
+    ord                integer NOT NULL,
+    platform_stream_id text NOT NULL,
+    viewer_count       integer,
+    state_key          bigint NOT NULL)"};
+
+// The snapshots of the broadcasts already stored, in stream_id order (the snapshots index
+// relies on it), and the positions of the streams that are new or whose state key changed:
+// only those are sent in full. In a steady sweep that is a few percent of them.
+constexpr std::string_view write_known_sql = R"(
+WITH known AS MATERIALIZED (
+    SELECT k.ord, k.viewer_count, k.state_key, e.id AS stream_id, e.state_key AS old_key
+      FROM sweep_keys k
+      LEFT JOIN streams e ON e.platform_id = $1 AND e.platform_stream_id = k.platform_stream_id
+),
+snapshots_written AS (
+    INSERT INTO snapshots (collected_at, stream_id, viewer_count)
+    SELECT $2, stream_id, viewer_count FROM known WHERE stream_id IS NOT NULL ORDER BY stream_id
+)
+SELECT ord, stream_id IS NULL FROM known WHERE old_key IS DISTINCT FROM state_key)";
+
+// The streams sent in full.
 constexpr staging_table sweep_streams{"sweep_streams", R"(
     platform_stream_id text NOT NULL,
     platform_user_id   text NOT NULL,
@@ -39,7 +62,8 @@ constexpr staging_table sweep_streams{"sweep_streams", R"(
     started_at         timestamptz NOT NULL,
     language           text NOT NULL,
     thumbnail_url      text NOT NULL,
-    is_mature          boolean NOT NULL)"};
+    is_mature          boolean NOT NULL,
+    state_key          bigint NOT NULL)"};
 
 // Games seen in the streams: new ones, and renamed ones. The anti-join keeps unchanged rows
 // out of the INSERT, so they are neither locked nor rewritten.
@@ -71,18 +95,17 @@ WITH changed AS (
 )
 SELECT count(*) FILTER (WHERE inserted) FROM changed)";
 
-// Broadcasts and snapshots in one statement, so that the join resolving the sweep's rows to
-// internal ids runs once. New broadcasts are inserted with their state; a broadcast whose
-// state changed moves its old state to stream_states (unless this sweep is older than that
-// state, as when an old spooled sweep arrives late); every stream gets its snapshot, in
-// stream_id order (the snapshots index relies on it).
+// The streams sent in full, in one statement, so that the join resolving them to internal ids
+// runs once. New broadcasts are inserted with their state; a known broadcast whose state key
+// changed is updated, and when its title, game, tags or thumbnail changed its old state moves
+// to stream_states (unless this sweep is older than that state, as when an old spooled sweep
+// arrives late); new broadcasts get their first snapshot (known ones got theirs already).
 constexpr std::string_view write_streams_sql = R"(
 WITH resolved AS MATERIALIZED (
     SELECT s.platform_stream_id, s.started_at, s.language, s.is_mature, s.title, s.tags,
-           s.thumbnail_url, s.viewer_count, c.id AS channel_id, g.id AS game_id,
+           s.thumbnail_url, s.viewer_count, s.state_key, c.id AS channel_id, g.id AS game_id,
            e.id AS stream_id, e.state_since AS old_since, e.title AS old_title,
-           e.game_id AS old_game_id, e.tags AS old_tags, e.thumbnail_url AS old_thumbnail_url,
-           e.language AS old_language
+           e.game_id AS old_game_id, e.tags AS old_tags, e.thumbnail_url AS old_thumbnail_url
       FROM sweep_streams s
       JOIN channels c ON c.platform_id = $1 AND c.platform_user_id = s.platform_user_id
       LEFT JOIN games g ON g.platform_id = $1 AND g.platform_game_id = s.platform_game_id
@@ -90,13 +113,13 @@ WITH resolved AS MATERIALIZED (
 ),
 new_streams AS (
     INSERT INTO streams (platform_id, platform_stream_id, channel_id, started_at, language,
-                         is_mature, title, game_id, tags, thumbnail_url, state_since,
+                         is_mature, title, game_id, tags, thumbnail_url, state_key, state_since,
                          first_seen_at)
     SELECT $1, platform_stream_id, channel_id, started_at, language, is_mature, title, game_id,
-           tags, thumbnail_url, $2, $2
+           tags, thumbnail_url, state_key, $2, $2
       FROM resolved
      WHERE stream_id IS NULL
-    RETURNING id, platform_stream_id, channel_id
+    RETURNING id, platform_stream_id
 ),
 changed AS (
     SELECT *, (title, game_id, tags, thumbnail_url)
@@ -104,8 +127,6 @@ changed AS (
               AS state_changed
       FROM resolved
      WHERE stream_id IS NOT NULL AND old_since < $2
-       AND (title, game_id, tags, thumbnail_url, language)
-           IS DISTINCT FROM (old_title, old_game_id, old_tags, old_thumbnail_url, old_language)
 ),
 superseded AS (
     INSERT INTO stream_states (stream_id, since, title, game_id, tags, thumbnail_url)
@@ -116,24 +137,16 @@ superseded AS (
 updated AS (
     UPDATE streams st
        SET title = r.title, game_id = r.game_id, tags = r.tags, thumbnail_url = r.thumbnail_url,
-           language = r.language,
+           language = r.language, state_key = r.state_key,
            state_since = CASE WHEN r.state_changed THEN $2 ELSE st.state_since END
       FROM changed r
      WHERE st.id = r.stream_id
 ),
-channels_seen AS (
-    UPDATE channels c SET last_seen_at = $2
-      FROM new_streams n
-     WHERE c.id = n.channel_id AND c.last_seen_at < $2
-),
 snapshots_written AS (
     INSERT INTO snapshots (collected_at, stream_id, viewer_count)
-    SELECT $2, x.id, x.viewer_count
-      FROM (SELECT stream_id AS id, viewer_count FROM resolved WHERE stream_id IS NOT NULL
-            UNION ALL
-            SELECT n.id, r.viewer_count
-              FROM new_streams n JOIN resolved r USING (platform_stream_id)) x
-     ORDER BY x.id
+    SELECT $2, n.id, r.viewer_count
+      FROM new_streams n JOIN resolved r USING (platform_stream_id)
+     ORDER BY n.id
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_streams),
@@ -205,10 +218,11 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
 
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
 
-// A PostgreSQL array literal: {"a","b"} with quotes and backslashes escaped. COPY's own
-// escaping is applied on top by pqxx::stream_to.
-std::string array_literal(const std::vector<std::string>& items) {
-    std::string out = "{";
+// A PostgreSQL array literal: {"a","b"} with quotes and backslashes escaped, into `out`.
+// COPY's own escaping is applied on top.
+void array_literal(std::string& out, const std::vector<std::string>& items) {
+    out.clear();
+    out += '{';
     for (const std::string& item : items) {
         if (out.size() > 1) {
             out += ',';
@@ -222,21 +236,22 @@ std::string array_literal(const std::vector<std::string>& items) {
         }
         out += '"';
     }
-    return out + "}";
+    out += '}';
 }
 
 std::optional<std::string> optional_time(const std::optional<time::timestamp>& t) {
     return t ? std::optional<std::string>(time::format_rfc3339(*t)) : std::nullopt;
 }
 
-// Creates `table` and COPYs `rows` into it, each row turned into a tuple by `to_tuple`.
-template <typename Rows, typename ToTuple>
-void stage(pqxx::work& tx, const staging_table& table, const Rows& rows, ToTuple to_tuple) {
+// Creates `table` and COPYs `rows` into it, each written as one row by `write_row`.
+template <typename Rows, typename WriteRow>
+void stage(pqxx::work& tx, const staging_table& table, const Rows& rows, WriteRow write_row) {
     tx.exec("CREATE TEMP TABLE " + std::string(table.name) + " (" + std::string(table.columns) +
             ") ON COMMIT DROP");
-    pqxx::stream_to out(tx, table.name);
+    copy_rows out(tx, table.name);
     for (const auto& row : rows) {
-        out << to_tuple(row);
+        write_row(out, row);
+        out.end_row();
     }
     out.complete();
 }
@@ -251,6 +266,11 @@ write_result sweep_writer::write(const model::sweep& sweep) {
     write_result result;
 
     pqxx::work tx(conn_);
+    // A sweep's statements touch every live broadcast once: JIT compilation costs more than
+    // it saves (up to a second, measured), and the sorts and hashes of 150,000 rows need more
+    // than the default 4 MB to stay in memory. The index pages the lookups need are cached,
+    // so an index probe is priced like the sequential read it nearly is.
+    tx.exec("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL random_page_cost = 1.1");
     const pqxx::result inserted = tx.exec_params(
         std::string(insert_sweep_sql), platform_id, started_at,
         time::format_rfc3339(sweep.finished_at), std::string(model::to_string(sweep.status)),
@@ -263,12 +283,43 @@ write_result sweep_writer::write(const model::sweep& sweep) {
     result.stored = true;
     result.sweep_id = inserted[0][0].as<std::int32_t>();
 
+    // The streams to send in full: new ones and those whose state changed.
+    std::vector<const model::stream_observation*> full;
     if (!sweep.streams.empty()) {
-        stage(tx, sweep_streams, sweep.streams, [](const model::stream_observation& s) {
-            return std::make_tuple(
-                s.platform_stream_id, s.platform_user_id, s.login, s.display_name,
-                s.platform_game_id, s.game_name, s.title, array_literal(s.tags), s.viewer_count,
-                time::format_rfc3339(s.started_at), s.language, s.thumbnail_url, s.is_mature);
+        std::int32_t ord = 0;
+        stage(tx, sweep_keys, sweep.streams,
+              [&ord](copy_rows& out, const model::stream_observation& s) {
+                  out.number(ord++)
+                      .text(s.platform_stream_id)
+                      .optional(s.viewer_count)
+                      .number(stream_state_key(s));
+              });
+        std::int64_t unknown = 0;
+        for (const auto& row :
+             tx.exec_params(std::string(write_known_sql), platform_id, started_at)) {
+            full.push_back(&sweep.streams.at(row[0].as<std::size_t>()));
+            unknown += row[1].as<bool>() ? 1 : 0;
+        }
+        result.snapshots = static_cast<std::int64_t>(sweep.streams.size()) - unknown;
+    }
+    if (!full.empty()) {
+        std::string tags;
+        stage(tx, sweep_streams, full, [&tags](copy_rows& out, const model::stream_observation* s) {
+            array_literal(tags, s->tags);
+            out.text(s->platform_stream_id)
+                .text(s->platform_user_id)
+                .text(s->login)
+                .text(s->display_name)
+                .text(s->platform_game_id)
+                .text(s->game_name)
+                .text(s->title)
+                .text(tags)
+                .optional(s->viewer_count)
+                .text(time::format_rfc3339(s->started_at))
+                .text(s->language)
+                .text(s->thumbnail_url)
+                .boolean(s->is_mature)
+                .number(stream_state_key(*s));
         });
         tx.exec_params(std::string(upsert_seen_games_sql), platform_id);
         result.new_channels =
@@ -278,30 +329,35 @@ write_result sweep_writer::write(const model::sweep& sweep) {
             tx.exec_params(std::string(write_streams_sql), platform_id, started_at)[0];
         result.new_streams = counts[0].as<std::int64_t>();
         result.state_changes = counts[1].as<std::int64_t>();
-        result.snapshots = counts[2].as<std::int64_t>();
+        result.snapshots += counts[2].as<std::int64_t>();
     }
     if (!sweep.games.empty()) {
-        stage(tx, sweep_games, sweep.games, [](const model::game_info& g) {
-            return std::make_tuple(g.platform_game_id, g.name, g.box_art_url, g.igdb_id);
+        stage(tx, sweep_games, sweep.games, [](copy_rows& out, const model::game_info& g) {
+            out.text(g.platform_game_id).text(g.name).text(g.box_art_url).text(g.igdb_id);
         });
         tx.exec_params(std::string(upsert_games_sql), platform_id);
     }
     if (!sweep.profiles.empty()) {
-        stage(tx, sweep_profiles, sweep.profiles, [](const model::channel_profile& p) {
-            return std::make_tuple(p.platform_user_id, p.description, p.profile_image_url,
-                                   p.broadcaster_type, optional_time(p.account_created_at));
-        });
+        stage(tx, sweep_profiles, sweep.profiles,
+              [](copy_rows& out, const model::channel_profile& p) {
+                  out.text(p.platform_user_id)
+                      .text(p.description)
+                      .text(p.profile_image_url)
+                      .text(p.broadcaster_type)
+                      .optional(optional_time(p.account_created_at));
+              });
         tx.exec_params(std::string(update_profiles_sql), platform_id, started_at);
     }
     if (!sweep.followers.empty()) {
-        stage(tx, sweep_followers, sweep.followers, [](const model::follower_count& f) {
-            return std::make_tuple(f.platform_user_id, f.followers);
-        });
+        stage(tx, sweep_followers, sweep.followers,
+              [](copy_rows& out, const model::follower_count& f) {
+                  out.text(f.platform_user_id).number(f.followers);
+              });
         tx.exec_params(std::string(update_followers_sql), platform_id);
     }
     if (!sweep.ended.empty()) {
-        stage(tx, sweep_ended, sweep.ended, [](const model::ended_stream& e) {
-            return std::make_tuple(e.platform_stream_id, time::format_rfc3339(e.last_seen_at));
+        stage(tx, sweep_ended, sweep.ended, [](copy_rows& out, const model::ended_stream& e) {
+            out.text(e.platform_stream_id).text(time::format_rfc3339(e.last_seen_at));
         });
         tx.exec_params(std::string(close_ended_sql), platform_id);
     }

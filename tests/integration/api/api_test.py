@@ -209,6 +209,9 @@ def main(work, db):
         ch = channel["data"]
         check(ch["live"] and ch["current_stream"]["viewer_count"] == vc and
               ch["current_stream"]["title"] == star["title"], "the current stream")
+        check(ch["last_seen_at"] == ch["current_stream"]["collected_at"] and
+              ch["last_seen_at"] > ch["first_seen_at"],
+              f"a live channel was last seen in the newest sweep ({ch['last_seen_at']})")
         sm = ch["summary"]
         check(sm["snapshots"] == 3 and sm["broadcasts"] == 1 and sm["peak_viewers"] == vc and
               sm["avg_viewers"] == vc, f"summary counts ({sm})")

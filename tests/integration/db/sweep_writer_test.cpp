@@ -115,6 +115,94 @@ TEST_CASE("a later sweep writes only what changed, keeping the old state for old
     CHECK(titles[5][3].is_null());
 }
 
+// Each row's xmin changes whenever the row is rewritten.
+std::string row_versions(pqxx::connection& c, const std::string& table) {
+    return pqxx::nontransaction(c)
+        .exec("SELECT string_agg(xmin::text, ',' ORDER BY id) FROM " + table)[0][0]
+        .as<std::string>();
+}
+
+TEST_CASE("a sweep in which only viewer counts moved rewrites no broadcast or channel",
+          "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto live = streams(50, t0);
+    writer.write(make_sweep(t0, live));
+    const std::string streams_before = row_versions(*conn, "streams");
+    const std::string channels_before = row_versions(*conn, "channels");
+
+    for (auto& s : live) {
+        s.viewer_count = *s.viewer_count + 7;
+    }
+    const auto result = writer.write(make_sweep(t0 + std::chrono::minutes{5}, live));
+    CHECK(result.snapshots == 50);
+    CHECK(result.new_streams == 0);
+    CHECK(result.state_changes == 0);
+    CHECK(row_versions(*conn, "streams") == streams_before);
+    CHECK(row_versions(*conn, "channels") == channels_before);
+    CHECK(count(*conn, "SELECT count(*) FROM snapshots WHERE collected_at = "
+                       "'2026-11-25T10:05:00Z'") == 50);
+    CHECK(count(*conn, "SELECT sum(viewer_count) FROM snapshots WHERE collected_at = "
+                       "'2026-11-25T10:05:00Z'") ==
+          count(*conn, "SELECT sum(100000 / (g + 1) + 7) FROM generate_series(0, 49) g"));
+
+    // A rename is stored once: the sweep after it finds nothing changed again.
+    live[7].display_name = "Renamed";
+    writer.write(make_sweep(t0 + std::chrono::minutes{10}, live));
+    const std::string streams_after_rename = row_versions(*conn, "streams");
+    CHECK(streams_after_rename != streams_before);
+    CHECK(count(*conn, "SELECT count(*) FROM channels WHERE display_name = 'Renamed'") == 1);
+    writer.write(make_sweep(t0 + std::chrono::minutes{15}, live));
+    CHECK(row_versions(*conn, "streams") == streams_after_rename);
+}
+
+TEST_CASE("broadcasts stored before state keys existed are compared in full once", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto live = streams(10, t0);
+    writer.write(make_sweep(t0, live));
+    pqxx::nontransaction(*conn).exec("UPDATE streams SET state_key = NULL"); // as after 0004
+
+    live[2].title = "Changed while upgrading";
+    const auto result = writer.write(make_sweep(t0 + std::chrono::minutes{5}, live));
+    CHECK(result.snapshots == 10);
+    CHECK(result.new_streams == 0);
+    CHECK(result.state_changes == 1);
+    CHECK(count(*conn, "SELECT count(*) FROM streams WHERE state_key IS NULL") == 0);
+    CHECK(count(*conn, "SELECT count(*) FROM stream_states") == 1);
+}
+
+TEST_CASE("a late sweep older than a broadcast's state leaves the state alone", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto live = streams(3, t0);
+    writer.write(make_sweep(t0, live));
+    auto renamed = live;
+    renamed[1].title = "The newer title";
+    writer.write(make_sweep(t0 + std::chrono::minutes{10}, renamed));
+
+    // The sweep between them arrives last (from the spool), still with the old title.
+    const auto late = writer.write(make_sweep(t0 + std::chrono::minutes{5}, live));
+    CHECK(late.stored);
+    CHECK(late.snapshots == 3);
+    CHECK(late.state_changes == 0);
+    pqxx::nontransaction tx(*conn);
+    CHECK(tx.exec("SELECT title FROM streams WHERE platform_stream_id = 'stream-1'")[0][0]
+              .as<std::string>() == "The newer title");
+    const auto titles = tx.exec("SELECT title FROM compat.live_snapshots "
+                                "WHERE stream_id = 'stream-1' ORDER BY collected_at");
+    REQUIRE(titles.size() == 3);
+    CHECK(titles[0][0].as<std::string>() == live[1].title);
+    CHECK(titles[1][0].as<std::string>() == live[1].title);
+    CHECK(titles[2][0].as<std::string>() == "The newer title");
+}
+
 TEST_CASE("enrichment and ended broadcasts are applied with the sweep", "[db][writer]") {
     testing::scratch_database db;
     auto conn = db.connect();

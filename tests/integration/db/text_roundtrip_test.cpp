@@ -75,3 +75,34 @@ TEST_CASE("titles, names, tags and profiles round-trip byte for byte", "[db][wri
     CHECK(profile[2].is_null());
     CHECK(tx.exec("SELECT error FROM sweeps")[0][0].as<std::string>() == nasty[6]);
 }
+
+TEST_CASE("a sweep larger than one COPY block keeps every row intact", "[db][writer][text]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = testing::at("2026-11-25T10:00:00Z");
+    std::vector<model::stream_observation> streams;
+    for (long i = 0; i < 3000; ++i) { // about 1 MB of rows: many blocks of 64 KiB
+        auto s = testing::make_stream(i, i, t0);
+        s.title = nasty[static_cast<std::size_t>(i) % nasty.size()] + " #" + std::to_string(i);
+        streams.push_back(s);
+    }
+    // A NUL byte (JSON "\u0000"), which PostgreSQL text cannot hold, is dropped.
+    streams[5].title = std::string("NUL\0inside", 10);
+    db::sweep_writer(*conn).write(testing::make_sweep(t0, streams));
+    streams[5].title = "NULinside";
+
+    pqxx::nontransaction tx(*conn);
+    const auto rows =
+        tx.exec("SELECT s.platform_stream_id, s.title, c.login, x.viewer_count FROM streams s "
+                "JOIN channels c ON c.id = s.channel_id JOIN snapshots x ON x.stream_id = s.id");
+    REQUIRE(rows.size() == streams.size());
+    std::size_t intact = 0;
+    for (const auto& row : rows) {
+        const auto i = std::stoul(std::string(row[0].c_str()).substr(7)); // "stream-N"
+        REQUIRE(i < streams.size());
+        intact += row[1].as<std::string>() == streams[i].title &&
+                  row[2].as<std::string>() == streams[i].login &&
+                  row[3].as<int>() == *streams[i].viewer_count;
+    }
+    CHECK(intact == streams.size());
+}
