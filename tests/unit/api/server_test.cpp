@@ -12,14 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -30,6 +26,7 @@
 #include "api/http/errors.hpp"
 #include "api/http/server.hpp"
 #include "tests/support/gunzip.hpp"
+#include "tests/support/raw_http_client.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -166,59 +163,7 @@ private:
     std::vector<std::pair<std::string, unsigned>> observed_;
 };
 
-// A Beast client with a deadline on every step, so that a broken server fails the test instead
-// of hanging it.
-class raw_client {
-public:
-    explicit raw_client(std::uint16_t port) {
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) {
-            stream_.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                  handler);
-        });
-    }
-
-    response send(const request& req) {
-        write(req);
-        return read(req.method() == http::verb::head);
-    }
-
-    void write(const request& req) {
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) { http::async_write(stream_, req, handler); });
-    }
-
-    void write_bytes(const std::string& bytes) {
-        stream_.expires_after(5s);
-        error =
-            wait([&](auto handler) { asio::async_write(stream_, asio::buffer(bytes), handler); });
-    }
-
-    response read(bool head = false) {
-        http::response_parser<http::string_body> parser;
-        parser.skip(head);
-        parser.body_limit(1 << 20);
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) { http::async_read(stream_, buffer_, parser, handler); });
-        return parser.release();
-    }
-
-    boost::system::error_code error;
-
-private:
-    template <typename Start>
-    boost::system::error_code wait(Start start) {
-        boost::system::error_code result;
-        start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
-        io_.restart();
-        io_.run();
-        return result;
-    }
-
-    asio::io_context io_;
-    beast::tcp_stream stream_{io_};
-    beast::flat_buffer buffer_;
-};
+using raw_client = streamscope::testing::raw_http_client;
 
 request make_request(http::verb method, std::string target,
                      std::vector<std::pair<http::field, std::string>> headers = {}) {

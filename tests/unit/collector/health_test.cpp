@@ -11,9 +11,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
@@ -22,6 +19,7 @@
 #include "collector/daemon/metrics.hpp"
 #include "collector/daemon/status.hpp"
 #include "common/http/healthcheck.hpp"
+#include "tests/support/raw_http_client.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -397,61 +395,7 @@ private:
     std::thread thread_;
 };
 
-// A Beast client with a deadline on every step, so that a broken server fails the test instead
-// of hanging it.
-class raw_client {
-public:
-    explicit raw_client(std::uint16_t port) {
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) {
-            stream_.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                  handler);
-        });
-    }
-
-    http::response<http::string_body> send(http::verb method, const std::string& target) {
-        http::request<http::string_body> req{method, target, 11};
-        req.set(http::field::host, "127.0.0.1");
-        return exchange_raw(req, method == http::verb::head);
-    }
-
-    template <typename Request>
-    http::response<http::string_body> exchange_raw(const Request& req, bool head = false) {
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) { http::async_write(stream_, req, handler); });
-        return read(head);
-    }
-
-    void write_bytes(const std::string& bytes) {
-        stream_.expires_after(5s);
-        error =
-            wait([&](auto handler) { asio::async_write(stream_, asio::buffer(bytes), handler); });
-    }
-
-    http::response<http::string_body> read(bool head = false) {
-        http::response_parser<http::string_body> parser;
-        parser.skip(head);
-        stream_.expires_after(5s);
-        error = wait([&](auto handler) { http::async_read(stream_, buffer_, parser, handler); });
-        return parser.release();
-    }
-
-    boost::system::error_code error;
-
-private:
-    template <typename Start>
-    boost::system::error_code wait(Start start) {
-        boost::system::error_code result;
-        start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
-        io_.restart();
-        io_.run();
-        return result;
-    }
-
-    asio::io_context io_;
-    beast::tcp_stream stream_{io_};
-    beast::flat_buffer buffer_;
-};
+using raw_client = streamscope::testing::raw_http_client;
 
 std::uint16_t closed_port() {
     asio::io_context io;
