@@ -2,9 +2,9 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
-LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CMAKE_FLAGS ?=
-# Paths relative to the checkout in ccache's keys: another clone (./start.sh's test) hits the cache.
+# Paths relative to the checkout in ccache's keys (CMake uses ccache when it is installed):
+# another clone (./start.sh's test) hits the cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: help deps build run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
@@ -17,7 +17,7 @@ deps: ## install missing Debian packages (no-op when all are present)
 	@deploy/install-deps.sh
 
 $(BUILD_DIR)/CMakeCache.txt:
-	cmake -S . -B $(BUILD_DIR) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_DIR) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 
 build: deps $(BUILD_DIR)/CMakeCache.txt ## Release build, binaries in build/bin/
 	cmake --build $(BUILD_DIR) -j $(JOBS)

@@ -16,7 +16,8 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpqxx-dev libpq-dev libssl-dev libspdlog-dev zlib1g-dev
 )
-test_packages=(catch2 postgresql-15 postgresql-contrib python3)
+# ccache: the start.sh test builds the project a second time, in a copy of the checkout.
+test_packages=(catch2 postgresql-15 postgresql-contrib python3 ccache)
 deploy_packages=(docker-compose systemd python3-yaml)
 # Prometheus is unpacked into this folder instead of installed: the package would start and
 # enable a Prometheus service on every machine that runs systemd, which a test run must not do.

@@ -68,9 +68,12 @@ def processes_under(path):
 class StartRun:
     def __init__(self, clone, log_name):
         self.api_port, self.health_port = free_port(), free_port()
+        # A user's terminal: none of the settings, nor what the make running this test exports
+        # (CCACHE_BASEDIR names that checkout, which would keep the copy's build off the cache).
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("TWITCH_", "DATABASE_URL", "TEST_DATABASE", "API_",
-                                    "COLLECTOR_", "COLLECTION_"))}
+                                    "COLLECTOR_", "COLLECTION_", "CCACHE_BASEDIR", "MAKE",
+                                    "MFLAGS"))}
         env.update(API_PORT=str(self.api_port), COLLECTOR_HEALTH_PORT=str(self.health_port))
         self.log_path = os.path.join(clone, "..", log_name)
         self.log = open(self.log_path, "w")
