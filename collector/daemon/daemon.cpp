@@ -228,9 +228,13 @@ boost::asio::awaitable<void> daemon::parts::sweep() {
     std::int64_t rows = 0;
     if (direct) {
         try {
+            const auto store_started = std::chrono::steady_clock::now();
             const db::write_result written = co_await store.write(collected.sweep);
             rows = written.snapshots;
             stored = true;
+            status.last_store_duration_s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - store_started)
+                    .count();
         } catch (const std::exception& e) {
             spdlog::error("storing the sweep failed ({}); it is spooled and replayed when the "
                           "database is back",
@@ -250,7 +254,9 @@ boost::asio::awaitable<void> daemon::parts::sweep() {
                 "{} requests, {} rate limited; {}{}",
                 model::to_string(r.status), status.last_sweep_duration_s, r.streams, r.recovered,
                 r.ended, r.pages, r.requests, r.throttled,
-                stored ? std::to_string(rows) + " snapshots written" : "spooled",
+                stored ? fmt::format("{} snapshots written in {:.2f} s", rows,
+                                     *status.last_store_duration_s)
+                       : "spooled",
                 r.error.empty() ? "" : "; " + r.error);
 }
 

@@ -139,6 +139,11 @@ std::string metrics_text(const collector_status& s, std::chrono::system_clock::t
     if (s.last_sweep) {
         m.sample("last_sweep_duration_seconds", s.last_sweep_duration_s);
     }
+    m.family("last_store_duration_seconds", "gauge",
+             "How long storing the last stored sweep in the database took, rollups included.");
+    if (s.last_store_duration_s) {
+        m.sample("last_store_duration_seconds", *s.last_store_duration_s);
+    }
     m.family("last_sweep_streams", "gauge", "Live streams in the last finished sweep.");
     if (s.last_sweep) {
         m.sample("last_sweep_streams", s.last_sweep->streams);

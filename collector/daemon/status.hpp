@@ -51,6 +51,8 @@ struct collector_status {
     std::int64_t throttled_total = 0; // 429s
     std::optional<std::int64_t> rate_limit_remaining;
     double last_sweep_duration_s = 0;
+    // Writing the last sweep stored (with its rollups); none before the first.
+    std::optional<double> last_store_duration_s;
     std::int64_t rows_written_total = 0;
     std::int64_t sweeps_replayed_total = 0;
 };

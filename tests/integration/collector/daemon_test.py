@@ -170,6 +170,11 @@ def interval_and_health(work, db):
         check(health["last_sweep"]["streams"] == 2000, "/health shows the last sweep's size")
         check(daemon.metric("streamscope_collector_sweeps_total") >= 3, "/metrics counts sweeps")
         check(daemon.metric("streamscope_collector_leader") == 1, "/metrics: leader 1")
+        stored_in = daemon.metric("streamscope_collector_last_store_duration_seconds")
+        check(0 < stored_in < 10, f"/metrics: how long storing the last sweep took ({stored_in})")
+        with open(daemon.log_path) as log:
+            check(re.search(r"2000 snapshots written in \d+\.\d\d s", log.read()),
+                  "the sweep's log line says how long storing it took")
         check(daemon.healthcheck() == 0, "healthcheck exits 0 while healthy")
         code, took = daemon.terminate()
         check(code == 0 and took < 10, f"SIGTERM: exit {code} in {took:.1f} s")

@@ -61,6 +61,7 @@ collector_status busy_leader() {
     s.throttled_total = 3;
     s.rate_limit_remaining = 777;
     s.last_sweep_duration_s = 59.75;
+    s.last_store_duration_s = 0.625;
     s.rows_written_total = 1'086'415;
     s.sweeps_replayed_total = 1;
     return s;
@@ -291,6 +292,7 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
         {"rate_limited_total", "counter"},
         {"rate_limit_remaining", "gauge"},
         {"last_sweep_duration_seconds", "gauge"},
+        {"last_store_duration_seconds", "gauge"},
         {"last_sweep_streams", "gauge"},
         {"last_sweep_timestamp_seconds", "gauge"},
         {"rows_written_total", "counter"},
@@ -319,6 +321,7 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
         {"streamscope_collector_rate_limited_total", 3},
         {"streamscope_collector_rate_limit_remaining", 777},
         {"streamscope_collector_last_sweep_duration_seconds", 59.75},
+        {"streamscope_collector_last_store_duration_seconds", 0.625},
         {"streamscope_collector_last_sweep_streams", 98'765},
         {"streamscope_collector_last_sweep_timestamp_seconds", 1'799'999'900.25},
         {"streamscope_collector_rows_written_total", 1'086'415},
@@ -348,12 +351,13 @@ TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][hea
     for (const auto& p : e.problems) {
         UNSCOPED_INFO(p);
     }
-    CHECK(e.types.size() == 16);
+    CHECK(e.types.size() == 17);
     CHECK(text.find(R"(streamscope_collector_sweeps_total{status="we\"ird\\\nstatus"} 1)") !=
           std::string::npos);
     // Unknown gauges have no sample rather than a misleading 0.
-    for (const char* absent : {"rate_limit_remaining", "last_sweep_duration_seconds",
-                               "last_sweep_streams", "last_sweep_timestamp_seconds"}) {
+    for (const char* absent :
+         {"rate_limit_remaining", "last_sweep_duration_seconds", "last_store_duration_seconds",
+          "last_sweep_streams", "last_sweep_timestamp_seconds"}) {
         INFO(absent);
         CHECK_FALSE(e.samples.contains(std::string("streamscope_collector_") + absent));
     }
