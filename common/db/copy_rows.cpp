@@ -9,9 +9,12 @@ namespace {
 // stay in cache.
 constexpr std::size_t block_bytes = 64 * 1024;
 
-// What COPY's text format needs in place of `c`: the letter after a backslash; 0: nothing (a
-// NUL byte, which no PostgreSQL text can hold, so that one such character in a title cannot
-// make every sweep fail); 1: `c` itself.
+// What COPY's text format needs in place of a byte: the letter to put after a backslash, or
+// one of these two.
+constexpr char keep = 1; // the byte as it is
+constexpr char drop = 0; // nothing: NUL, which no PostgreSQL text can hold (one NUL in a title
+                         // must not make every attempt to store the sweep fail)
+
 char escape_letter(char c) {
     switch (c) {
     case '\\':
@@ -23,9 +26,9 @@ char escape_letter(char c) {
     case '\r':
         return 'r';
     case '\0':
-        return 0;
+        return drop;
     default:
-        return 1;
+        return keep;
     }
 }
 
@@ -35,11 +38,11 @@ void append_copy_field(std::string& out, std::string_view value) {
     std::size_t plain = 0; // start of the run of bytes that need no escape
     for (std::size_t i = 0; i < value.size(); ++i) {
         const char letter = escape_letter(value[i]);
-        if (letter == 1) {
+        if (letter == keep) {
             continue;
         }
         out.append(value.substr(plain, i - plain));
-        if (letter != 0) {
+        if (letter != drop) {
             out += '\\';
             out += letter;
         }

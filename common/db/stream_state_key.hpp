@@ -11,7 +11,9 @@
 namespace streamscope::db {
 
 // FNV-1a (64 bit) over the fields, each followed by its length so that moving text from one
-// field to the next changes the key. Stable across builds and machines: keys are stored.
+// field to the next changes the key. Stable across builds and machines: keys are stored. A change
+// goes unseen (until the next one) only when the new state's key equals the stored one: one
+// chance in 2^64.
 std::int64_t stream_state_key(const model::stream_observation& s);
 
 } // namespace streamscope::db
