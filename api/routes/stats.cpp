@@ -418,9 +418,10 @@ constexpr long long min_leaders = 100;
 // lowest leader value (`low`), so over the window at most the sum (or the largest) of the
 // lows of the days with a full list of leaders (`bound`; a day with fewer lists all its
 // channels). When the last row ranks strictly above the bound, no channel left out could have
-// taken its place, and the column `exact` is true. (Sums are integers far below 2^53, so the
-// float8 figures compare as the exact ones do.) When it is false the caller ranks every
-// channel instead.
+// taken its place, and the column `exact` is true; when it is false the caller ranks every
+// channel instead. The comparison is made on the float8 figures the answer ranks by: rounding
+// keeps order, so sums compare safely at any size, and averages (a float8 division) as long
+// as a channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
 std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
     const std::string platform =
         "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
@@ -439,17 +440,17 @@ std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) 
     sql.append("f AS (").append(
         channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false,
                         "r.channel_id IN (SELECT channel_id FROM leaders)"));
-    sql.append("), ranked AS (SELECT f.*, ").append(key.window).append(" AS v, ");
+    // Ranked before the channels are joined: only the rows answered are looked up.
+    sql.append("), ranked AS (SELECT f.*, ").append(key.window).append(" AS v FROM f ORDER BY ");
+    sql.append(key.window).append(" DESC, f.channel_id LIMIT $4) SELECT ranked.*, ");
     sql.append(channel_columns)
-        .append(" FROM f JOIN channels c ON c.id = f.channel_id "
-                "JOIN platforms p ON p.id = c.platform_id ORDER BY ")
-        .append(key.window)
-        .append(" DESC, c.id LIMIT $4) "
-                // The last row's value is the smallest (or NULL when all are: ranked first).
-                "SELECT ranked.*, (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity' "
-                "WHEN min(v) IS NULL THEN b.above < 'infinity' ELSE min(v) > b.above END "
-                "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked ORDER BY v DESC, "
-                "channel_id");
+        .append(
+            // The last row's value is the smallest (or NULL when all are: ranked first).
+            ", (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity' "
+            "WHEN min(v) IS NULL THEN b.above < 'infinity' ELSE min(v) > b.above END "
+            "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked "
+            "JOIN channels c ON c.id = ranked.channel_id "
+            "JOIN platforms p ON p.id = c.platform_id ORDER BY ranked.v DESC, c.id");
     return sql;
 }
 
