@@ -24,12 +24,12 @@ CREATE TABLE rollup_channel_day_totals (
 -- /stats/summary: channels live in a range of days, one range scan per day.
 CREATE INDEX rollup_channel_day_totals_first_idx
     ON rollup_channel_day_totals (day, prev_day) INCLUDE (platform_id);
--- /stats/channels/top: each day's leaders per sort key (hours_watched, hours_streamed,
--- peak_viewers, avg_viewers; NULLS FIRST as ORDER BY ... DESC sorts an average over nothing).
+-- /stats/channels/top: each day's leaders per sort key (hours_watched, peak_viewers,
+-- avg_viewers; NULLS FIRST as ORDER BY ... DESC sorts an average over nothing). Not
+-- hours_streamed: many channels stream the same whole hours (or all day), and a ranking whose
+-- leaders tie cannot be settled from them, so it ranks every channel anyway.
 CREATE INDEX rollup_channel_day_totals_watched_idx
     ON rollup_channel_day_totals (day, watched_ms DESC) INCLUDE (channel_id, platform_id);
-CREATE INDEX rollup_channel_day_totals_live_idx
-    ON rollup_channel_day_totals (day, live_ms DESC) INCLUDE (channel_id, platform_id);
 CREATE INDEX rollup_channel_day_totals_peak_idx
     ON rollup_channel_day_totals (day, peak_viewers DESC) INCLUDE (channel_id, platform_id);
 CREATE INDEX rollup_channel_day_totals_avg_idx
@@ -40,6 +40,12 @@ CREATE INDEX rollup_channel_day_totals_avg_idx
 -- the range filtered. Key columns only, so that the fold's updates stay possible in place.
 CREATE INDEX rollup_channel_days_game_idx ON rollup_channel_days (game_id, day);
 
+-- Each channel's latest day in rollup_channel_day_totals: the previous day of its next one.
+CREATE TABLE rollup_channel_last_days (
+    channel_id integer PRIMARY KEY,
+    day        date NOT NULL
+);
+
 -- A deployed database has its rollup_channel_days already: the totals from them.
 INSERT INTO rollup_channel_day_totals
 SELECT channel_id, day, platform_id, watched_ms, live_ms, peak_viewers,
@@ -47,9 +53,12 @@ SELECT channel_id, day, platform_id, watched_ms, live_ms, peak_viewers,
   FROM (SELECT channel_id, day, min(platform_id) AS platform_id, sum(watched_ms) AS watched_ms,
                sum(live_ms) AS live_ms, max(peak_viewers) AS peak_viewers
           FROM rollup_channel_days GROUP BY channel_id, day) d;
+INSERT INTO rollup_channel_last_days
+SELECT channel_id, max(day) FROM rollup_channel_day_totals GROUP BY channel_id;
 
--- Recomputes prev_day for the rows from p_from on (after a rebuild of days from p_from, whose
--- rows may differ: raw snapshots can be gone where rollups are kept).
+-- Recomputes prev_day for the rows from p_from on, and every channel's last day (after a
+-- rebuild of days from p_from, whose rows may differ: raw snapshots can be gone where rollups
+-- are kept).
 CREATE FUNCTION rollup_channel_prev_days(p_from date) RETURNS void LANGUAGE sql AS $$
     UPDATE rollup_channel_day_totals t SET prev_day = x.prev_day
       FROM (SELECT channel_id, day,
@@ -59,7 +68,10 @@ CREATE FUNCTION rollup_channel_prev_days(p_from date) RETURNS void LANGUAGE sql 
              WHERE channel_id IN (SELECT channel_id FROM rollup_channel_day_totals
                                    WHERE day >= p_from)) x
      WHERE t.channel_id = x.channel_id AND t.day = x.day AND t.day >= p_from
-       AND t.prev_day IS DISTINCT FROM x.prev_day
+       AND t.prev_day IS DISTINCT FROM x.prev_day;
+    DELETE FROM rollup_channel_last_days;
+    INSERT INTO rollup_channel_last_days
+    SELECT channel_id, max(day) FROM rollup_channel_day_totals GROUP BY channel_id;
 $$;
 
 -- As in 0003, and the hour's channel rows also added to rollup_channel_day_totals.
@@ -76,25 +88,28 @@ BEGIN
        SET watched_ms = r.watched_ms + EXCLUDED.watched_ms, live_ms = r.live_ms + EXCLUDED.live_ms,
            peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers);
 
-    -- prev_day is looked up for the channel's first hour of the day only (later hours update).
-    UPDATE rollup_channel_day_totals r
-       SET watched_ms = r.watched_ms + h.watched_ms, live_ms = r.live_ms + h.live_ms,
-           peak_viewers = GREATEST(r.peak_viewers, h.peak_viewers)
-      FROM (SELECT channel_id, sum(watched_ms) AS watched_ms, sum(live_ms) AS live_ms,
-                   max(peak_viewers) AS peak_viewers
-              FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
-             GROUP BY channel_id) h
-     WHERE r.channel_id = h.channel_id AND r.day = at_day;
-    INSERT INTO rollup_channel_day_totals
-    SELECT h.channel_id, at_day, p_platform, sum(h.watched_ms), sum(h.live_ms),
-           max(h.peak_viewers),
-           COALESCE((SELECT max(t.day) FROM rollup_channel_day_totals t
-                      WHERE t.channel_id = h.channel_id AND t.day < at_day), '-infinity')
-      FROM rollup_channel_hours h
-     WHERE h.hour = p_hour AND h.platform_id = p_platform
-       AND NOT EXISTS (SELECT 1 FROM rollup_channel_day_totals t
-                        WHERE t.channel_id = h.channel_id AND t.day = at_day)
-     GROUP BY h.channel_id;
+    -- The channel's previous day comes from rollup_channel_last_days by an equality join (a
+    -- look-up per channel in rollup_channel_day_totals could be planned as a scan per channel
+    -- when the table was small, and the first sweep of 100,000 streams would take minutes).
+    -- Every sub-statement sees the last days as they were before this one.
+    WITH h AS (
+        SELECT channel_id, sum(watched_ms) AS watched_ms, sum(live_ms) AS live_ms,
+               max(peak_viewers) AS peak_viewers
+          FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
+         GROUP BY channel_id),
+    totals AS (
+        INSERT INTO rollup_channel_day_totals AS r
+        SELECT h.channel_id, at_day, p_platform, h.watched_ms, h.live_ms, h.peak_viewers,
+               COALESCE(l.day, '-infinity')
+          FROM h LEFT JOIN rollup_channel_last_days l
+            ON l.channel_id = h.channel_id AND l.day < at_day
+        ON CONFLICT (channel_id, day) DO UPDATE
+           SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
+               live_ms = r.live_ms + EXCLUDED.live_ms,
+               peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers))
+    INSERT INTO rollup_channel_last_days AS l
+    SELECT channel_id, at_day FROM h
+    ON CONFLICT (channel_id) DO UPDATE SET day = EXCLUDED.day WHERE l.day < EXCLUDED.day;
 
     INSERT INTO rollup_game_days AS r
     SELECT game_id, at_day, platform_id, watched_ms, channel_ms, peak_viewers, peak_channels

@@ -399,9 +399,9 @@ struct channel_key {
     const char* window;
     bool sums;
 };
-constexpr std::array<channel_key, 4> channel_keys{{
+// hours_streamed is ranked from every channel (sql/0004 says why).
+constexpr std::array<channel_key, 3> channel_keys{{
     {"hours_watched", "r.watched_ms", "f.watched", true},
-    {"hours_streamed", "r.live_ms", "f.live", true},
     {"peak_viewers", "r.peak_viewers", "f.peak_viewers", false},
     {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.live_ms, 0))", "f.avg_viewers", false},
 }};
@@ -475,7 +475,9 @@ handler channels_top(app& shared) {
                 order = std::string(k.window) + " DESC";
             }
         }
-        if (sort == "followers") {
+        if (sort == "hours_streamed") {
+            order = "f.live DESC";
+        } else if (sort == "followers") {
             order = "c.follower_count DESC NULLS LAST";
         }
         // Ranked before the channels are joined (only the rows answered are looked up), but
@@ -483,7 +485,7 @@ handler channels_top(app& shared) {
         std::string sql = "WITH f AS (";
         const std::string figures =
             channel_figures(w, channel_source(w, narrowed), "$1", "$2", narrowed);
-        if (key) {
+        if (sort != "followers") {
             sql.append("SELECT * FROM (").append(figures).append(") f ORDER BY ");
             sql.append(order).append(", f.channel_id LIMIT $4");
         } else {

@@ -108,6 +108,7 @@ long long expire_rollups(pqxx::connection& conn, std::chrono::system_clock::time
             "DELETE FROM rollup_platform_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
             "DELETE FROM rollup_channel_days WHERE day < $1::date",
             "DELETE FROM rollup_channel_day_totals WHERE day < $1::date",
+            "DELETE FROM rollup_channel_last_days WHERE day < $1::date",
             "DELETE FROM rollup_game_days WHERE day < $1::date",
             "DELETE FROM channel_follower_days WHERE day < $1::date",
             "DELETE FROM rollup_broadcasts WHERE last_at < $1::date::timestamp AT TIME ZONE 'UTC'",

@@ -23,8 +23,8 @@ std::string dump_rollups(pqxx::connection& c) {
     pqxx::nontransaction tx{c};
     for (const char* table :
          {"rollup_channel_hours", "rollup_channel_days", "rollup_channel_day_totals",
-          "rollup_game_hours", "rollup_game_days", "rollup_language_hours", "rollup_platform_hours",
-          "rollup_broadcasts"}) {
+          "rollup_channel_last_days", "rollup_game_hours", "rollup_game_days",
+          "rollup_language_hours", "rollup_platform_hours", "rollup_broadcasts"}) {
         out += std::string(table) + "\n";
         for (const auto& row :
              tx.exec(std::string("SELECT t::text FROM ") + table + " t ORDER BY t::text")) {
