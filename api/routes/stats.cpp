@@ -536,23 +536,45 @@ handler channels_rising(app& shared) {
             co_return bad_request(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
-        const std::string source = channel_source(w, false);
         // Both windows need an hour streamed at least, so that one short stream is not a trend.
-        // The window's figures are needed only for the channels that qualify before, and the
-        // follower gain (two look-ups a channel) only for the rows answered when the ranking
-        // is by growth.
+        // The follower gain (two look-ups a channel) is looked up only for the rows answered
+        // when the ranking is by growth.
         const bool by_growth = sort != "followers";
-        std::string sql = "WITH prev_f AS (";
-        sql.append(channel_figures(w, source, "$4", "$1", false));
-        sql.append("), now_f AS (");
-        sql.append(channel_figures(w, source, "$1", "$2", false,
-                                   "r.channel_id IN (SELECT channel_id FROM prev_f "
-                                   "WHERE live >= 3600000 AND avg_viewers > 0)"));
-        sql.append("), ranked AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
-                   "(n.avg_viewers - pr.avg_viewers) / pr.avg_viewers AS growth "
-                   "FROM now_f n JOIN prev_f pr USING (channel_id) "
-                   "WHERE n.avg_viewers >= $5 AND pr.avg_viewers > 0 AND n.live >= 3600000 "
-                   "AND pr.live >= 3600000");
+        std::string sql = "WITH ";
+        if (w.days) {
+            // The window's figures only for the channels that qualify in the previous one.
+            const std::string source = channel_source(w, false);
+            sql.append("prev_f AS (").append(channel_figures(w, source, "$4", "$1", false));
+            sql.append("), now_f AS (");
+            sql.append(channel_figures(w, source, "$1", "$2", false,
+                                       "r.channel_id IN (SELECT channel_id FROM prev_f "
+                                       "WHERE live >= 3600000 AND avg_viewers > 0)"));
+            sql.append("), ranked AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
+                       "(n.avg_viewers - pr.avg_viewers) / pr.avg_viewers AS growth "
+                       "FROM now_f n JOIN prev_f pr USING (channel_id) "
+                       "WHERE n.avg_viewers >= $5 AND pr.avg_viewers > 0 AND n.live >= 3600000 "
+                       "AND pr.live >= 3600000");
+        } else {
+            // Both windows in one pass over the hour rollups (a third faster than two
+            // aggregations joined); the same sums, so the same figures.
+            const std::string now = " FILTER (WHERE r.hour >= $1::timestamptz)";
+            const std::string prev = " FILTER (WHERE r.hour < $1::timestamptz)";
+            sql.append("pairs AS (SELECT r.channel_id, sum(r.watched_ms)").append(now);
+            sql.append("::float8 AS watched, sum(r.live_ms)").append(now);
+            sql.append("::float8 AS live, max(r.peak_viewers)").append(now);
+            sql.append(" AS peak_viewers, sum(r.watched_ms)").append(now);
+            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(now);
+            sql.append(", 0) AS avg_viewers, sum(r.watched_ms)").append(prev);
+            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(prev);
+            sql.append(", 0) AS prev_avg_viewers, sum(r.live_ms)").append(prev);
+            sql.append("::float8 AS prev_live FROM rollup_channel_hours r WHERE ");
+            sql.append(in_window(w, "$4", "$2"));
+            sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = "
+                       "$3)) GROUP BY r.channel_id), ranked AS (SELECT x.*, (x.avg_viewers - "
+                       "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM pairs x "
+                       "WHERE x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
+                       "AND x.live >= 3600000 AND x.prev_live >= 3600000");
+        }
         if (by_growth) {
             sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
         }
