@@ -153,7 +153,7 @@ common_params read_common(query_params& params, bool with_limit) {
 // channel counts on its first day in the window: the row of rollup_channel_day_totals whose
 // previous day is before the window, or before the oldest day kept (retention deleted it).
 // One index range scan per day (rollup_channel_day_totals_first_idx) instead of a DISTINCT
-// over every channel-day of the window.
+// over every channel-day of the window; the days as integers, as in channel_leaders_sql().
 std::string channels_live(const rollup_window& w) {
     const std::string platform =
         "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
@@ -162,9 +162,9 @@ std::string channels_live(const rollup_window& w) {
         sql = "SELECT count(DISTINCT r.channel_id) FROM rollup_channel_hours r WHERE ";
         return sql.append(in_window(w)).append(" AND ").append(platform);
     }
-    sql = "SELECT COALESCE(sum(n), 0) FROM generate_series($1::date::timestamp, "
-          "($2::date - 1)::timestamp, interval '1 day') d(day) CROSS JOIN LATERAL (SELECT "
-          "count(*) AS n FROM rollup_channel_day_totals r WHERE r.day = d.day::date "
+    sql = "SELECT COALESCE(sum(n), 0) FROM generate_series(0, $2::date - $1::date - 1) d(i) "
+          "CROSS JOIN LATERAL (SELECT count(*) AS n FROM rollup_channel_day_totals r "
+          "WHERE r.day = $1::date + d.i "
           "AND r.prev_day < greatest($1::date, (SELECT min(o.day) FROM "
           "rollup_channel_day_totals o)) AND ";
     return sql.append(platform).append(") x");
@@ -425,11 +425,13 @@ constexpr long long min_leaders = 100;
 std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
     const std::string platform =
         "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
-    std::string sql = "WITH leaders AS (SELECT d.day, t.channel_id, t.v FROM generate_series("
-                      "$1::date::timestamp, ($2::date - 1)::timestamp, interval '1 day') d(day) "
+    // The days as integers: PostgreSQL then knows how many there are (a series of dates
+    // counts as 1,000 rows, whose cost is high enough to compile the query with JIT, 5 to 20 ms).
+    std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM "
+                      "generate_series(0, $2::date - $1::date - 1) d(i) "
                       "CROSS JOIN LATERAL (SELECT r.channel_id, ";
     sql.append(key.day).append(
-        " AS v FROM rollup_channel_day_totals r WHERE r.day = d.day::date AND ");
+        " AS v FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i AND ");
     sql.append(platform).append(" ORDER BY ").append(key.day).append(" DESC LIMIT $5) t), ");
     // min() skips NULLs: it is NULL only when the last leader is (an average over nothing,
     // which DESC puts first): then every channel could still be above, and the bound is none.
