@@ -3,6 +3,8 @@
 # Usage: cli_test.sh COLLECTOR API   (needs TEST_DATABASE_URL)
 set -uo pipefail
 collector=$1 api=$2
+# The newest migration's number (sql/NNNN_*.sql), which migrate reports.
+schema=$(ls "$(dirname "$0")/../../../sql" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
 [ -n "${TEST_DATABASE_URL:-}" ] || { echo "TEST_DATABASE_URL is not set"; exit 1; }
 
 failures=0 passes=0
@@ -82,9 +84,9 @@ check "collector with a bad interval" 2 env DATABASE_URL="$url" "$collector" \
 expect "collector: bad interval" "COLLECTION_INTERVAL_MINUTES must be a number of minutes"
 
 check "migrate a fresh database" 0 env DATABASE_URL="$url" "$collector" migrate
-expect "migrate says what it did" "migrated from schema version 0 to 3"
+expect "migrate says what it did" "migrated from schema version 0 to $schema"
 check "migrate again" 0 env DATABASE_URL="$url" "$collector" migrate --log-format json
-expect "migrate again is a no-op" "is up to date at schema version 3"
+expect "migrate again is a no-op" "is up to date at schema version $schema"
 expect "json log lines" '"level":"info","program":"streamscope-collector"'
 check "settings from .env" 0 env -u DATABASE_URL sh -c "echo 'DATABASE_URL=$url' > .env && '$api' migrate"
 expect ".env was read" "is up to date"
