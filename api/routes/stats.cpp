@@ -7,8 +7,10 @@
 // the time the collector covered (hours watched / hours covered), so a collector outage does
 // not read as an audience drop.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -147,6 +149,27 @@ common_params read_common(query_params& params, bool with_limit) {
 
 // ---- /stats/summary ------------------------------------------------------------------------
 
+// The number of distinct channels live in the window ($1, $2) on platform $3. Over days, a
+// channel counts on its first day in the window: the row of rollup_channel_day_totals whose
+// previous day is before the window, or before the oldest day kept (retention deleted it).
+// One index range scan per day (rollup_channel_day_totals_first_idx) instead of a DISTINCT
+// over every channel-day of the window; the days as integers, as in channel_leaders_sql().
+std::string channels_live(const rollup_window& w) {
+    const std::string platform =
+        "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
+    std::string sql;
+    if (!w.days) {
+        sql = "SELECT count(DISTINCT r.channel_id) FROM rollup_channel_hours r WHERE ";
+        return sql.append(in_window(w)).append(" AND ").append(platform);
+    }
+    sql = "SELECT COALESCE(sum(n), 0) FROM generate_series(0, $2::date - $1::date - 1) d(i) "
+          "CROSS JOIN LATERAL (SELECT count(*) AS n FROM rollup_channel_day_totals r "
+          "WHERE r.day = $1::date + d.i "
+          "AND r.prev_day < greatest($1::date, (SELECT min(o.day) FROM "
+          "rollup_channel_day_totals o)) AND ";
+    return sql.append(platform).append(") x");
+}
+
 handler summary(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "format"});
@@ -167,9 +190,9 @@ handler summary(app& shared) {
             "WHERE r.hour >= $4::timestamptz AND r.hour < $5::timestamptz "
             "AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3)) "
             "GROUP BY r.hour) x) "
-            "SELECT (SELECT count(DISTINCT r.channel_id) FROM " +
-            table(w, "channel") + " r WHERE " + in_window(w) +
-            " AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))), "
+            "SELECT (" +
+            channels_live(w) +
+            "), "
             "COALESCE((SELECT sum(watched) FROM plat), 0), "
             "COALESCE((SELECT sum(channel_ms) FROM plat), 0), "
             "COALESCE((SELECT sum(p.watched / NULLIF(c.ms, 0)) FROM plat p "
@@ -319,16 +342,34 @@ handler games_trending(app& shared) {
 constexpr std::array<std::string_view, 5> channel_sorts{
     "hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"};
 
-// Per channel within [$a, $b), narrowed to a game ($4: id or name) and a language ($5).
-std::string channel_figures(const rollup_window& w, std::string_view a, std::string_view b) {
-    return "SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, "
-           "sum(r.live_ms)::float8 AS live, max(r.peak_viewers) AS peak_viewers, "
-           "sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers FROM " +
-           table(w, "channel") + " r WHERE " + in_window(w, a, b) +
-           " AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))"
-           " AND ($4 = '' OR r.game_id IN (SELECT id FROM games WHERE platform_game_id = $4 "
-           "OR lower(name) = lower($4)))"
-           " AND ($5 = '' OR r.language = $5) GROUP BY r.channel_id";
+// Where a channel's figures come from: the hour or day rollups per game and language when the
+// question narrows to either (or reads hours), else one row per channel and day
+// (rollup_channel_day_totals, sql/0005: the sums of the same rows, so the same figures).
+std::string channel_source(const rollup_window& w, bool narrowed) {
+    return w.days && !narrowed ? "rollup_channel_day_totals" : table(w, "channel");
+}
+
+// Per channel within [$a, $b) of `source`, on platform $3; narrowed to a game ($5: id or name)
+// and a language ($6) when `narrowed`; `extra` is one more condition on r.
+std::string channel_figures(const rollup_window& w, std::string_view source, std::string_view a,
+                            std::string_view b, bool narrowed, std::string_view extra = "") {
+    std::string sql = "SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, "
+                      "sum(r.live_ms)::float8 AS live, max(r.peak_viewers) AS peak_viewers, "
+                      "sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers FROM ";
+    sql.append(source).append(" r WHERE ").append(in_window(w, a, b));
+    sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))");
+    if (narrowed) {
+        // = ANY (ARRAY(...)), not IN (...): under the OR an IN stays a filter on every row of
+        // the window, while the array is computed once and rollup_channel_days_game_idx
+        // (sql/0005) finds the game's rows.
+        sql.append(" AND ($5 = '' OR r.game_id = ANY (ARRAY(SELECT id FROM games WHERE "
+                   "platform_game_id = $5 OR lower(name) = lower($5)))) "
+                   "AND ($6 = '' OR r.language = $6)");
+    }
+    if (!extra.empty()) {
+        sql.append(" AND ").append(extra);
+    }
+    return sql.append(" GROUP BY r.channel_id");
 }
 
 json::object channel_item(const pqxx::row& row) {
@@ -348,6 +389,73 @@ json::object channel_item(const pqxx::row& row) {
 constexpr const char* channel_columns =
     "c.platform_user_id, c.login, c.display_name, c.follower_count, p.name AS platform";
 
+// A channel ranking key, as a day's value in rollup_channel_day_totals (`day`, matching the
+// expression of its index in sql/0005) and as the window's figure in channel_figures()
+// (`window`). Over a window a channel's value is the sum of its days' (`sums`) or at most
+// their largest (an average over the window is a weighted mean of the days' averages).
+struct channel_key {
+    std::string_view sort;
+    const char* day;
+    const char* window;
+    bool sums;
+};
+// hours_streamed is ranked from every channel (sql/0005 says why).
+constexpr std::array<channel_key, 3> channel_keys{{
+    {"hours_watched", "r.watched_ms", "f.watched", true},
+    {"peak_viewers", "r.peak_viewers", "f.peak_viewers", false},
+    {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.live_ms, 0))", "f.avg_viewers", false},
+}};
+
+// How many leaders per day channel_leaders_sql() reads: a few times the rows asked for, so that
+// the last row usually ranks above what the left-out channels could reach (else every channel
+// is ranked, which is only slower).
+constexpr long long leaders_per_limit = 5;
+constexpr long long min_leaders = 100;
+
+// The day-window ranking by `key` ($1, $2 days, $3 platform, $4 limit, $5 leaders per day)
+// read from the channels that lead some day of the window instead of from every channel.
+// Exact, not an estimate: a channel that leads no day has, on each day, at most that day's
+// lowest leader value (`low`), so over the window at most the sum (or the largest) of the
+// lows of the days with a full list of leaders (`bound`; a day with fewer lists all its
+// channels). When the last row ranks strictly above the bound, no channel left out could have
+// taken its place, and the column `exact` is true; when it is false the caller ranks every
+// channel instead. The comparison is made on the float8 figures the answer ranks by: rounding
+// keeps order, so sums compare safely at any size, and averages (a float8 division) as long
+// as a channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
+std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
+    const std::string platform =
+        "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
+    // The days as integers: PostgreSQL then knows how many there are (a series of dates
+    // counts as 1,000 rows, whose cost is high enough to compile the query with JIT, 5 to 20 ms).
+    std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM "
+                      "generate_series(0, $2::date - $1::date - 1) d(i) "
+                      "CROSS JOIN LATERAL (SELECT r.channel_id, ";
+    sql.append(key.day).append(
+        " AS v FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i AND ");
+    sql.append(platform).append(" ORDER BY ").append(key.day).append(" DESC LIMIT $5) t), ");
+    // min() skips NULLs: it is NULL only when the last leader is (an average over nothing,
+    // which DESC puts first): then every channel could still be above, and the bound is none.
+    sql.append("lows AS (SELECT min(v) AS low FROM leaders GROUP BY day HAVING count(*) = $5), "
+               "bound AS (SELECT CASE WHEN count(*) = 0 THEN '-infinity'::float8 "
+               "WHEN bool_or(low IS NULL) THEN 'infinity'::float8 ELSE ");
+    sql.append(key.sums ? "sum" : "max").append("(low)::float8 END AS above FROM lows), ");
+    sql.append("f AS (").append(
+        channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false,
+                        "r.channel_id IN (SELECT channel_id FROM leaders)"));
+    // Ranked before the channels are joined: only the rows answered are looked up.
+    sql.append("), ranked AS (SELECT f.*, ").append(key.window).append(" AS v FROM f ORDER BY ");
+    sql.append(key.window).append(" DESC, f.channel_id LIMIT $4) SELECT ranked.*, ");
+    sql.append(channel_columns)
+        .append(
+            // The last row's value is the smallest (or NULL when all are: ranked first).
+            ", (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity' "
+            "WHEN min(v) IS NULL THEN b.above < 'infinity' ELSE min(v) > b.above END "
+            "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked "
+            "JOIN channels c ON c.id = ranked.channel_id "
+            "JOIN platforms p ON p.id = c.platform_id ORDER BY ranked.v DESC, c.id");
+    return sql;
+}
+
 handler channels_top(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "sort", "game",
@@ -360,26 +468,55 @@ handler channels_top(app& shared) {
             co_return bad_request(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
+        const bool narrowed = !game.empty() || !language.empty();
         std::string order = "f.watched DESC";
-        if (sort == "avg_viewers") {
-            order = "f.avg_viewers DESC";
-        } else if (sort == "peak_viewers") {
-            order = "f.peak_viewers DESC";
-        } else if (sort == "hours_streamed") {
+        const channel_key* key = nullptr;
+        for (const auto& k : channel_keys) {
+            if (k.sort == sort) {
+                key = &k;
+                order = std::string(k.window) + " DESC";
+            }
+        }
+        if (sort == "hours_streamed") {
             order = "f.live DESC";
         } else if (sort == "followers") {
             order = "c.follower_count DESC NULLS LAST";
         }
-        const std::string sql = "WITH f AS (" + channel_figures(w, "$1", "$2") + ") SELECT f.*, " +
-                                channel_columns +
-                                " FROM f JOIN channels c ON c.id = f.channel_id "
-                                "JOIN platforms p ON p.id = c.platform_id ORDER BY " +
-                                order + ", c.id LIMIT $6";
+        // Ranked before the channels are joined (only the rows answered are looked up), but
+        // for followers, which the channels hold.
+        std::string sql = "WITH f AS (";
+        const std::string figures =
+            channel_figures(w, channel_source(w, narrowed), "$1", "$2", narrowed);
+        if (sort != "followers") {
+            sql.append("SELECT * FROM (").append(figures).append(") f ORDER BY ");
+            sql.append(order).append(", f.channel_id LIMIT $4");
+        } else {
+            sql.append(figures);
+        }
+        sql.append(") SELECT f.*, ").append(channel_columns);
+        sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "
+                   "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
+        sql.append(order).append(", c.id LIMIT $4");
+        // Day windows without a game or language: from the days' leaders when that is exact.
+        const std::string leaders_sql =
+            w.days && !narrowed && key ? channel_leaders_sql(w, *key) : std::string();
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx{conn};
+            std::optional<pqxx::result> rows;
+            if (!leaders_sql.empty()) {
+                const long long leaders = std::max(min_leaders, leaders_per_limit * c.limit);
+                auto led = tx.exec_params(leaders_sql, w.from, w.to, c.platform, c.limit, leaders);
+                if (led.empty() || led[0]["exact"].as<bool>(false)) {
+                    rows = std::move(led);
+                }
+            }
+            if (!rows) {
+                rows = narrowed
+                           ? tx.exec_params(sql, w.from, w.to, c.platform, c.limit, game, language)
+                           : tx.exec_params(sql, w.from, w.to, c.platform, c.limit);
+            }
             json::array data;
-            for (const auto& row :
-                 tx.exec_params(sql, w.from, w.to, c.platform, game, language, c.limit)) {
+            for (const auto& row : *rows) {
                 data.push_back(channel_item(row));
             }
             return json::object{{"data", std::move(data)}, {"meta", window_meta(w)}};
@@ -402,30 +539,62 @@ handler channels_rising(app& shared) {
         }
         const rollup_window& w = c.window;
         // Both windows need an hour streamed at least, so that one short stream is not a trend.
-        const std::string sql =
-            "WITH now_f AS (" + channel_figures(w, "$1", "$2") + "), prev_f AS (" +
-            channel_figures(w, "$6", "$1") +
-            "), followers AS (SELECT n.channel_id, "
-            "(SELECT followers FROM channel_follower_days d WHERE d.channel_id = n.channel_id "
-            "AND d.day < $2::date ORDER BY d.day DESC LIMIT 1) - (SELECT followers FROM "
-            "channel_follower_days d WHERE d.channel_id = n.channel_id AND d.day < $1::date "
-            "ORDER BY d.day DESC LIMIT 1) AS gain FROM now_f n) "
-            "SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
-            "(n.avg_viewers - pr.avg_viewers) / pr.avg_viewers AS growth, fo.gain, " +
-            std::string(channel_columns) +
-            " FROM now_f n JOIN prev_f pr USING (channel_id) JOIN followers fo USING (channel_id) "
-            "JOIN channels c ON c.id = n.channel_id JOIN platforms p ON p.id = c.platform_id "
-            "WHERE n.avg_viewers >= $7 AND pr.avg_viewers > 0 AND n.live >= 3600000 "
-            "AND pr.live >= 3600000 ORDER BY " +
-            std::string(sort == "followers" ? "fo.gain DESC NULLS LAST" : "growth DESC") +
-            ", c.id LIMIT $8";
+        // The follower gain (two look-ups a channel) is looked up only for the rows answered
+        // when the ranking is by growth.
+        const bool by_growth = sort != "followers";
+        std::string sql = "WITH ";
+        if (w.days) {
+            // The window's figures only for the channels that qualify in the previous one.
+            const std::string source = channel_source(w, false);
+            sql.append("prev_f AS (").append(channel_figures(w, source, "$4", "$1", false));
+            sql.append("), now_f AS (");
+            sql.append(channel_figures(w, source, "$1", "$2", false,
+                                       "r.channel_id IN (SELECT channel_id FROM prev_f "
+                                       "WHERE live >= 3600000 AND avg_viewers > 0)"));
+            sql.append("), ranked AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
+                       "(n.avg_viewers - pr.avg_viewers) / pr.avg_viewers AS growth "
+                       "FROM now_f n JOIN prev_f pr USING (channel_id) "
+                       "WHERE n.avg_viewers >= $5 AND pr.avg_viewers > 0 AND n.live >= 3600000 "
+                       "AND pr.live >= 3600000");
+        } else {
+            // Both windows in one pass over the hour rollups (a third faster than two
+            // aggregations joined); the same sums, so the same figures.
+            const std::string now = " FILTER (WHERE r.hour >= $1::timestamptz)";
+            const std::string prev = " FILTER (WHERE r.hour < $1::timestamptz)";
+            sql.append("pairs AS (SELECT r.channel_id, sum(r.watched_ms)").append(now);
+            sql.append("::float8 AS watched, sum(r.live_ms)").append(now);
+            sql.append("::float8 AS live, max(r.peak_viewers)").append(now);
+            sql.append(" AS peak_viewers, sum(r.watched_ms)").append(now);
+            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(now);
+            sql.append(", 0) AS avg_viewers, sum(r.watched_ms)").append(prev);
+            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(prev);
+            sql.append(", 0) AS prev_avg_viewers, sum(r.live_ms)").append(prev);
+            sql.append("::float8 AS prev_live FROM rollup_channel_hours r WHERE ");
+            sql.append(in_window(w, "$4", "$2"));
+            sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = "
+                       "$3)) GROUP BY r.channel_id), ranked AS (SELECT x.*, (x.avg_viewers - "
+                       "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM pairs x "
+                       "WHERE x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
+                       "AND x.live >= 3600000 AND x.prev_live >= 3600000");
+        }
+        if (by_growth) {
+            sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
+        }
+        sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
+        sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT (SELECT followers FROM "
+                   "channel_follower_days d WHERE d.channel_id = r.channel_id AND d.day < "
+                   "$2::date ORDER BY d.day DESC LIMIT 1) - (SELECT followers FROM "
+                   "channel_follower_days d WHERE d.channel_id = r.channel_id AND d.day < "
+                   "$1::date ORDER BY d.day DESC LIMIT 1) AS gain) fo "
+                   "JOIN channels c ON c.id = r.channel_id "
+                   "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
+        sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
+            .append(", c.id LIMIT $6");
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx{conn};
             json::array data;
-            const std::string no_game;
-            const std::string no_language;
-            for (const auto& row : tx.exec_params(sql, w.from, w.to, c.platform, no_game,
-                                                  no_language, w.prev_from, min_avg, c.limit)) {
+            for (const auto& row :
+                 tx.exec_params(sql, w.from, w.to, c.platform, w.prev_from, min_avg, c.limit)) {
                 json::object item = channel_item(row);
                 item["prev_avg_viewers"] = rounded(row["prev_avg_viewers"].as<double>());
                 item["growth_pct"] = rounded(row["growth"].as<double>() * 100);

@@ -86,6 +86,9 @@ rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days fro
     result.broadcasts =
         tx.exec_params1("SELECT rollup_rebuild_broadcasts($1::date, $2::date)", first, end)[0]
             .as<std::size_t>();
+    // The rebuilt days may have rows where there were none (or none where there were): the
+    // later days' links to each channel's previous day follow.
+    tx.exec_params("SELECT rollup_channel_prev_days($1::date)", first);
     tx.commit();
     return result;
 }
@@ -104,6 +107,8 @@ long long expire_rollups(pqxx::connection& conn, std::chrono::system_clock::time
             "DELETE FROM rollup_language_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
             "DELETE FROM rollup_platform_hours WHERE hour < $1::date::timestamp AT TIME ZONE 'UTC'",
             "DELETE FROM rollup_channel_days WHERE day < $1::date",
+            "DELETE FROM rollup_channel_day_totals WHERE day < $1::date",
+            "DELETE FROM rollup_channel_last_days WHERE day < $1::date",
             "DELETE FROM rollup_game_days WHERE day < $1::date",
             "DELETE FROM channel_follower_days WHERE day < $1::date",
             "DELETE FROM rollup_broadcasts WHERE last_at < $1::date::timestamp AT TIME ZONE 'UTC'",

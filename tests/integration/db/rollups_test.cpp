@@ -22,7 +22,8 @@ std::string dump_rollups(pqxx::connection& c) {
     std::string out;
     pqxx::nontransaction tx{c};
     for (const char* table :
-         {"rollup_channel_hours", "rollup_channel_days", "rollup_game_hours", "rollup_game_days",
+         {"rollup_channel_hours", "rollup_channel_days", "rollup_channel_day_totals",
+          "rollup_channel_last_days", "rollup_game_hours", "rollup_game_days",
           "rollup_language_hours", "rollup_platform_hours", "rollup_broadcasts"}) {
         out += std::string(table) + "\n";
         for (const auto& row :
@@ -159,6 +160,22 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
         CHECK(tx.exec1("SELECT sum(watched_ms) FROM rollup_game_days")[0].as<long long>() ==
               tx.exec1(std::string("SELECT sum(watched_ms) FROM rollup_game_hours") + folded)[0]
                   .as<long long>());
+        // A channel's day in one row: the sums of its rows per game and language, and the
+        // channel's previous day (the seed crosses midnight, so some have one).
+        const char* totals_from_days =
+            "SELECT channel_id, day, platform_id, sum(watched_ms), sum(live_ms), "
+            "max(peak_viewers), COALESCE(lag(day) OVER (PARTITION BY channel_id ORDER BY day), "
+            "'-infinity') FROM rollup_channel_days GROUP BY channel_id, day, platform_id";
+        const char* totals = "SELECT channel_id, day, platform_id, watched_ms, live_ms, "
+                             "peak_viewers, prev_day FROM rollup_channel_day_totals";
+        std::string differ = "SELECT count(*) FROM ((";
+        differ.append(totals_from_days).append(" EXCEPT ").append(totals);
+        differ.append(") UNION ALL (").append(totals).append(" EXCEPT ");
+        differ.append(totals_from_days).append(")) x");
+        CHECK(tx.exec1(differ)[0].as<int>() == 0);
+        CHECK(tx.exec1("SELECT count(*) FROM rollup_channel_day_totals "
+                       "WHERE prev_day > '-infinity'")[0]
+                  .as<int>() > 0);
         // The newest sweep waits for its successor.
         CHECK(tx.exec1("SELECT count(*) FROM sweeps WHERE rolled_up_at IS NULL")[0].as<int>() == 1);
         // Broadcasts: channel 2's first one ran from sweep 3 to 15.
