@@ -4,8 +4,9 @@ JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys (CMake uses ccache when it is installed):
-# another clone (./start.sh's test) hits the cache.
-export CCACHE_BASEDIR ?= $(CURDIR)
+# another clone (./start.sh's test) hits the cache. Always this checkout's, also when an
+# outer make (the test run that builds a copy) exported its own.
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: help deps build run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
   bench-api bench-stats fmt lint clean

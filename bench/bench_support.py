@@ -2,38 +2,25 @@
 running streamscope-api over it."""
 import contextlib
 import os
-import re
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 
-
-def psql(url, sql):
-    return subprocess.run(["psql", url, "-XAtq", "-c", sql], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+from e2e import Database, free_port, psql  # noqa: E402,F401  (psql: for the benchmarks)
 
 
 @contextlib.contextmanager
 def scratch_database(prefix):
     """A new database on the server of TEST_DATABASE_URL (its URL), dropped afterwards."""
-    admin = os.environ["TEST_DATABASE_URL"]
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    psql(admin, f"CREATE DATABASE {name}")
+    db = Database(prefix)
     try:
-        yield "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
-                                       admin.replace("postgresql://", "", 1), count=1)
+        yield db.url
     finally:
-        psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.drop()
 
 
 @contextlib.contextmanager

@@ -26,17 +26,8 @@ as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# port_in_use
+# free_port
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-pick_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    port_in_use "$port" || { echo "$port"; return 0; }
-  done
-  die "no free port found on 127.0.0.1"
-}
 
 # Test clusters skip fsync: a crash loses nothing that matters and tests run faster.
 # PG_DURABLE=1 (./start.sh's cluster, which keeps the user's data) makes it crash-safe.
@@ -65,7 +56,7 @@ cmd_start() {
   fi
   local tries=0
   while :; do
-    local p=${port:-$(pick_port)}
+    local p=${port:-$(free_port)}
     if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start -o \
       "-p $p -c listen_addresses=127.0.0.1 -k $dir $(durability) -c max_connections=200 \
        -c shared_buffers=256MB" >/dev/null; then

@@ -283,43 +283,51 @@ write_result sweep_writer::write(const model::sweep& sweep) {
     result.stored = true;
     result.sweep_id = inserted[0][0].as<std::int32_t>();
 
-    // The streams to send in full: new ones and those whose state changed.
-    std::vector<const model::stream_observation*> full;
+    // Each stream's state key, and the positions of the streams to send in full: new ones and
+    // those whose state changed.
+    std::vector<std::int64_t> keys;
+    std::vector<std::size_t> full;
     if (!sweep.streams.empty()) {
-        std::int32_t ord = 0;
+        keys.reserve(sweep.streams.size());
+        for (const auto& s : sweep.streams) {
+            keys.push_back(stream_state_key(s));
+        }
+        std::size_t ord = 0;
         stage(tx, sweep_keys, sweep.streams,
-              [&ord](copy_rows& out, const model::stream_observation& s) {
-                  out.number(ord++)
+              [&ord, &keys](copy_rows& out, const model::stream_observation& s) {
+                  out.number(static_cast<std::int64_t>(ord))
                       .text(s.platform_stream_id)
                       .optional(s.viewer_count)
-                      .number(stream_state_key(s));
+                      .number(keys[ord]);
+                  ++ord;
               });
         std::int64_t unknown = 0;
         for (const auto& row :
              tx.exec_params(std::string(write_known_sql), platform_id, started_at)) {
-            full.push_back(&sweep.streams.at(row[0].as<std::size_t>()));
+            full.push_back(row[0].as<std::size_t>());
             unknown += row[1].as<bool>() ? 1 : 0;
         }
         result.snapshots = static_cast<std::int64_t>(sweep.streams.size()) - unknown;
     }
     if (!full.empty()) {
         std::string tags;
-        stage(tx, sweep_streams, full, [&tags](copy_rows& out, const model::stream_observation* s) {
-            array_literal(tags, s->tags);
-            out.text(s->platform_stream_id)
-                .text(s->platform_user_id)
-                .text(s->login)
-                .text(s->display_name)
-                .text(s->platform_game_id)
-                .text(s->game_name)
-                .text(s->title)
+        stage(tx, sweep_streams, full, [&](copy_rows& out, std::size_t i) {
+            const model::stream_observation& s = sweep.streams.at(i);
+            array_literal(tags, s.tags);
+            out.text(s.platform_stream_id)
+                .text(s.platform_user_id)
+                .text(s.login)
+                .text(s.display_name)
+                .text(s.platform_game_id)
+                .text(s.game_name)
+                .text(s.title)
                 .text(tags)
-                .optional(s->viewer_count)
-                .text(time::format_rfc3339(s->started_at))
-                .text(s->language)
-                .text(s->thumbnail_url)
-                .boolean(s->is_mature)
-                .number(stream_state_key(*s));
+                .optional(s.viewer_count)
+                .text(time::format_rfc3339(s.started_at))
+                .text(s.language)
+                .text(s.thumbnail_url)
+                .boolean(s.is_mature)
+                .number(keys[i]);
         });
         tx.exec_params(std::string(upsert_seen_games_sql), platform_id);
         result.new_channels =

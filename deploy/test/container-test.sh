@@ -161,15 +161,7 @@ say "image sizes:"
 phase_done images
 
 # --- the stack ------------------------------------------------------------------------------
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    port_in_use "$port" || { echo "$port"; return 0; }
-  done
-  die "no free port on 127.0.0.1"
-}
+. "$ROOT/scripts/lib.sh" # free_port
 export TEST_PG_PORT TEST_API_PORT TEST_COLLECTOR_PORT TEST_MOCK_PORT
 TEST_PG_PORT=$(free_port); TEST_API_PORT=$(free_port)
 TEST_COLLECTOR_PORT=$(free_port); TEST_MOCK_PORT=$(free_port)

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
@@ -27,9 +26,11 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration", "collector"))
+sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 # Both read sys.argv[1:4] as COLLECTOR MOCK SCENARIO: our argument order keeps that.
-from collector_test import Database, Mock, check, failures  # noqa: E402
-from daemon_test import Daemon, free_port, wait_for  # noqa: E402
+from collector_test import Mock  # noqa: E402
+from daemon_test import Daemon, wait_for  # noqa: E402
+from e2e import check, free_port, run  # noqa: E402
 
 API, MODE = sys.argv[4], sys.argv[3]
 MONITORING = os.path.join(REPO, "deploy", "monitoring")
@@ -261,16 +262,4 @@ def main(work, db):
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as work:
-        db = Database()
-        try:
-            main(work, db)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"{MODE} raised {type(e).__name__}: {e}")
-            for name in sorted(os.listdir(work)):
-                if name.endswith(".log"):
-                    print(f"--- {name}\n" + open(os.path.join(work, name)).read()[-3000:])
-        finally:
-            db.drop()
-    print(f"monitoring {MODE}: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run(f"monitoring {MODE}", main)

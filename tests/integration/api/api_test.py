@@ -21,15 +21,11 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "collector"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.argv = [sys.argv[0], COLLECTOR, MOCK, "api"]  # what collector_test reads at import
-from collector_test import Database, Mock, check, collect, failures  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from collector_test import Mock, collect  # noqa: E402
+from e2e import check, free_port, run  # noqa: E402
 
 
 class Api:
@@ -482,16 +478,4 @@ def check_cors_list(work, db):
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as work:
-        db = Database()
-        try:
-            main(work, db)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"raised {type(e).__name__}: {e}")
-            log = os.path.join(work, "api.log")
-            if os.path.exists(log):
-                print(open(log).read()[-3000:])
-        finally:
-            db.drop()
-    print(f"api: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run("api", main)

@@ -11,17 +11,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
-from api_test import Api, check, failures  # noqa: E402
-from collector_test import psql  # noqa: E402
+from api_test import Api  # noqa: E402
+from e2e import check, psql, run  # noqa: E402
 
 # Every snapshot with the span it stands for (to the platform's next sweep, at most 30
 # minutes; the newest sweep has none yet) and the game its broadcast had at the time.
@@ -57,6 +53,13 @@ def query(db, sql):
 
 def near(a, b, tolerance=0.011):
     return abs(float(a) - float(b)) <= tolerance * max(1.0, abs(float(b)) * 0.0001)
+
+
+def same_ranking(got, want, tolerance=0.011):
+    """The API's (key, value) rows against the test's own: the same keys in the same order,
+    each value near."""
+    return ([w[0] for w in want] == [x[0] for x in got] and
+            all(near(x[1], w[1], tolerance) for x, w in zip(got, want)))
 
 
 def get(api, path):
@@ -101,8 +104,7 @@ def main(work, db):
         want = query(db, f"SELECT game, sum(v * span) / 3.6e6 FROM facts WHERE {in_win} "
                          "AND game IS NOT NULL GROUP BY game ORDER BY 2 DESC LIMIT 5")
         got = [(x["game_id"], x["hours_watched"]) for x in g["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1]) for x, w in zip(got, want)),
+        check(status == 200 and same_ranking(got, want),
               f"games/top: {got} vs {[(w[0], round(float(w[1]), 2)) for w in want]}")
 
         # /stats/channels/top by average viewers (hours watched / hours streamed)
@@ -110,15 +112,13 @@ def main(work, db):
         want = query(db, f"SELECT login, sum(v * span) / sum(span) FROM facts WHERE {in_win} "
                          "GROUP BY login ORDER BY 2 DESC LIMIT 5")
         got = [(x["username"], x["avg_viewers"]) for x in c["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+        check(status == 200 and same_ranking(got, want, 0.06),
               f"channels/top by avg_viewers: {got} vs {want}")
         status, c = get(api, f"/stats/channels/top?{win}&limit=50&game=game-3&language=pt")
         want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts WHERE {in_win} "
                          "AND game = 'game-3' AND language = 'pt' GROUP BY login ORDER BY 2 DESC")
         got = [(x["username"], x["hours_watched"]) for x in c["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1]) for x, w in zip(got, want)),
+        check(status == 200 and same_ranking(got, want),
               f"channels/top narrowed to a game and a language: {got} vs {want}")
 
         # /stats/languages and /stats/platforms
@@ -157,9 +157,8 @@ def main(work, db):
                          f"sum(v * span) / 3.6e6 FROM facts WHERE {in_win} AND game = 'game-3' "
                          "GROUP BY hour ORDER BY hour")
         got = [(x["time"], x["hours_watched"]) for x in gh["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1]) for x, w in zip(got, want)) and
-              gh["meta"]["game_name"] == "Game 3", f"game history: {got[:3]} vs {want[:3]}")
+        check(status == 200 and same_ranking(got, want) and gh["meta"]["game_name"] == "Game 3",
+              f"game history: {got[:3]} vs {want[:3]}")
 
         # Trending games and rising channels: growth against the previous 24 hours
         status, t = get(api, f"/stats/games/trending?{win}&min_avg_viewers=0&limit=3")
@@ -174,8 +173,7 @@ def main(work, db):
               FROM now_g n JOIN prev_g p USING (game), cov
              WHERE n.game IS NOT NULL ORDER BY 2 DESC LIMIT 3""")
         got = [(x["game_id"], x["growth_pct"]) for x in t["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+        check(status == 200 and same_ranking(got, want, 0.06),
               f"games/trending: {got} vs {want}")
         status, r = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0&limit=3")
         want = query(db, f"""
@@ -186,8 +184,7 @@ def main(work, db):
             SELECT login, (n.a - p.a) / p.a * 100 FROM n JOIN p USING (login)
              WHERE n.l >= 3600000 AND p.l >= 3600000 ORDER BY 2 DESC LIMIT 3""")
         got = [(x["username"], x["growth_pct"]) for x in r["data"]]
-        check(status == 200 and [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1], 0.06) for x, w in zip(got, want)),
+        check(status == 200 and same_ranking(got, want, 0.06),
               f"channels/rising: {got} vs {want}")
 
         # A 7-day window reads the day rollups: whole UTC days, hours already folded.
@@ -200,9 +197,7 @@ def main(work, db):
                          f"AND collected_at < '{iso(d1)}' "
                          "GROUP BY login ORDER BY 2 DESC LIMIT 5")
         got = [(x["username"], x["hours_watched"]) for x in c7["data"]]
-        check(status == 200 and c7["meta"]["resolution"] == "1d" and
-              [w[0] for w in want] == [x[0] for x in got] and
-              all(near(x[1], w[1]) for x, w in zip(got, want)),
+        check(status == 200 and c7["meta"]["resolution"] == "1d" and same_ranking(got, want),
               f"channels/top over days: {got} vs {want}")
 
         # Validation, 404 and CSV in the API's shapes
@@ -226,19 +221,4 @@ def main(work, db):
 
 
 if __name__ == "__main__":
-    admin = os.environ["TEST_DATABASE_URL"]
-    name = "stats_" + uuid.uuid4().hex[:12]
-    psql(admin, f"CREATE DATABASE {name}")
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            main(work, url)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"raised {type(e).__name__}: {e}")
-            log = os.path.join(work, "api.log")
-            if os.path.exists(log):
-                print(open(log).read()[-3000:])
-        finally:
-            psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    print(f"stats: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run("stats", lambda work, db: main(work, db.url))

@@ -16,50 +16,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from e2e import check, run  # noqa: E402
 
 COLLECTOR, MOCK, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
-ADMIN_URL = os.environ["TEST_DATABASE_URL"]
 CLIENT_ID, SECRET = "it-client", "it-secret-do-not-log"
-
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def psql(url, sql):
-    out = subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
-
-
-class Database:
-    @classmethod
-    def attach(cls, url):
-        """A database that exists already (not dropped by this object)."""
-        db = cls.__new__(cls)
-        db.name, db.url = None, url
-        return db
-
-    def __init__(self):
-        self.name = "streamscope_it_" + uuid.uuid4().hex[:10]
-        psql(ADMIN_URL, f"CREATE DATABASE {self.name}")
-        self.url = re.sub(r"/[^/?]*(\?|$)", "/" + self.name + r"\1",
-                          ADMIN_URL.replace("postgresql://", "", 1), count=1)
-        self.url = "postgresql://" + self.url
-
-    def query(self, sql):
-        return psql(self.url, sql)
-
-    def json(self, sql):
-        return json.loads(self.query(sql) or "null")
-
-    def drop(self):
-        psql(ADMIN_URL, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
 class Mock:
@@ -360,17 +322,6 @@ SCENARIOS = {f.__name__: f for f in [full_sweep, moving_world, rate_limit_storm,
                                      server_errors, outage, token_revoked, wrong_secret,
                                      untrusted_certificate, cursor_bugs, followers_forbidden]}
 
+
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as work:
-        db = Database()
-        try:
-            SCENARIOS[SCENARIO](work, db)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"{SCENARIO} raised {type(e).__name__}: {e}")
-            log = os.path.join(work, "mock.log")
-            if os.path.exists(log):
-                print(open(log).read()[-3000:])
-        finally:
-            db.drop()
-    print(f"{SCENARIO}: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run(SCENARIO, SCENARIOS[SCENARIO])

@@ -12,24 +12,19 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from collector_test import CLIENT_ID, SECRET, Database, Mock, check, failures  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from collector_test import CLIENT_ID, SECRET, Mock  # noqa: E402
+from e2e import Database, check, free_port, run  # noqa: E402
 
 COLLECTOR, MOCK, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
 PG_SH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "pg.sh")
 INTERVAL_S = 6  # COLLECTION_INTERVAL_MINUTES=0.1
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Daemon:
@@ -361,16 +356,4 @@ SCENARIOS = {f.__name__: f for f in [interval_and_health, database_outage, datab
                                      sigterm_mid_sweep, one_leader]}
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as work:
-        db = Database()
-        try:
-            SCENARIOS[SCENARIO](work, db)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"{SCENARIO} raised {type(e).__name__}: {e}")
-            for name in sorted(os.listdir(work)):
-                if name.endswith(".log"):
-                    print(f"--- {name}\n" + open(os.path.join(work, name)).read()[-3000:])
-        finally:
-            db.drop()
-    print(f"{SCENARIO}: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run(SCENARIO, SCENARIOS[SCENARIO])

@@ -11,16 +11,15 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
-import uuid
 
 SOURCE, API, SEEDER = (os.path.abspath(a) for a in sys.argv[1:4])
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
-from api_test import Api, check, failures  # noqa: E402
-from collector_test import psql  # noqa: E402
+from api_test import Api  # noqa: E402
+from e2e import check, run  # noqa: E402
 
 DOCS = ["docs/API.md", "docs/EXAMPLES.md", "docs/QUICK_REFERENCE.md"]
 CURL = re.compile(r"curl [^'\n]*'http://localhost:8000([^']+)'")
@@ -95,16 +94,4 @@ def main(work, db):
 
 
 if __name__ == "__main__":
-    admin = os.environ["TEST_DATABASE_URL"]
-    name = "docs_" + uuid.uuid4().hex[:12]
-    psql(admin, f"CREATE DATABASE {name}")
-    url = admin.rsplit("/", 1)[0] + "/" + name
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            main(work, url)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"raised {type(e).__name__}: {e}")
-        finally:
-            psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    print(f"docs: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run("docs", lambda work, db: main(work, db.url))

@@ -9,28 +9,16 @@ Usage: start_test.py SOURCE_DIR
 import json
 import os
 import signal
-import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from e2e import check, free_port, psql, run  # noqa: E402
+
 SOURCE = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_copy(dest):
@@ -68,12 +56,10 @@ def processes_under(path):
 class StartRun:
     def __init__(self, clone, log_name):
         self.api_port, self.health_port = free_port(), free_port()
-        # A user's terminal: none of the settings, nor what the make running this test exports
-        # (CCACHE_BASEDIR names that checkout, which would keep the copy's build off the cache).
+        # A user's terminal: none of the settings, nor the make running this test's flags.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("TWITCH_", "DATABASE_URL", "TEST_DATABASE", "API_",
-                                    "COLLECTOR_", "COLLECTION_", "CCACHE_BASEDIR", "MAKE",
-                                    "MFLAGS"))}
+                                    "COLLECTOR_", "COLLECTION_", "MAKE", "MFLAGS"))}
         env.update(API_PORT=str(self.api_port), COLLECTOR_HEALTH_PORT=str(self.health_port))
         self.log_path = os.path.join(clone, "..", log_name)
         self.log = open(self.log_path, "w")
@@ -167,12 +153,9 @@ def main(work):
         top = second.live_top()
         check(top is not None, "the second run serves live streams")
         pg_port = open(os.path.join(clone, ".data", "postgres", "port")).read().strip()
-        sweeps = subprocess.run(
-            ["psql", f"postgresql://postgres@127.0.0.1:{pg_port}/streamscope", "-XAtc",
-             "SELECT count(*) FROM sweeps WHERE started_at <= '" + first_sweep + "'"],
-            capture_output=True, text=True)
-        check(sweeps.stdout.strip() not in ("", "0"),
-              f"the first run's sweeps are still stored ({sweeps.stdout.strip()})")
+        sweeps = psql(f"postgresql://postgres@127.0.0.1:{pg_port}/streamscope",
+                      f"SELECT count(*) FROM sweeps WHERE started_at <= '{first_sweep}'")
+        check(sweeps not in ("", "0"), f"the first run's sweeps are still stored ({sweeps})")
     finally:
         code = second.interrupt()
     check(code is not None, f"Ctrl-C stops the second run too (exit {code})")
@@ -181,19 +164,10 @@ def main(work):
     check(not left, f"nothing left running after the second run ({left})")
 
 
+def kill_leftovers(work):
+    for pid, _ in processes_under(os.path.join(work, "streamscope")):
+        os.kill(pid, signal.SIGKILL)  # only what this test's copy started
+
+
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory(prefix="streamscope-start-") as work:
-        os.chmod(work, 0o755)  # the private cluster runs as user postgres when we are root
-        try:
-            main(work)
-        except Exception as e:  # a crash is a failure with its reason, never a pass
-            check(False, f"raised {type(e).__name__}: {e}")
-        finally:
-            for pid, _ in processes_under(os.path.join(work, "streamscope")):
-                os.kill(pid, signal.SIGKILL)  # only what this test's copy started
-            for name in ("start-1.log", "start-2.log"):
-                path = os.path.join(work, name)
-                if failures and os.path.exists(path):
-                    print(f"--- {name} ---\n" + open(path).read()[-3000:])
-    print(f"start: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    run("start", main, database=False, cleanup=kill_leftovers, prefix="streamscope-start-")
