@@ -208,6 +208,26 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
     CHECK(steps.back().first == steps.back().second);
 }
 
+TEST_CASE("the rollup functions plan each call for the sweep at hand, without JIT",
+          "[db][rollups]") {
+    // A generic plan kept by PL/pgSQL, made while sweeps were small, took minutes on the
+    // first large one (sql/0006). A later CREATE OR REPLACE drops a function's settings: this
+    // notices when one forgets to restate them.
+    testing::scratch_database db;
+    auto conn = db.connect();
+    pqxx::nontransaction tx{*conn};
+    const auto missing =
+        tx.exec("SELECT p.proname FROM pg_proc p WHERE p.proname IN "
+                "('rollup_sweep', 'rollup_fold_hour', 'rollup_rebuild_broadcasts') AND NOT "
+                "(p.proconfig @> ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'])");
+    for (const auto& row : missing) {
+        FAIL_CHECK(row[0].as<std::string>() << " lacks plan_cache_mode or jit settings");
+    }
+    CHECK(tx.exec1("SELECT count(*) FROM pg_proc WHERE proname IN ('rollup_sweep', "
+                   "'rollup_fold_hour', 'rollup_rebuild_broadcasts')")[0]
+              .as<int>() == 3);
+}
+
 TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
     testing::scratch_database db;
     auto conn = db.connect();
