@@ -89,12 +89,12 @@ constexpr std::string_view document = R"json({
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
       {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "games with prev_avg_viewers and growth_pct"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/stats/channels/top": {"get": {"summary": "Channels ranked over the window: hours watched, hours streamed, average viewers (hours watched / hours streamed), peak viewers, followers; narrowed to a game or a language", "parameters": [
+    "/stats/channels/top": {"get": {"summary": "Channels ranked over the window: hours watched, hours streamed, average viewers (hours watched / hours streamed), peak viewers, followers; narrowed to a game or a language. Channel figures cover complete hours (the current one joins when it ends)", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
       {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"], "default": "hours_watched"}},
       {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/stats/channels/rising": {"get": {"summary": "Channels whose average viewers grew most against their own previous window (growth_pct), with follower_gain; both windows need an hour streamed and min_avg_viewers now", "parameters": [
+    "/stats/channels/rising": {"get": {"summary": "Channels whose average viewers grew most against their own previous window (growth_pct), with follower_gain; both windows need an hour streamed and min_avg_viewers now. Complete hours only, as channels/top", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
       {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["avg_viewers", "followers"], "default": "avg_viewers"}},
       {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
@@ -105,7 +105,7 @@ constexpr std::string_view document = R"json({
     "/stats/platforms": {"get": {"summary": "Platforms compared over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "platforms"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/stats/heatmap": {"get": {"summary": "Average concurrent viewers by weekday (ISO, 1 = Monday) and hour in tz, for all streams, a game or a channel: when to stream", "parameters": [
+    "/stats/heatmap": {"get": {"summary": "Average concurrent viewers by weekday (ISO, 1 = Monday) and hour in tz, for all streams, a game or a channel (a channel's from complete hours): when to stream", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
       {"$ref": "#/components/parameters/game"}, {"name": "channel", "in": "query", "description": "a channel's login (not with game)", "schema": {"type": "string"}},
       {"name": "tz", "in": "query", "description": "IANA time zone", "schema": {"type": "string", "default": "UTC"}}, {"$ref": "#/components/parameters/format"}],

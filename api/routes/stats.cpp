@@ -87,7 +87,7 @@ std::string in_window(const rollup_window& w, std::string_view from = "$1",
 }
 
 // The time the collector covered per platform within the same bounds, in ms. Day windows
-// count only the hours already folded into days (all but each platform's newest hour).
+// count only the hours already folded into days (sql/0007).
 std::string covered_cte(const rollup_window& w, std::string_view from = "$1",
                         std::string_view to = "$2") {
     const std::string bound = w.days ? "::date::timestamp AT TIME ZONE 'UTC'" : "::timestamptz";
@@ -95,8 +95,7 @@ std::string covered_cte(const rollup_window& w, std::string_view from = "$1",
                       "FROM rollup_platform_hours h WHERE h.hour >= " +
                       std::string(from) + bound + " AND h.hour < " + std::string(to) + bound;
     if (w.days) {
-        sql += " AND h.hour < (SELECT max(n.hour) FROM rollup_platform_hours n "
-               "WHERE n.platform_id = h.platform_id)";
+        sql += " AND h.folded_at IS NOT NULL";
     }
     return sql + " GROUP BY h.platform_id)";
 }
@@ -702,7 +701,10 @@ handler heatmap(app& shared) {
                      "FROM rollup_channel_hours r JOIN channels ch ON ch.id = r.channel_id "
                      "WHERE (ch.login = $4 OR ch.login = lower($4)) GROUP BY 1, 2";
         }
-        const std::string sql =
+        // A channel's hours come with the hour's fold (sql/0007): the hours not folded yet
+        // are left out, not counted as hours it was off.
+        const char* hours = channel.empty() ? "" : "AND h.folded_at IS NOT NULL ";
+        std::string sql =
             "WITH src AS (" + source +
             "), cells AS (SELECT extract(isodow FROM h.hour AT TIME ZONE $5)::int AS weekday, "
             "extract(hour FROM h.hour AT TIME ZONE $5)::int AS hour, "
@@ -710,9 +712,10 @@ handler heatmap(app& shared) {
             "count(*) AS samples FROM rollup_platform_hours h "
             "LEFT JOIN src s ON s.platform_id = h.platform_id AND s.hour = h.hour "
             "JOIN platforms p ON p.id = h.platform_id "
-            "WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz "
-            "AND ($3 = '' OR p.name = $3) GROUP BY 1, 2) "
-            "SELECT weekday, hour, avg, samples FROM cells ORDER BY weekday, hour";
+            "WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz ";
+        sql.append(hours).append("AND ($3 = '' OR p.name = $3) GROUP BY 1, 2) "
+                                 "SELECT weekday, hour, avg, samples FROM cells "
+                                 "ORDER BY weekday, hour");
         std::optional<json::object> answer =
             co_await shared.db.run([&](pqxx::connection& conn) -> std::optional<json::object> {
                 pqxx::read_transaction tx{conn};

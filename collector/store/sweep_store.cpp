@@ -9,7 +9,7 @@
 namespace streamscope::collector {
 
 sweep_store::sweep_store(config::database_url url, retention_settings retention)
-    : url_(std::move(url)), retention_(retention) {}
+    : url_(url), retention_(retention), folder_(std::move(url)) {}
 
 sweep_store::~sweep_store() {
     thread_.join();
@@ -74,6 +74,7 @@ void sweep_store::after_write(pqxx::connection& c, model::platform platform) {
                       "'streamscope-collector rollup --from DAY --to DAY')",
                       e.what());
     }
+    folder_.request(platform);
 
     const auto now = std::chrono::steady_clock::now();
     if (expired_at_ && now - *expired_at_ < std::chrono::hours(1)) {

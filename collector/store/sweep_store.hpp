@@ -15,6 +15,7 @@
 #include <pqxx/connection>
 
 #include "collector/config.hpp"
+#include "collector/store/rollup_folder.hpp"
 #include "collector/store/sweep_state.hpp"
 #include "common/config/database_url.hpp"
 #include "common/db/sweep_writer.hpp"
@@ -60,14 +61,16 @@ public:
 
 private:
     pqxx::connection& connection(); // on the database thread only
-    // Rolls up what the new sweep completed and, hourly, drops what has expired: after a write,
-    // on the database thread. Failures are logged; the next write tries again.
+    // Rolls up what the new sweep completed, has the hours it completed folded (by folder_)
+    // and, hourly, drops what has expired: after a write, on the database thread. Failures are
+    // logged; the next write tries again.
     void after_write(pqxx::connection& c, model::platform platform);
 
     config::database_url url_;
     retention_settings retention_;
     std::optional<std::chrono::steady_clock::time_point> expired_at_; // database thread only
     std::unique_ptr<pqxx::connection> conn_;
+    rollup_folder folder_;
     boost::asio::thread_pool thread_{1};
 };
 

@@ -8,9 +8,10 @@
 namespace streamscope::db {
 namespace {
 
-// The advisory lock that makes one session at a time roll up (see rollup_pending()).
-constexpr const char* lock_sql = "SELECT pg_advisory_lock(hashtext('streamscope.rollups'))";
-constexpr const char* unlock_sql = "SELECT pg_advisory_unlock(hashtext('streamscope.rollups'))";
+// The advisory locks that make one session at a time roll up sweeps (rollup_pending()) and
+// fold hours (rollup_fold_pending()); a rebuild holds both.
+constexpr const char* sweeps_lock = "streamscope.rollups";
+constexpr const char* folds_lock = "streamscope.rollups.fold";
 // Small enough that a batch's transaction is short, large enough that commits do not dominate.
 constexpr std::size_t sweeps_per_batch = 12;
 
@@ -22,17 +23,17 @@ std::string iso_day(std::chrono::sys_days day) {
     return text;
 }
 
-// Holds the rollup lock for the life of the object (the session's lock: commits keep it).
+// Holds an advisory lock for the life of the object (the session's lock: commits keep it).
 class rollup_lock {
 public:
-    explicit rollup_lock(pqxx::connection& conn) : conn_(conn) {
+    rollup_lock(pqxx::connection& conn, const char* name) : conn_(conn), name_(name) {
         pqxx::nontransaction tx{conn_};
-        tx.exec(lock_sql);
+        tx.exec_params("SELECT pg_advisory_lock(hashtext($1))", name_);
     }
     ~rollup_lock() {
         try {
             pqxx::nontransaction tx{conn_};
-            tx.exec(unlock_sql);
+            tx.exec_params("SELECT pg_advisory_unlock(hashtext($1))", name_);
         } catch (...) {
             // The connection is gone: so is the lock.
         }
@@ -42,6 +43,7 @@ public:
 
 private:
     pqxx::connection& conn_;
+    const char* name_;
 };
 
 } // namespace
@@ -54,10 +56,20 @@ int roll_up_pending(pqxx::connection& conn, int platform_id) {
     return done;
 }
 
+int fold_next_hour(pqxx::connection& conn, int platform_id) {
+    pqxx::work tx{conn};
+    const int done =
+        tx.exec_params1("SELECT rollup_fold_pending($1::smallint, true, 1)", platform_id)[0]
+            .as<int>();
+    tx.commit();
+    return done;
+}
+
 rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days from,
                                std::chrono::sys_days to,
                                const std::function<void(std::size_t, std::size_t)>& progress) {
-    const rollup_lock locked{conn};
+    const rollup_lock sweeps_locked{conn, sweeps_lock};
+    const rollup_lock folds_locked{conn, folds_lock};
     const std::string first = iso_day(from);
     const std::string end = iso_day(to);
     std::vector<int> sweeps;
@@ -77,8 +89,14 @@ rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days fro
         const std::size_t stop = std::min(sweeps.size(), at + sweeps_per_batch);
         for (std::size_t i = at; i < stop; ++i) {
             result.snapshots +=
-                tx.exec_params1("SELECT rollup_sweep($1, false)", sweeps[i])[0].as<std::size_t>();
+                tx.exec_params1("SELECT rollup_sweep($1)", sweeps[i])[0].as<std::size_t>();
         }
+        // The range's hours that are complete now, without their broadcasts (the last step
+        // rebuilds those whole). Hours outside the range stay the fold job's.
+        tx.exec_params("SELECT rollup_fold_pending(id, false, 1000000, "
+                       "$1::date::timestamp AT TIME ZONE 'UTC', "
+                       "$2::date::timestamp AT TIME ZONE 'UTC') FROM platforms",
+                       first, end);
         tx.commit();
         progress(stop, sweeps.size());
     }

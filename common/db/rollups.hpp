@@ -15,6 +15,12 @@ namespace streamscope::db {
 // next call then). Throws pqxx exceptions on database failure.
 int roll_up_pending(pqxx::connection& conn, int platform_id);
 
+// Folds the platform's oldest complete hour that is not folded yet into the day tables, the
+// follower totals and the broadcasts (sql/0007), in a transaction of its own. Returns 1 when it
+// folded one, 0 when none waits, -1 when another session folds (a rebuild): the hours wait
+// for the next call then. Throws pqxx exceptions on database failure.
+int fold_next_hour(pqxx::connection& conn, int platform_id);
+
 struct rebuild_result {
     std::size_t sweeps = 0;
     std::size_t snapshots = 0;
@@ -22,7 +28,8 @@ struct rebuild_result {
 };
 
 // Rebuilds the rollups of the UTC days [from, to) from the raw snapshots, a batch of sweeps per
-// transaction; `progress(done, total)` after each batch. Incremental rollups wait meanwhile.
+// transaction, folding the range's hours as they complete; `progress(done, total)` after each
+// batch. Incremental rollups and folds wait meanwhile.
 // Interrupted, it leaves the range partly rebuilt: run it again.
 rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days from,
                                std::chrono::sys_days to,

@@ -4,9 +4,10 @@
 // Channels go live daily at their own hour for 2 to 7 hours (and skip some days), stream in
 // one of five languages, switch game halfway through every third broadcast, and grow or
 // shrink a little from day to day; the collector is away for 40 minutes on the second day.
-// With BIG_SWEEP=N it then stores three sweeps of N streams and times the rollup of one within
-// an hour, and of one that completes its hour (and folds it).
-// The last line is one JSON object: sweeps, snapshots, and the rollup times per sweep.
+// After each sweep it rolls up and folds the hours that completed, as the collector and its
+// fold job do, timing each apart. With BIG_SWEEP=N it then stores an hour of sweeps of N
+// streams and the next hour's first, timing each sweep's rollup and the fold of that hour.
+// The last line is one JSON object: sweeps, snapshots, and the rollup and fold times.
 
 #include <algorithm>
 #include <array>
@@ -91,6 +92,17 @@ int main() {
     std::mt19937 rng(11);
     std::uniform_real_distribution<double> noise(0.9, 1.1);
     std::vector<double> rollup_ms;
+    std::vector<double> fold_ms;
+    // Folds what completed, as the collector's fold job does; the time, when there was any.
+    const auto fold = [&] {
+        const auto started = steady_clock::now();
+        int folded = 0;
+        while (db::fold_next_hour(*conn, 1) > 0) {
+            ++folded;
+        }
+        const double took = duration<double, std::milli>(steady_clock::now() - started).count();
+        return folded > 0 ? took : -1.0;
+    };
     long sweeps = 0;
     long snapshots = 0;
     std::map<std::string, time::timestamp> open; // broadcasts live at the last sweep
@@ -152,41 +164,56 @@ int main() {
         const auto started = steady_clock::now();
         db::roll_up_pending(*conn, 1);
         rollup_ms.push_back(duration<double, std::milli>(steady_clock::now() - started).count());
+        if (const double took = fold(); took >= 0) {
+            fold_ms.push_back(took);
+        }
         ++sweeps;
     }
 
-    double big_rollup_ms = 0;
+    // With BIG_SWEEP: an hour of 5-minute sweeps of `big` streams (a few channels change game
+    // or start a new broadcast each sweep), and the first sweep of the next hour; each sweep's
+    // rollup is timed (it runs once the next sweep is written), then the fold of the hour.
+    std::vector<double> big_rollup_ms;
     double big_fold_ms = 0;
     if (big > 0) {
-        // Three sweeps of `big` streams: the second 5 minutes after the first, the third in the
-        // next hour. Rolling up the first is the usual case; rolling up the second also folds
-        // its hour (days, followers, broadcasts): the worst case, once an hour.
         const auto hour = ceil<hours>(now) + hours(1);
-        const std::array<minutes, 3> offsets{minutes(1), minutes(6), minutes(61)};
-        for (std::size_t k = 0; k < offsets.size(); ++k) {
+        for (long k = 0; k <= 12; ++k) {
             std::vector<model::stream_observation> streams;
             for (long i = 0; i < big; ++i) {
-                auto s = testing::make_stream(1'000'000 + i, 10'000'000 + i, time::timestamp(hour));
+                // Every 1,000th channel starts a new broadcast each sweep; every 500th plays
+                // the k-th game.
+                const long restarts = i % 1000 == 0 ? k : 0;
+                auto s = testing::make_stream(1'000'000 + i, 10'000'000 + i + restarts * big,
+                                              time::timestamp(hour));
                 s.language = languages[i % 5];
                 s.viewer_count = static_cast<std::int32_t>(100000 / (i + 1) + k);
+                if (i % 500 == 0) {
+                    s.platform_game_id = "game-" + std::to_string(k);
+                    s.game_name = "Game " + std::to_string(k);
+                }
                 streams.push_back(std::move(s));
             }
-            writer.write(
-                testing::make_sweep(time::timestamp(hour + offsets[k]), std::move(streams)));
+            writer.write(testing::make_sweep(time::timestamp(hour + minutes(1 + 5 * k)),
+                                             std::move(streams)));
             const auto started = steady_clock::now();
             db::roll_up_pending(*conn, 1);
             const double took = duration<double, std::milli>(steady_clock::now() - started).count();
-            if (k == 1) {
-                big_rollup_ms = took;
-            } else if (k == 2) {
-                big_fold_ms = took;
+            if (k > 0) {
+                big_rollup_ms.push_back(took);
+            }
+            if (const double folded = fold(); k == 12) {
+                big_fold_ms = folded;
             }
         }
     }
     std::printf("{\"sweeps\": %ld, \"snapshots\": %ld, \"rollup_ms_p50\": %.2f, "
-                "\"rollup_ms_p95\": %.2f, \"rollup_ms_max\": %.2f, \"big_sweep_streams\": %ld, "
-                "\"big_sweep_rollup_ms\": %.1f, \"big_sweep_rollup_with_hour_fold_ms\": %.1f}\n",
+                "\"rollup_ms_p95\": %.2f, \"rollup_ms_max\": %.2f, \"hour_folds\": %zu, "
+                "\"fold_ms_p50\": %.2f, \"fold_ms_p95\": %.2f, \"fold_ms_max\": %.2f, "
+                "\"big_sweep_streams\": %ld, \"big_sweep_rollup_ms_p50\": %.1f, "
+                "\"big_sweep_rollup_ms_max\": %.1f, \"big_hour_fold_ms\": %.1f}\n",
                 sweeps, snapshots, percentile(rollup_ms, 0.5), percentile(rollup_ms, 0.95),
-                percentile(rollup_ms, 1.0), big, big_rollup_ms, big_fold_ms);
+                percentile(rollup_ms, 1.0), fold_ms.size(), percentile(fold_ms, 0.5),
+                percentile(fold_ms, 0.95), percentile(fold_ms, 1.0), big,
+                percentile(big_rollup_ms, 0.5), percentile(big_rollup_ms, 1.0), big_fold_ms);
     return 0;
 }

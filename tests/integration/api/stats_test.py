@@ -80,12 +80,17 @@ def main(work, db):
     win = f"from={iso(t0)}&to={iso(t1)}"
     in_win = f"collected_at >= '{iso(t0)}' AND collected_at < '{iso(t1)}'"
     in_prev = f"collected_at >= '{iso(p0)}' AND collected_at < '{iso(t0)}'"
+    # Channel figures come with each hour's fold: the hours before the newest sweep's
+    # (sql/0007), so the window's channels are those of its folded hours.
+    newest_hour = "date_trunc('hour', (SELECT max(started_at) FROM sweeps))"
+    in_win_folded = f"{in_win} AND hour < {newest_hour}"
     api = Api(work, db)
     try:
         # /stats/summary
         status, s = get(api, f"/stats/summary?{win}")
         [[watched, streamed, channels, covered]] = query(db, f"""
-            SELECT sum(v * span), sum(span), count(DISTINCT channel_id),
+            SELECT sum(v * span), sum(span),
+                   (SELECT count(DISTINCT channel_id) FROM facts WHERE {in_win_folded}),
                    (SELECT sum(span) FROM (SELECT DISTINCT collected_at, span FROM facts
                                             WHERE {in_win}) x)
               FROM facts WHERE {in_win}""")
@@ -109,14 +114,16 @@ def main(work, db):
 
         # /stats/channels/top by average viewers (hours watched / hours streamed)
         status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=avg_viewers")
-        want = query(db, f"SELECT login, sum(v * span) / sum(span) FROM facts WHERE {in_win} "
+        want = query(db, f"SELECT login, sum(v * span) / sum(span) FROM facts "
+                         f"WHERE {in_win_folded} "
                          "GROUP BY login ORDER BY 2 DESC LIMIT 5")
         got = [(x["username"], x["avg_viewers"]) for x in c["data"]]
         check(status == 200 and same_ranking(got, want, 0.06),
               f"channels/top by avg_viewers: {got} vs {want}")
         status, c = get(api, f"/stats/channels/top?{win}&limit=50&game=game-3&language=pt")
-        want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts WHERE {in_win} "
-                         "AND game = 'game-3' AND language = 'pt' GROUP BY login ORDER BY 2 DESC")
+        want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts "
+                         f"WHERE {in_win_folded} AND game = 'game-3' AND language = 'pt' "
+                         "GROUP BY login ORDER BY 2 DESC")
         got = [(x["username"], x["hours_watched"]) for x in c["data"]]
         check(status == 200 and same_ranking(got, want),
               f"channels/top narrowed to a game and a language: {got} vs {want}")
@@ -145,6 +152,18 @@ def main(work, db):
         check(status == 200 and got.keys() == want.keys() and
               all(near(got[k], want[k], 0.06) for k in want),
               f"heatmap: {len(got)} cells ({sorted(got.items())[:2]} vs {sorted(want.items())[:2]})")
+        # A channel's cells: its folded hours only (not zero for the hour still open)
+        status, hc = get(api, f"/stats/heatmap?{win}&tz=UTC&channel=user_0")
+        want = {(int(a), int(b)): float(x) for a, b, x in query(db, f"""
+            SELECT extract(isodow FROM hour), extract(hour FROM hour), sum(w) / sum(c)
+              FROM (SELECT collected_at, hour,
+                           sum(CASE WHEN login = 'user_0' THEN v * span ELSE 0 END) AS w,
+                           max(span) AS c FROM facts
+                     WHERE {in_win_folded} GROUP BY collected_at, hour) x GROUP BY 1, 2""")}
+        got = {(x["weekday"], x["hour"]): x["avg_viewers"] for x in hc["data"]}
+        check(status == 200 and got.keys() == want.keys() and any(want.values()) and
+              all(near(got[k], want[k], 0.06) for k in want),
+              f"heatmap of a channel: {len(got)} cells vs {len(want)}")
         status, berlin = get(api, f"/stats/heatmap?{win}&tz=Europe/Berlin")
         check(status == 200 and {x["avg_viewers"] for x in berlin["data"]} ==
               {x["avg_viewers"] for x in h["data"]} and
@@ -178,7 +197,7 @@ def main(work, db):
         status, r = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0&limit=3")
         want = query(db, f"""
             WITH n AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
-                        WHERE {in_win} GROUP BY login),
+                        WHERE {in_win_folded} GROUP BY login),
                  p AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
                         WHERE {in_prev} GROUP BY login)
             SELECT login, (n.a - p.a) / p.a * 100 FROM n JOIN p USING (login)
@@ -190,7 +209,6 @@ def main(work, db):
         # A 7-day window reads the day rollups: whole UTC days, hours already folded.
         d1 = (t1 - dt.timedelta(hours=1)).replace(hour=0) + dt.timedelta(days=1)
         d0 = d1 - dt.timedelta(days=7)
-        newest_hour = f"date_trunc('hour', (SELECT max(started_at) FROM sweeps))"
         status, c7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=5")
         want = query(db, f"SELECT login, sum(v * span) / 3.6e6 FROM facts "
                          f"WHERE collected_at >= '{iso(d0)}' AND hour < {newest_hour} "

@@ -149,12 +149,19 @@ def interval_and_health(work, db):
     mock = Mock(work, "--streams", "2000", "--rate-limit-per-minute", "0")
     daemon = Daemon(work, "d", db.url, mock)
     try:
-        wait_for(lambda: len(sweep_rows(db)) >= 3, 4 * INTERVAL_S, "three sweeps")
-        rows = sweep_rows(db)
+        # An empty sweep of three hours ago (a restored backup, say): the daemon's next sweep
+        # has it rolled up, and its fold job then folds its complete hour.
+        wait_for(lambda: len(sweep_rows(db)) >= 1, 2 * INTERVAL_S, "the first sweep")
+        db.query("INSERT INTO sweeps (platform_id, started_at, finished_at, status) "
+                 "SELECT 1, t, t, 'complete' "
+                 "FROM (SELECT date_trunc('hour', now()) - interval '3 hours' AS t) x")
+        wait_for(lambda: len(sweep_rows(db)) >= 4, 4 * INTERVAL_S, "three more sweeps")
+        rows = sweep_rows(db)[1:]
         check(all(r["status"] == "complete" and r["rows"] == 2000 for r in rows),
               f"every sweep complete with 2000 snapshots ({[(r['status'], r['rows']) for r in rows]})")
         starts = db.json("SELECT json_agg(extract(epoch FROM started_at)::float8 "
-                         "ORDER BY started_at) FROM sweeps")
+                         "ORDER BY started_at) FROM sweeps WHERE started_at > now() - "
+                         "interval '1 hour'")
         offsets = [s % INTERVAL_S for s in starts[1:]]
         check(all(o < 2.0 for o in offsets),
               f"sweeps after the first start on interval boundaries (offsets {offsets})")
@@ -170,6 +177,13 @@ def interval_and_health(work, db):
         with open(daemon.log_path) as log:
             check(re.search(r"2000 snapshots written in \d+\.\d\d s", log.read()),
                   "the sweep's log line says how long storing it took")
+        wait_for(lambda: db.json("SELECT json_agg(hour) FROM rollup_platform_hours "
+                                 "WHERE folded_at IS NOT NULL"), 2 * INTERVAL_S,
+                 "the fold job folds the old sweep's hour")
+        with open(daemon.log_path) as log:
+            check(re.search(r"rollups: \d+ complete hour\(s\) folded into days and broadcasts "
+                            r"in \d+\.\d\d s", log.read()),
+                  "the fold job says what it folded")
         check(daemon.healthcheck() == 0, "healthcheck exits 0 while healthy")
         code, took = daemon.terminate()
         check(code == 0 and took < 10, f"SIGTERM: exit {code} in {took:.1f} s")

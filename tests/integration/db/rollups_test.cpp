@@ -26,8 +26,14 @@ std::string dump_rollups(pqxx::connection& c) {
           "rollup_channel_last_days", "rollup_game_hours", "rollup_game_days",
           "rollup_language_hours", "rollup_platform_hours", "rollup_broadcasts"}) {
         out += std::string(table) + "\n";
+        // When an hour was folded differs between runs; whether it was must not.
+        const std::string row_text =
+            std::string(table) == "rollup_platform_hours"
+                ? "(t.platform_id, t.hour, t.covered_ms, t.watched_ms, t.channel_ms, "
+                  "t.peak_viewers, t.peak_channels, t.folded_at IS NOT NULL)::text"
+                : "t::text";
         for (const auto& row :
-             tx.exec(std::string("SELECT t::text FROM ") + table + " t ORDER BY t::text")) {
+             tx.exec("SELECT " + row_text + " AS r FROM " + table + " t ORDER BY r")) {
             out += row[0].as<std::string>() + "\n";
         }
     }
@@ -80,6 +86,8 @@ seeded seed(pqxx::connection& c) {
         }
         writer.write(testing::make_sweep(t, std::move(obs)));
         CHECK(db::roll_up_pending(c, 1) >= 0);
+        while (db::fold_next_hour(c, 1) > 0) {
+        }
         out.sweeps.push_back(t);
         out.streams.push_back(std::move(now));
     }
@@ -112,7 +120,11 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
             by_game[s.game] += s.viewers;
             platform_watched += s.viewers * span;
         }
+        // Channel rows come with the hour's fold: all but the newest sweep's hour.
         for (const auto& [channel, viewers] : by_channel) {
+            if (hour == floor<hours>(data.sweeps.back())) {
+                break;
+            }
             auto& [watched, live, peak] = channels[{channel, hour_text}];
             watched += viewers * span;
             live += span; // two broadcasts at once: the channel was live once
@@ -208,6 +220,65 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
     CHECK(steps.back().first == steps.back().second);
 }
 
+// Writes a sweep of `streams` streams (each its own channel, 100 viewers) at `t` and rolls up
+// what it completed.
+void write_and_roll_up(pqxx::connection& c, time::timestamp t, int streams) {
+    std::vector<model::stream_observation> obs;
+    for (int s = 0; s < streams; ++s) {
+        auto o = testing::make_stream(s, s, at("2020-03-01T09:00:00Z"));
+        o.viewer_count = 100;
+        obs.push_back(std::move(o));
+    }
+    db::sweep_writer{c}.write(testing::make_sweep(t, std::move(obs)));
+    REQUIRE(db::roll_up_pending(c, 1) >= 0);
+}
+
+TEST_CASE("a sweep's rollup leaves its hour to the fold, which folds each complete hour once",
+          "[db][rollups]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    for (const char* t : {"2020-03-01T10:50:00Z", "2020-03-01T10:55:00Z", "2020-03-01T11:00:00Z",
+                          "2020-03-01T11:05:00Z"}) {
+        write_and_roll_up(*conn, at(t), 3);
+    }
+    const auto count = [&](const std::string& sql) {
+        return pqxx::nontransaction(*conn).exec1(sql)[0].as<long long>();
+    };
+    const std::string folded_hours =
+        "SELECT count(*) FROM rollup_platform_hours WHERE folded_at IS NOT NULL";
+    // Hour 10 is complete (both its sweeps rolled up, 11:00 follows): its games and platform
+    // figures are there, its channels' come with the fold.
+    CHECK(count("SELECT sum(watched_ms) FROM rollup_platform_hours") == 3 * 100 * 3 * 300'000LL);
+    CHECK(count("SELECT count(*) FROM rollup_channel_hours") == 0);
+    CHECK(count("SELECT count(*) FROM rollup_channel_days") == 0);
+    CHECK(count(folded_hours) == 0);
+
+    // Another session folding (a rebuild) holds it off.
+    auto other = db.connect();
+    pqxx::nontransaction(*other).exec(
+        "SELECT pg_advisory_lock(hashtext('streamscope.rollups.fold'))");
+    CHECK(db::fold_next_hour(*conn, 1) == -1);
+    other.reset();
+
+    CHECK(db::fold_next_hour(*conn, 1) == 1);
+    CHECK(count("SELECT count(*) FROM rollup_channel_hours") == 3);
+    CHECK(count("SELECT sum(watched_ms) FROM rollup_channel_days") == 3 * 100 * 2 * 300'000LL);
+    CHECK(count("SELECT count(*) FROM rollup_broadcasts") == 3);
+    CHECK(count(folded_hours) == 1);
+    // Hour 11 waits for its 11:05 sweep's rollup, which waits for a successor.
+    CHECK(db::fold_next_hour(*conn, 1) == 0);
+    CHECK(count("SELECT sum(watched_ms) FROM rollup_channel_days") == 3 * 100 * 2 * 300'000LL);
+
+    write_and_roll_up(*conn, at("2020-03-01T12:00:00Z"), 3);
+    CHECK(db::fold_next_hour(*conn, 1) == 1);
+    CHECK(db::fold_next_hour(*conn, 1) == 0);
+    // 11:05 stands for the 30 minutes at most that a sweep does.
+    CHECK(count("SELECT sum(watched_ms) FROM rollup_channel_days") ==
+          3 * 100 * (3 * 300'000LL + 1'800'000));
+    CHECK(count("SELECT sum(snapshots) FROM rollup_broadcasts") == 3 * 4);
+    CHECK(count(folded_hours) == 2);
+}
+
 TEST_CASE("the rollup functions plan each call for the sweep at hand, without JIT",
           "[db][rollups]") {
     // A generic plan kept by PL/pgSQL, made while sweeps were small, took minutes on the
@@ -216,16 +287,16 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
     testing::scratch_database db;
     auto conn = db.connect();
     pqxx::nontransaction tx{*conn};
-    const auto missing =
-        tx.exec("SELECT p.proname FROM pg_proc p WHERE p.proname IN "
-                "('rollup_sweep', 'rollup_fold_hour', 'rollup_rebuild_broadcasts') AND NOT "
-                "(p.proconfig @> ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'])");
-    for (const auto& row : missing) {
+    const std::string functions = "p.proname IN ('rollup_sweep', 'rollup_fold_hour', "
+                                  "'rollup_fold_pending', 'rollup_rebuild_broadcasts')";
+    // proconfig is NULL for a function without settings.
+    for (const auto& row :
+         tx.exec("SELECT p.proname FROM pg_proc p WHERE " + functions +
+                 " AND NOT COALESCE(p.proconfig @> "
+                 "ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'], false)")) {
         FAIL_CHECK(row[0].as<std::string>() << " lacks plan_cache_mode or jit settings");
     }
-    CHECK(tx.exec1("SELECT count(*) FROM pg_proc WHERE proname IN ('rollup_sweep', "
-                   "'rollup_fold_hour', 'rollup_rebuild_broadcasts')")[0]
-              .as<int>() == 3);
+    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 4);
 }
 
 TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {

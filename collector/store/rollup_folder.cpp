@@ -1,0 +1,76 @@
+#include "collector/store/rollup_folder.hpp"
+
+#include <chrono>
+
+#include <boost/asio/post.hpp>
+#include <pqxx/except>
+#include <spdlog/spdlog.h>
+
+#include "common/db/connection.hpp"
+#include "common/db/rollups.hpp"
+
+namespace streamscope::collector {
+
+rollup_folder::rollup_folder(config::database_url url) : url_(std::move(url)) {}
+
+rollup_folder::~rollup_folder() {
+    stopping_ = true;
+    thread_.stop(); // a round not started yet is dropped; the next run folds its hours
+    thread_.join();
+}
+
+void rollup_folder::request(model::platform platform) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (!waiting_.insert(platform).second) {
+            return;
+        }
+    }
+    boost::asio::post(thread_, [this, platform] {
+        {
+            const std::lock_guard lock(mutex_);
+            waiting_.erase(platform); // from here on, a new request means another round
+        }
+        fold(platform);
+    });
+}
+
+void rollup_folder::fold(model::platform platform) {
+    int folded = 0;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        if (conn_ && !conn_->is_open()) {
+            conn_.reset();
+        }
+        if (!conn_) {
+            conn_ = db::connect(url_, {.application_name = "streamscope-collector-fold"});
+        }
+        // One hour per transaction, oldest first, so that an interrupted backlog (after an
+        // outage) keeps what it folded.
+        while (!stopping_) {
+            const int done = db::fold_next_hour(*conn_, static_cast<int>(platform));
+            if (done < 0) {
+                spdlog::info("rollups: a rebuild is running; complete hours are folded after "
+                             "it");
+                break;
+            }
+            if (done == 0) {
+                break;
+            }
+            folded += done;
+        }
+    } catch (const std::exception& e) {
+        conn_.reset(); // a failed statement or a lost server: start the next round afresh
+        spdlog::error("rollups: folding complete hours into days and broadcasts failed: {}; "
+                      "it is tried again after the next sweep (or run 'streamscope-collector "
+                      "rollup --from DAY --to DAY')",
+                      e.what());
+    }
+    if (folded > 0) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        spdlog::info("rollups: {} complete hour(s) folded into days and broadcasts in {:.2f} s",
+                     folded, took.count());
+    }
+}
+
+} // namespace streamscope::collector

@@ -1,0 +1,42 @@
+#pragma once
+// Folds complete hours into the day rollups and the broadcasts (sql/0007) on a connection and
+// a thread of its own. A fold reads every live channel's hour: at 100,000 channels it takes
+// seconds, once an hour, and the next sweep's write must not wait for it.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <boost/asio/thread_pool.hpp>
+#include <pqxx/connection>
+
+#include "common/config/database_url.hpp"
+#include "common/model/sweep.hpp"
+
+namespace streamscope::collector {
+
+class rollup_folder {
+public:
+    explicit rollup_folder(config::database_url url);
+    // Lets a fold in progress finish its hour (bounded by the statement timeout), then stops.
+    ~rollup_folder();
+    rollup_folder(const rollup_folder&) = delete;
+    rollup_folder& operator=(const rollup_folder&) = delete;
+
+    // Asks for the platform's complete hours to be folded and returns at once. A request made
+    // while one for the same platform waits is the same request.
+    void request(model::platform platform);
+
+private:
+    void fold(model::platform platform); // on thread_
+
+    config::database_url url_;
+    std::unique_ptr<pqxx::connection> conn_; // thread_ only
+    std::mutex mutex_;
+    std::set<model::platform> waiting_; // guarded by mutex_
+    std::atomic<bool> stopping_{false};
+    boost::asio::thread_pool thread_{1};
+};
+
+} // namespace streamscope::collector
