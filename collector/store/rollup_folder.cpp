@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include <boost/asio/post.hpp>
-#include <pqxx/except>
 #include <spdlog/spdlog.h>
 
 #include "common/db/connection.hpp"
@@ -61,14 +60,14 @@ void rollup_folder::fold(model::platform platform) {
         }
     } catch (const std::exception& e) {
         conn_.reset(); // a failed statement or a lost server: start the next round afresh
-        spdlog::error("rollups: folding complete hours into days and broadcasts failed: {}; "
-                      "it is tried again after the next sweep (or run 'streamscope-collector "
-                      "rollup --from DAY --to DAY')",
+        spdlog::error("rollups: folding complete hours failed: {}; it is tried again after the "
+                      "next sweep (or run 'streamscope-collector rollup --from DAY --to DAY')",
                       e.what());
     }
     if (folded > 0) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-        spdlog::info("rollups: {} complete hour(s) folded into days and broadcasts in {:.2f} s",
+        spdlog::info("rollups: {} complete hour(s) folded (channels, days, broadcasts) in "
+                     "{:.2f} s",
                      folded, took.count());
     }
 }

@@ -1,7 +1,7 @@
 #pragma once
-// Folds complete hours into the day rollups and the broadcasts (sql/0007) on a connection and
-// a thread of its own. A fold reads every live channel's hour: at 100,000 channels it takes
-// seconds, once an hour, and the next sweep's write must not wait for it.
+// Folds each complete hour into the channels' hours, the day tables and the broadcasts
+// (sql/0007) on a connection and a thread of its own. A fold reads the hour's snapshots: at
+// 100,000 live channels it takes seconds, once an hour, and no sweep's write may wait for it.
 
 #include <atomic>
 #include <memory>

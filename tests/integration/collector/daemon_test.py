@@ -181,8 +181,8 @@ def interval_and_health(work, db):
                                  "WHERE folded_at IS NOT NULL"), 2 * INTERVAL_S,
                  "the fold job folds the old sweep's hour")
         with open(daemon.log_path) as log:
-            check(re.search(r"rollups: \d+ complete hour\(s\) folded into days and broadcasts "
-                            r"in \d+\.\d\d s", log.read()),
+            check(re.search(r"rollups: \d+ complete hour\(s\) folded \(channels, days, "
+                            r"broadcasts\) in \d+\.\d\d s", log.read()),
                   "the fold job says what it folded")
         check(daemon.healthcheck() == 0, "healthcheck exits 0 while healthy")
         code, took = daemon.terminate()

@@ -39,8 +39,6 @@ TEST_CASE("the collector's fold job folds complete hours on its own connection",
             std::this_thread::sleep_for(milliseconds(20));
         }
         CHECK(folded() == 1);
-        // Nothing else waits: another request finds nothing and the job stops at once.
-        folder.request(model::platform::twitch);
     }
     CHECK(folded() == 1);
     CHECK(pqxx::nontransaction(*conn)
