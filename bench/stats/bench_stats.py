@@ -30,7 +30,11 @@ ROUTES = [
     ("games_trending", "/stats/games/trending?"),
     ("channels_top", "/stats/channels/top?sort=avg_viewers&"),
     ("channels_top_game", "/stats/channels/top?game=game-3&"),
+    # the sorts that rank every channel of the window (no per-day leaders to start from)
+    ("channels_top_streamed", "/stats/channels/top?sort=hours_streamed&"),
+    ("channels_top_followers", "/stats/channels/top?sort=followers&"),
     ("channels_rising", "/stats/channels/rising?"),
+    ("channels_rising_followers", "/stats/channels/rising?sort=followers&"),
     ("languages", "/stats/languages?"),
     ("platforms", "/stats/platforms?"),
     ("heatmap", "/stats/heatmap?tz=America/New_York&"),
