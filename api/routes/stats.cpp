@@ -348,13 +348,11 @@ std::string channel_source(const rollup_window& w, bool narrowed) {
     return w.days && !narrowed ? "rollup_channel_day_totals" : table(w, "channel");
 }
 
-// Per channel within [$a, $b) of `source`, on platform $3; narrowed to a game ($5: id or name)
+// The rows r of `source` within [$a, $b), on platform $3; narrowed to a game ($5: id or name)
 // and a language ($6) when `narrowed`; `extra` is one more condition on r.
-std::string channel_figures(const rollup_window& w, std::string_view source, std::string_view a,
-                            std::string_view b, bool narrowed, std::string_view extra = "") {
-    std::string sql = "SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, "
-                      "sum(r.live_ms)::float8 AS live, max(r.peak_viewers) AS peak_viewers, "
-                      "sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers FROM ";
+std::string channel_rows(const rollup_window& w, std::string_view source, std::string_view a,
+                         std::string_view b, bool narrowed, std::string_view extra = "") {
+    std::string sql = "FROM ";
     sql.append(source).append(" r WHERE ").append(in_window(w, a, b));
     sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))");
     if (narrowed) {
@@ -368,6 +366,16 @@ std::string channel_figures(const rollup_window& w, std::string_view source, std
     if (!extra.empty()) {
         sql.append(" AND ").append(extra);
     }
+    return sql;
+}
+
+// Per channel: its figures over channel_rows().
+std::string channel_figures(const rollup_window& w, std::string_view source, std::string_view a,
+                            std::string_view b, bool narrowed, std::string_view extra = "") {
+    std::string sql = "SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, "
+                      "sum(r.live_ms)::float8 AS live, max(r.peak_viewers) AS peak_viewers, "
+                      "sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers ";
+    sql.append(channel_rows(w, source, a, b, narrowed, extra));
     return sql.append(" GROUP BY r.channel_id");
 }
 
@@ -481,16 +489,24 @@ handler channels_top(app& shared) {
         } else if (sort == "followers") {
             order = "c.follower_count DESC NULLS LAST";
         }
-        // Ranked before the channels are joined (only the rows answered are looked up), but
-        // for followers, which the channels hold.
-        std::string sql = "WITH f AS (";
-        const std::string figures =
-            channel_figures(w, channel_source(w, narrowed), "$1", "$2", narrowed);
+        // Ranked before the channels are joined (only the rows answered are looked up). By
+        // followers, which the channels hold, the channels are walked in that order
+        // (channels_followers_idx, sql/0008) until `limit` of them have a row in the window:
+        // the figures of those alone, instead of every channel's.
+        std::string sql = "WITH ";
+        const std::string source = channel_source(w, narrowed);
         if (sort != "followers") {
-            sql.append("SELECT * FROM (").append(figures).append(") f ORDER BY ");
+            sql.append("f AS (SELECT * FROM (")
+                .append(channel_figures(w, source, "$1", "$2", narrowed))
+                .append(") f ORDER BY ");
             sql.append(order).append(", f.channel_id LIMIT $4");
         } else {
-            sql.append(figures);
+            sql.append("top AS (SELECT c.id FROM channels c WHERE ($3 = '' OR c.platform_id = "
+                       "(SELECT id FROM platforms WHERE name = $3)) AND EXISTS (SELECT 1 ");
+            sql.append(channel_rows(w, source, "$1", "$2", narrowed, "r.channel_id = c.id"));
+            sql.append(") ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT $4), f AS (");
+            sql.append(channel_figures(w, source, "$1", "$2", narrowed,
+                                       "r.channel_id IN (SELECT id FROM top)"));
         }
         sql.append(") SELECT f.*, ").append(channel_columns);
         sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "

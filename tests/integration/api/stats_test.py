@@ -128,6 +128,18 @@ def main(work, db):
         check(status == 200 and same_ranking(got, want),
               f"channels/top narrowed to a game and a language: {got} vs {want}")
 
+        # /stats/channels/top by followers: the channels live in the window, most followed
+        # first (walked in follower order, sql/0008), also narrowed to a language
+        for extra, narrow in [("", ""), ("&language=pt", "AND language = 'pt'")]:
+            status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=followers{extra}")
+            want = [[login, int(n)] for login, n in query(db, f"""
+                SELECT c.login, c.follower_count FROM channels c
+                 WHERE c.id IN (SELECT channel_id FROM facts WHERE {in_win_folded} {narrow})
+                 ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
+            got = [[x["username"], x["followers"]] for x in c["data"]]
+            check(status == 200 and got == want and len(got) == 5,
+                  f"channels/top by followers{extra}: {got} vs {want}")
+
         # /stats/languages and /stats/platforms
         status, l = get(api, f"/stats/languages?{win}")
         want = dict(query(db, f"SELECT language, sum(v * span) / 3.6e6 FROM facts "
@@ -217,6 +229,16 @@ def main(work, db):
         got = [(x["username"], x["hours_watched"]) for x in c7["data"]]
         check(status == 200 and c7["meta"]["resolution"] == "1d" and same_ranking(got, want),
               f"channels/top over days: {got} vs {want}")
+        status, f7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=5"
+                              "&sort=followers")
+        want = [[login, int(n)] for login, n in query(db, f"""
+            SELECT c.login, c.follower_count FROM channels c
+             WHERE c.id IN (SELECT channel_id FROM facts WHERE collected_at >= '{iso(d0)}'
+                               AND collected_at < '{iso(d1)}' AND hour < {newest_hour})
+             ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
+        got = [[x["username"], x["followers"]] for x in f7["data"]]
+        check(status == 200 and got == want and len(got) == 5,
+              f"channels/top by followers over days: {got} vs {want}")
 
         # Validation, 404 and CSV in the API's shapes
         status, body = get(api, "/stats/games/top?sort=viewers")
