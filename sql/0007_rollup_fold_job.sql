@@ -39,9 +39,20 @@ ALTER TABLE rollup_channel_days SET (fillfactor = 70);
 ALTER TABLE rollup_game_days SET (fillfactor = 70);
 ALTER TABLE rollup_broadcasts SET (fillfactor = 70);
 
+-- The game a broadcast had at `p_at`, 0 for none: its current one from state_since on, else
+-- the stream_states row in force then.
+CREATE FUNCTION rollup_game_at(p_stream integer, p_state_since timestamptz, p_game integer,
+                               p_at timestamptz)
+RETURNS integer LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(CASE WHEN p_at >= p_state_since THEN p_game
+                         ELSE (SELECT ss.game_id FROM stream_states ss
+                                WHERE ss.stream_id = p_stream AND ss.since <= p_at
+                                ORDER BY ss.since DESC LIMIT 1) END, 0)
+$$;
+
 -- A sweep's rollup: its snapshots added to the game, language and platform hours (0003's
 -- statement without rollup_channel_hours), nothing more. The with_broadcasts argument went
--- with the fold.
+-- with the fold. rollup_pending (0003) calls rollup_sweep(id), which now finds this one.
 DROP FUNCTION rollup_sweep(integer, boolean);
 CREATE FUNCTION rollup_sweep(p_sweep integer) RETURNS integer LANGUAGE plpgsql
     -- 0006's settings.
@@ -69,10 +80,12 @@ BEGIN
 
     WITH rows AS MATERIALIZED (
         SELECT st.channel_id, st.language,
-               CASE WHEN s.collected_at >= st.state_since THEN st.game_id
-                    ELSE (SELECT ss.game_id FROM stream_states ss
-                           WHERE ss.stream_id = st.id AND ss.since <= s.collected_at
-                           ORDER BY ss.since DESC LIMIT 1) END AS game_id,
+               -- rollup_game_at's rule, written out: a function call per snapshot (its
+               -- sub-select keeps PostgreSQL from inlining it) doubled this rollup's time
+               CASE WHEN s.collected_at >= st.state_since THEN COALESCE(st.game_id, 0)
+                    ELSE COALESCE((SELECT ss.game_id FROM stream_states ss
+                                    WHERE ss.stream_id = st.id AND ss.since <= s.collected_at
+                                    ORDER BY ss.since DESC LIMIT 1), 0) END AS game_id,
                COALESCE(s.viewer_count, 0)::bigint AS viewers
           FROM snapshots s JOIN streams st ON st.id = s.stream_id
          WHERE s.collected_at = w.started_at AND st.platform_id = w.platform_id),
@@ -80,7 +93,7 @@ BEGIN
         INSERT INTO rollup_game_hours AS r
         SELECT game_id, at_hour, w.platform_id, sum(viewers) * span_ms,
                count(DISTINCT channel_id) * span_ms, sum(viewers), count(DISTINCT channel_id)
-          FROM rows WHERE game_id IS NOT NULL GROUP BY game_id
+          FROM rows WHERE game_id <> 0 GROUP BY game_id
         ON CONFLICT (game_id, hour) DO UPDATE
            SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
                channel_ms = r.channel_ms + EXCLUDED.channel_ms,
@@ -115,27 +128,69 @@ BEGIN
     RETURN added;
 END $$;
 
--- The game a broadcast had at `p_at`, 0 for none: its current one from state_since on, else
--- the stream_states row in force then.
-CREATE FUNCTION rollup_game_at(p_stream integer, p_state_since timestamptz, p_game integer,
-                               p_at timestamptz)
-RETURNS integer LANGUAGE sql STABLE AS $$
-    SELECT COALESCE(CASE WHEN p_at >= p_state_since THEN p_game
-                         ELSE (SELECT ss.game_id FROM stream_states ss
-                                WHERE ss.stream_id = p_stream AND ss.since <= p_at
-                                ORDER BY ss.since DESC LIMIT 1) END, 0)
-$$;
+-- Adds a folded hour's channel and game rows to the days, the channels' day totals (and last
+-- days) and the follower totals, as 0005's fold did: the part of a fold that needs only the
+-- hour tables.
+CREATE FUNCTION rollup_fold_days(p_platform smallint, p_hour timestamptz)
+RETURNS void LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
+AS $$
+DECLARE
+    at_day date := (p_hour AT TIME ZONE 'UTC')::date;
+BEGIN
+    INSERT INTO rollup_channel_days AS r
+    SELECT channel_id, at_day, game_id, language, platform_id, watched_ms, live_ms, peak_viewers
+      FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
+    ON CONFLICT (channel_id, day, game_id, language) DO UPDATE
+       SET watched_ms = r.watched_ms + EXCLUDED.watched_ms, live_ms = r.live_ms + EXCLUDED.live_ms,
+           peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers);
+
+    -- As in 0005.
+    WITH h AS (
+        SELECT channel_id, sum(watched_ms) AS watched_ms, sum(live_ms) AS live_ms,
+               max(peak_viewers) AS peak_viewers
+          FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
+         GROUP BY channel_id),
+    totals AS (
+        INSERT INTO rollup_channel_day_totals AS r
+        SELECT h.channel_id, at_day, p_platform, h.watched_ms, h.live_ms, h.peak_viewers,
+               COALESCE(l.day, '-infinity')
+          FROM h LEFT JOIN rollup_channel_last_days l
+            ON l.channel_id = h.channel_id AND l.day < at_day
+        ON CONFLICT (channel_id, day) DO UPDATE
+           SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
+               live_ms = r.live_ms + EXCLUDED.live_ms,
+               peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers))
+    INSERT INTO rollup_channel_last_days AS l
+    SELECT channel_id, at_day FROM h
+    ON CONFLICT (channel_id) DO UPDATE SET day = EXCLUDED.day WHERE l.day < EXCLUDED.day;
+
+    INSERT INTO rollup_game_days AS r
+    SELECT game_id, at_day, platform_id, watched_ms, channel_ms, peak_viewers, peak_channels
+      FROM rollup_game_hours WHERE hour = p_hour AND platform_id = p_platform
+    ON CONFLICT (game_id, day) DO UPDATE
+       SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
+           channel_ms = r.channel_ms + EXCLUDED.channel_ms,
+           peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers),
+           peak_channels = GREATEST(r.peak_channels, EXCLUDED.peak_channels);
+
+    -- Written only when the total changed: most channels' totals stay the same all day.
+    INSERT INTO channel_follower_days AS r
+    SELECT DISTINCT ON (c.id) c.id, at_day, c.follower_count
+      FROM rollup_channel_hours h JOIN channels c ON c.id = h.channel_id
+     WHERE h.hour = p_hour AND h.platform_id = p_platform AND c.follower_count IS NOT NULL
+    ON CONFLICT (channel_id, day) DO UPDATE SET followers = EXCLUDED.followers
+     WHERE r.followers IS DISTINCT FROM EXCLUDED.followers;
+END $$;
 
 -- Folds a complete hour: the channels' hour rows and (when with_broadcasts) the broadcasts
--- from the hour's snapshots, then, from those channel rows, the days, the day totals and the
--- follower totals as in 0005.
+-- from the hour's snapshots, then rollup_fold_days.
 CREATE OR REPLACE FUNCTION rollup_fold_hour(p_platform smallint, p_hour timestamptz,
                                             with_broadcasts boolean)
 RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
 AS $$
 DECLARE
-    at_day   date := (p_hour AT TIME ZONE 'UTC')::date;
     sweep_at timestamptz[];
     sweep_ms bigint[];
     exact_streams integer[];
@@ -217,49 +272,7 @@ BEGIN
          GROUP BY channel_id, game_id, language;
     END IF;
 
-    INSERT INTO rollup_channel_days AS r
-    SELECT channel_id, at_day, game_id, language, platform_id, watched_ms, live_ms, peak_viewers
-      FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
-    ON CONFLICT (channel_id, day, game_id, language) DO UPDATE
-       SET watched_ms = r.watched_ms + EXCLUDED.watched_ms, live_ms = r.live_ms + EXCLUDED.live_ms,
-           peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers);
-
-    -- As in 0005.
-    WITH h AS (
-        SELECT channel_id, sum(watched_ms) AS watched_ms, sum(live_ms) AS live_ms,
-               max(peak_viewers) AS peak_viewers
-          FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
-         GROUP BY channel_id),
-    totals AS (
-        INSERT INTO rollup_channel_day_totals AS r
-        SELECT h.channel_id, at_day, p_platform, h.watched_ms, h.live_ms, h.peak_viewers,
-               COALESCE(l.day, '-infinity')
-          FROM h LEFT JOIN rollup_channel_last_days l
-            ON l.channel_id = h.channel_id AND l.day < at_day
-        ON CONFLICT (channel_id, day) DO UPDATE
-           SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
-               live_ms = r.live_ms + EXCLUDED.live_ms,
-               peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers))
-    INSERT INTO rollup_channel_last_days AS l
-    SELECT channel_id, at_day FROM h
-    ON CONFLICT (channel_id) DO UPDATE SET day = EXCLUDED.day WHERE l.day < EXCLUDED.day;
-
-    INSERT INTO rollup_game_days AS r
-    SELECT game_id, at_day, platform_id, watched_ms, channel_ms, peak_viewers, peak_channels
-      FROM rollup_game_hours WHERE hour = p_hour AND platform_id = p_platform
-    ON CONFLICT (game_id, day) DO UPDATE
-       SET watched_ms = r.watched_ms + EXCLUDED.watched_ms,
-           channel_ms = r.channel_ms + EXCLUDED.channel_ms,
-           peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers),
-           peak_channels = GREATEST(r.peak_channels, EXCLUDED.peak_channels);
-
-    -- Written only when the total changed: most channels' totals stay the same all day.
-    INSERT INTO channel_follower_days AS r
-    SELECT DISTINCT ON (c.id) c.id, at_day, c.follower_count
-      FROM rollup_channel_hours h JOIN channels c ON c.id = h.channel_id
-     WHERE h.hour = p_hour AND h.platform_id = p_platform AND c.follower_count IS NOT NULL
-    ON CONFLICT (channel_id, day) DO UPDATE SET followers = EXCLUDED.followers
-     WHERE r.followers IS DISTINCT FROM EXCLUDED.followers;
+    PERFORM rollup_fold_days(p_platform, p_hour);
 END $$;
 
 -- Folds the platform's complete hours that are not folded yet, oldest first, at most
@@ -297,29 +310,6 @@ BEGIN
         PERFORM rollup_fold_hour(p_platform, pending.hour, with_broadcasts);
         UPDATE rollup_platform_hours SET folded_at = now()
          WHERE platform_id = p_platform AND hour = pending.hour;
-        done := done + 1;
-    END LOOP;
-    RETURN done;
-END $$;
-
--- As in 0003, with rollup_sweep's new signature.
-CREATE OR REPLACE FUNCTION rollup_pending(p_platform smallint, max_sweeps integer DEFAULT 50)
-RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE
-    done integer := 0;
-    pending record;
-BEGIN
-    IF NOT pg_try_advisory_xact_lock(hashtext('streamscope.rollups')) THEN
-        RETURN -1;
-    END IF;
-    FOR pending IN
-        SELECT w.id FROM sweeps w
-         WHERE w.platform_id = p_platform AND w.rolled_up_at IS NULL
-           AND EXISTS (SELECT 1 FROM sweeps n WHERE n.platform_id = w.platform_id
-                                                AND n.started_at > w.started_at)
-         ORDER BY w.started_at LIMIT max_sweeps
-    LOOP
-        PERFORM rollup_sweep(pending.id);
         done := done + 1;
     END LOOP;
     RETURN done;

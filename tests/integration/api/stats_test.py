@@ -62,6 +62,15 @@ def same_ranking(got, want, tolerance=0.011):
             all(near(x[1], w[1], tolerance) for x, w in zip(got, want)))
 
 
+def most_followed(db, facts_filter):
+    """The test's own channels/top by followers: the channels with a fact matching the filter,
+    most followed first, as [login, followers]."""
+    return [[login, int(n)] for login, n in query(db, f"""
+        SELECT c.login, c.follower_count FROM channels c
+         WHERE c.id IN (SELECT channel_id FROM facts WHERE {facts_filter})
+         ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
+
+
 def get(api, path):
     status, _, body = api.call("GET", path)
     return status, json.loads(body)
@@ -132,10 +141,7 @@ def main(work, db):
         # first (walked in follower order, sql/0008), also narrowed to a language
         for extra, narrow in [("", ""), ("&language=pt", "AND language = 'pt'")]:
             status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=followers{extra}")
-            want = [[login, int(n)] for login, n in query(db, f"""
-                SELECT c.login, c.follower_count FROM channels c
-                 WHERE c.id IN (SELECT channel_id FROM facts WHERE {in_win_folded} {narrow})
-                 ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
+            want = most_followed(db, f"{in_win_folded} {narrow}")
             got = [[x["username"], x["followers"]] for x in c["data"]]
             check(status == 200 and got == want and len(got) == 5,
                   f"channels/top by followers{extra}: {got} vs {want}")
@@ -231,11 +237,8 @@ def main(work, db):
               f"channels/top over days: {got} vs {want}")
         status, f7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=5"
                               "&sort=followers")
-        want = [[login, int(n)] for login, n in query(db, f"""
-            SELECT c.login, c.follower_count FROM channels c
-             WHERE c.id IN (SELECT channel_id FROM facts WHERE collected_at >= '{iso(d0)}'
-                               AND collected_at < '{iso(d1)}' AND hour < {newest_hour})
-             ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
+        want = most_followed(db, f"collected_at >= '{iso(d0)}' AND collected_at < '{iso(d1)}' "
+                                 f"AND hour < {newest_hour}")
         got = [[x["username"], x["followers"]] for x in f7["data"]]
         check(status == 200 and got == want and len(got) == 5,
               f"channels/top by followers over days: {got} vs {want}")
