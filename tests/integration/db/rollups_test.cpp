@@ -258,6 +258,10 @@ TEST_CASE("a sweep's rollup leaves its hour to the fold, which folds each comple
     pqxx::nontransaction(*other).exec(
         "SELECT pg_advisory_lock(hashtext('streamscope.rollups.fold'))");
     CHECK(db::fold_next_hour(*conn, 1) == -1);
+    // Released as a rebuild does: closing the connection would release it only once the
+    // server has noticed, which may be after the next fold.
+    pqxx::nontransaction(*other).exec(
+        "SELECT pg_advisory_unlock(hashtext('streamscope.rollups.fold'))");
     other.reset();
 
     CHECK(db::fold_next_hour(*conn, 1) == 1);
