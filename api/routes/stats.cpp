@@ -86,6 +86,10 @@ std::string in_window(const rollup_window& w, std::string_view from = "$1",
            std::string(to) + cast;
 }
 
+// Rows r of platform $3 ('' for every platform).
+constexpr const char* channel_platform =
+    "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
+
 // The time the collector covered per platform within the same bounds, in ms. Day windows
 // count only the hours already folded into days (sql/0007).
 std::string covered_cte(const rollup_window& w, std::string_view from = "$1",
@@ -542,6 +546,97 @@ handler channels_top(app& shared) {
 
 constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers"};
 
+// A channel's follower gain over the window ($1, $2 as days): its last total in the window
+// minus the total before the window, which the first total in the window records
+// (prev_followers, sql/0009); 0 when the window has no total but an earlier one exists, NULL
+// when the channel has none before the window's end or none before its start.
+std::string follower_gain(std::string_view channel) {
+    std::string sql = "(SELECT CASE WHEN w.n > 0 THEN w.last - w.first_prev WHEN EXISTS "
+                      "(SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ";
+    sql.append(channel).append(" AND e.day < $1::date) THEN 0 END FROM (SELECT count(*) AS n, "
+                               "(array_agg(d.followers ORDER BY d.day DESC))[1] AS last, "
+                               "(array_agg(d.prev_followers ORDER BY d.day))[1] AS first_prev "
+                               "FROM channel_follower_days d WHERE d.channel_id = ");
+    return sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date) w)");
+}
+
+// Both hour windows' figures from the rows of rollup_channel_hours from $4 to $2 that meet
+// `where` (per channel, or of the channel that `where` names), in one pass (a third faster
+// than two aggregations joined); the same sums as channel_figures(), so the same figures.
+std::string rising_hour_figures(std::string_view where, bool per_channel) {
+    const std::string now = " FILTER (WHERE r.hour >= $1::timestamptz)";
+    const std::string prev = " FILTER (WHERE r.hour < $1::timestamptz)";
+    std::string sql =
+        per_channel ? "SELECT r.channel_id, sum(r.watched_ms)" : "SELECT sum(r.watched_ms)";
+    sql.append(now).append("::float8 AS watched, sum(r.live_ms)").append(now);
+    sql.append("::float8 AS live, max(r.peak_viewers)").append(now);
+    sql.append(" AS peak_viewers, sum(r.watched_ms)").append(now);
+    sql.append("::float8 / NULLIF(sum(r.live_ms)").append(now);
+    sql.append(", 0) AS avg_viewers, sum(r.watched_ms)").append(prev);
+    sql.append("::float8 / NULLIF(sum(r.live_ms)").append(prev);
+    sql.append(", 0) AS prev_avg_viewers, sum(r.live_ms)").append(prev);
+    sql.append("::float8 AS prev_live FROM rollup_channel_hours r "
+               "WHERE r.hour >= $4::timestamptz AND r.hour < $2::timestamptz AND ");
+    sql.append(channel_platform).append(" AND ").append(where);
+    return per_channel ? sql.append(" GROUP BY r.channel_id") : sql;
+}
+
+// Both windows need an hour streamed at least, so that one short stream is not a trend.
+constexpr const char* rising_qualifies = "x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
+                                         "AND x.live >= 3600000 AND x.prev_live >= 3600000";
+
+// Hour windows by follower gain: the channels whose total grew in the window, walked from the
+// largest gain down until `limit` of them qualify. Exact when it finds that many (every other
+// channel gained nothing or lost); else the caller ranks every channel.
+// ($1 is first cast to a timestamptz: PostgreSQL types a parameter by its first use, and as a
+// date it would drop the window's hour.)
+std::string rising_by_gain_walk_sql() {
+    std::string sql =
+        "WITH moved AS (SELECT d.channel_id, (array_agg(d.followers ORDER BY d.day DESC))[1] "
+        "- (array_agg(d.prev_followers ORDER BY d.day))[1] AS gain "
+        "FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
+        "AND d.day < $2::timestamptz::date GROUP BY d.channel_id), "
+        "ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - x.prev_avg_viewers) / "
+        "x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain FROM moved WHERE gain > 0 "
+        "ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (";
+    sql.append(rising_hour_figures("r.channel_id = m.channel_id", false)).append(") x WHERE ");
+    sql.append(rising_qualifies).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
+    return sql.append(" FROM ranked r JOIN channels c ON c.id = r.channel_id "
+                      "JOIN platforms p ON p.id = c.platform_id ORDER BY r.gain DESC, c.id");
+}
+
+// Every qualifying channel of the window ranked by growth or by follower gain.
+std::string rising_sql(const rollup_window& w, bool by_growth) {
+    std::string sql = "WITH ";
+    if (w.days) {
+        // The window's figures only for the channels that qualify in the previous one.
+        const std::string source = channel_source(w, false);
+        sql.append("prev_f AS (").append(channel_figures(w, source, "$4", "$1", false));
+        sql.append("), now_f AS (");
+        sql.append(channel_figures(w, source, "$1", "$2", false,
+                                   "r.channel_id IN (SELECT channel_id FROM prev_f "
+                                   "WHERE live >= 3600000 AND avg_viewers > 0)"));
+        sql.append("), pairs AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
+                   "pr.live AS prev_live FROM now_f n JOIN prev_f pr USING (channel_id))");
+    } else {
+        sql.append("pairs AS (").append(rising_hour_figures("true", true)).append(")");
+    }
+    sql.append(", ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
+               "x.prev_avg_viewers AS growth FROM pairs x WHERE ");
+    sql.append(rising_qualifies);
+    // The follower gain is looked up only for the rows answered when ranking by growth.
+    if (by_growth) {
+        sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
+    }
+    sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
+    sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT ")
+        .append(follower_gain("r.channel_id"))
+        .append(" AS gain) fo JOIN channels c ON c.id = r.channel_id "
+                "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
+    return sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
+        .append(", c.id LIMIT $6");
+}
+
 handler channels_rising(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "sort",
@@ -553,63 +648,22 @@ handler channels_rising(app& shared) {
             co_return bad_request(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
-        // Both windows need an hour streamed at least, so that one short stream is not a trend.
-        // The follower gain (two look-ups a channel) is looked up only for the rows answered
-        // when the ranking is by growth.
         const bool by_growth = sort != "followers";
-        std::string sql = "WITH ";
-        if (w.days) {
-            // The window's figures only for the channels that qualify in the previous one.
-            const std::string source = channel_source(w, false);
-            sql.append("prev_f AS (").append(channel_figures(w, source, "$4", "$1", false));
-            sql.append("), now_f AS (");
-            sql.append(channel_figures(w, source, "$1", "$2", false,
-                                       "r.channel_id IN (SELECT channel_id FROM prev_f "
-                                       "WHERE live >= 3600000 AND avg_viewers > 0)"));
-            sql.append("), ranked AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
-                       "(n.avg_viewers - pr.avg_viewers) / pr.avg_viewers AS growth "
-                       "FROM now_f n JOIN prev_f pr USING (channel_id) "
-                       "WHERE n.avg_viewers >= $5 AND pr.avg_viewers > 0 AND n.live >= 3600000 "
-                       "AND pr.live >= 3600000");
-        } else {
-            // Both windows in one pass over the hour rollups (a third faster than two
-            // aggregations joined); the same sums, so the same figures.
-            const std::string now = " FILTER (WHERE r.hour >= $1::timestamptz)";
-            const std::string prev = " FILTER (WHERE r.hour < $1::timestamptz)";
-            sql.append("pairs AS (SELECT r.channel_id, sum(r.watched_ms)").append(now);
-            sql.append("::float8 AS watched, sum(r.live_ms)").append(now);
-            sql.append("::float8 AS live, max(r.peak_viewers)").append(now);
-            sql.append(" AS peak_viewers, sum(r.watched_ms)").append(now);
-            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(now);
-            sql.append(", 0) AS avg_viewers, sum(r.watched_ms)").append(prev);
-            sql.append("::float8 / NULLIF(sum(r.live_ms)").append(prev);
-            sql.append(", 0) AS prev_avg_viewers, sum(r.live_ms)").append(prev);
-            sql.append("::float8 AS prev_live FROM rollup_channel_hours r WHERE ");
-            sql.append(in_window(w, "$4", "$2"));
-            sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = "
-                       "$3)) GROUP BY r.channel_id), ranked AS (SELECT x.*, (x.avg_viewers - "
-                       "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM pairs x "
-                       "WHERE x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
-                       "AND x.live >= 3600000 AND x.prev_live >= 3600000");
-        }
-        if (by_growth) {
-            sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
-        }
-        sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
-        sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT (SELECT followers FROM "
-                   "channel_follower_days d WHERE d.channel_id = r.channel_id AND d.day < "
-                   "$2::date ORDER BY d.day DESC LIMIT 1) - (SELECT followers FROM "
-                   "channel_follower_days d WHERE d.channel_id = r.channel_id AND d.day < "
-                   "$1::date ORDER BY d.day DESC LIMIT 1) AS gain) fo "
-                   "JOIN channels c ON c.id = r.channel_id "
-                   "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
-        sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
-            .append(", c.id LIMIT $6");
+        const bool walk = !by_growth && !w.days;
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx{conn};
+            const auto run = [&](const std::string& sql) {
+                return tx.exec_params(sql, w.from, w.to, c.platform, w.prev_from, min_avg, c.limit);
+            };
+            std::optional<pqxx::result> rows;
+            if (walk) {
+                rows = run(rising_by_gain_walk_sql());
+            }
+            if (!rows || rows->size() < static_cast<std::size_t>(c.limit)) {
+                rows = run(rising_sql(w, by_growth));
+            }
             json::array data;
-            for (const auto& row :
-                 tx.exec_params(sql, w.from, w.to, c.platform, w.prev_from, min_avg, c.limit)) {
+            for (const auto& row : *rows) {
                 json::object item = channel_item(row);
                 item["prev_avg_viewers"] = rounded(row["prev_avg_viewers"].as<double>());
                 item["growth_pct"] = rounded(row["growth"].as<double>() * 100);

@@ -243,6 +243,36 @@ def main(work, db):
         check(status == 200 and got == want and len(got) == 5,
               f"channels/top by followers over days: {got} vs {want}")
 
+        # Rising channels by follower gain over the 24 hours: the last total before the
+        # window's end day minus the last before its start day (follower totals are not in the
+        # raw snapshots: read from channel_follower_days), for the channels that qualify as
+        # above. limit=3 is answered by walking the channels that gained; 40 (more than
+        # gained) by ranking every qualifying channel.
+        for limit in (3, 40):
+            status, rf = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0"
+                                  f"&limit={limit}&sort=followers")
+            want = query(db, f"""
+                WITH n AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
+                            WHERE {in_win_folded} GROUP BY login),
+                     p AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
+                            WHERE {in_prev} GROUP BY login),
+                     q AS (SELECT login FROM n JOIN p USING (login)
+                            WHERE n.l >= 3600000 AND p.l >= 3600000 AND p.a > 0),
+                     g AS (SELECT c.id, c.login,
+                                  (SELECT followers FROM channel_follower_days d
+                                    WHERE d.channel_id = c.id AND d.day < '{t1.date()}'
+                                    ORDER BY d.day DESC LIMIT 1) -
+                                  (SELECT followers FROM channel_follower_days d
+                                    WHERE d.channel_id = c.id AND d.day < '{t0.date()}'
+                                    ORDER BY d.day DESC LIMIT 1) AS gain
+                             FROM q JOIN channels c USING (login))
+                SELECT login, COALESCE(gain::text, 'null') FROM g
+                 ORDER BY gain DESC NULLS LAST, id LIMIT {limit}""")
+            got = [[x["username"], "null" if x["follower_gain"] is None
+                    else str(x["follower_gain"])] for x in rf["data"]]
+            check(status == 200 and got == want and len(got) >= 3,
+                  f"channels/rising by followers, limit {limit}: {got} vs {want}")
+
         # Validation, 404 and CSV in the API's shapes
         status, body = get(api, "/stats/games/top?sort=viewers")
         check(status == 400 and body["error"]["parameter"] == "sort", "a bad sort is a 400")

@@ -326,3 +326,47 @@ TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
     CHECK(pqxx::nontransaction(*conn).exec1("SELECT count(*) FROM rollup_game_days")[0].as<int>() ==
           0);
 }
+
+TEST_CASE("a day's follower total names the total before it, and a rebuild leaves totals be",
+          "[db][rollups]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer{*conn};
+    // One channel live from 10:00 to 10:40 on three days; its follower total as each day's
+    // sweeps report it (the second day's changes within the day, the third's falls). The
+    // empty sweeps at 11:00 and 11:05 complete the hour.
+    const std::vector<std::vector<long>> reported{{100}, {200, 210}, {205}};
+    for (int day = 0; day < 3; ++day) {
+        const auto midnight = at("2020-03-01T00:00:00Z") + std::chrono::days(day);
+        for (const int minute : {0, 20, 40, 60, 65}) {
+            std::vector<model::stream_observation> live;
+            if (minute < 60) {
+                live.push_back(testing::make_stream(1, 1 + day, midnight + hours(10)));
+            }
+            auto sweep = testing::make_sweep(midnight + hours(10) + minutes(minute), live);
+            if (const auto i = static_cast<std::size_t>(minute / 20); i < reported[day].size()) {
+                sweep.followers.push_back({"user-1", reported[day][i]});
+            }
+            writer.write(sweep);
+            REQUIRE(db::roll_up_pending(*conn, 1) >= 0);
+            while (db::fold_next_hour(*conn, 1) > 0) {
+            }
+        }
+    }
+    const auto totals = [&] {
+        std::string out;
+        for (const auto& row : pqxx::nontransaction(*conn).exec(
+                 "SELECT day, followers, COALESCE(prev_followers::text, '-') "
+                 "FROM channel_follower_days ORDER BY day")) {
+            out += row[0].as<std::string>() + " " + row[1].as<std::string>() + " " +
+                   row[2].as<std::string>() + "\n";
+        }
+        return out;
+    };
+    const std::string expected = "2020-03-01 100 -\n2020-03-02 210 100\n2020-03-03 205 210\n";
+    CHECK(totals() == expected);
+    // The total the channel has now (205) is not the first day's.
+    db::rebuild_rollups(*conn, floor<days>(at("2020-03-01T00:00:00Z")),
+                        floor<days>(at("2020-03-02T00:00:00Z")), [](std::size_t, std::size_t) {});
+    CHECK(totals() == expected);
+}
