@@ -158,19 +158,17 @@ common_params read_common(query_params& params, bool with_limit) {
 // One index range scan per day (rollup_channel_day_totals_first_idx) instead of a DISTINCT
 // over every channel-day of the window; the days as integers, as in channel_leaders_sql().
 std::string channels_live(const rollup_window& w) {
-    const std::string platform =
-        "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
     std::string sql;
     if (!w.days) {
         sql = "SELECT count(DISTINCT r.channel_id) FROM rollup_channel_hours r WHERE ";
-        return sql.append(in_window(w)).append(" AND ").append(platform);
+        return sql.append(in_window(w)).append(" AND ").append(channel_platform);
     }
     sql = "SELECT COALESCE(sum(n), 0) FROM generate_series(0, $2::date - $1::date - 1) d(i) "
           "CROSS JOIN LATERAL (SELECT count(*) AS n FROM rollup_channel_day_totals r "
           "WHERE r.day = $1::date + d.i "
           "AND r.prev_day < greatest($1::date, (SELECT min(o.day) FROM "
           "rollup_channel_day_totals o)) AND ";
-    return sql.append(platform).append(") x");
+    return sql.append(channel_platform).append(") x");
 }
 
 handler summary(app& shared) {
@@ -358,7 +356,7 @@ std::string channel_rows(const rollup_window& w, std::string_view source, std::s
                          std::string_view b, bool narrowed, std::string_view extra = "") {
     std::string sql = "FROM ";
     sql.append(source).append(" r WHERE ").append(in_window(w, a, b));
-    sql.append(" AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))");
+    sql.append(" AND ").append(channel_platform);
     if (narrowed) {
         // = ANY (ARRAY(...)), not IN (...): under the OR an IN stays a filter on every row of
         // the window, while the array is computed once and rollup_channel_days_game_idx
@@ -402,17 +400,18 @@ constexpr const char* channel_columns =
 
 // A channel ranking key, as a day's value in rollup_channel_day_totals (`day`, matching the
 // expression of its index in sql/0005) and as the window's figure in channel_figures()
-// (`window`). Over a window a channel's value is the sum of its days' (`sums`) or at most
-// their largest (an average over the window is a weighted mean of the days' averages).
+// (`window`). Over a window a channel's value is the sum of its days' (`sums`: ranked by
+// channel_pruned_sql()) or at most their largest (an average over the window is a weighted
+// mean of the days' averages: ranked by channel_leaders_sql()).
 struct channel_key {
     std::string_view sort;
     const char* day;
     const char* window;
     bool sums;
 };
-// hours_streamed is ranked from every channel (sql/0005 says why).
-constexpr std::array<channel_key, 3> channel_keys{{
+constexpr std::array<channel_key, 4> channel_keys{{
     {"hours_watched", "r.watched_ms", "f.watched", true},
+    {"hours_streamed", "r.live_ms", "f.live", true},
     {"peak_viewers", "r.peak_viewers", "f.peak_viewers", false},
     {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.live_ms, 0))", "f.avg_viewers", false},
 }};
@@ -423,19 +422,17 @@ constexpr std::array<channel_key, 3> channel_keys{{
 constexpr long long leaders_per_limit = 5;
 constexpr long long min_leaders = 100;
 
-// The day-window ranking by `key` ($1, $2 days, $3 platform, $4 limit, $5 leaders per day)
-// read from the channels that lead some day of the window instead of from every channel.
-// Exact, not an estimate: a channel that leads no day has, on each day, at most that day's
-// lowest leader value (`low`), so over the window at most the sum (or the largest) of the
+// The day-window ranking by a key that is not summed ($1, $2 days, $3 platform, $4 limit, $5
+// leaders per day) read from the channels that lead some day of the window instead of from
+// every channel. Exact, not an estimate: a channel that leads no day has, on each day, at
+// most that day's lowest leader value (`low`), so over the window at most the largest of the
 // lows of the days with a full list of leaders (`bound`; a day with fewer lists all its
 // channels). When the last row ranks strictly above the bound, no channel left out could have
 // taken its place, and the column `exact` is true; when it is false the caller ranks every
 // channel instead. The comparison is made on the float8 figures the answer ranks by: rounding
-// keeps order, so sums compare safely at any size, and averages (a float8 division) as long
-// as a channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
+// keeps order, so peaks compare safely, and averages (a float8 division) as long as a
+// channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
 std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
-    const std::string platform =
-        "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
     // The days as integers: PostgreSQL then knows how many there are (a series of dates
     // counts as 1,000 rows, whose cost is high enough to compile the query with JIT, 5 to 20 ms).
     std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM "
@@ -443,13 +440,16 @@ std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) 
                       "CROSS JOIN LATERAL (SELECT r.channel_id, ";
     sql.append(key.day).append(
         " AS v FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i AND ");
-    sql.append(platform).append(" ORDER BY ").append(key.day).append(" DESC LIMIT $5) t), ");
+    sql.append(channel_platform)
+        .append(" ORDER BY ")
+        .append(key.day)
+        .append(" DESC LIMIT $5) t), ");
     // min() skips NULLs: it is NULL only when the last leader is (an average over nothing,
     // which DESC puts first): then every channel could still be above, and the bound is none.
     sql.append("lows AS (SELECT min(v) AS low FROM leaders GROUP BY day HAVING count(*) = $5), "
                "bound AS (SELECT CASE WHEN count(*) = 0 THEN '-infinity'::float8 "
                "WHEN bool_or(low IS NULL) THEN 'infinity'::float8 ELSE ");
-    sql.append(key.sums ? "sum" : "max").append("(low)::float8 END AS above FROM lows), ");
+    sql.append("max(low)::float8 END AS above FROM lows), ");
     sql.append("f AS (").append(
         channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false,
                         "r.channel_id IN (SELECT channel_id FROM leaders)"));
@@ -464,6 +464,57 @@ std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) 
             "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked "
             "JOIN channels c ON c.id = ranked.channel_id "
             "JOIN platforms p ON p.id = c.platform_id ORDER BY ranked.v DESC, c.id");
+    return sql;
+}
+
+// The day-window ranking by a summed `key` from `candidates`, a condition on r that holds
+// for every channel of the answer: exact, as the candidates are ranked by their own figures.
+// ($1, $2 days, $3 platform, $4 limit.) The candidates are either:
+// - the leaderboard that the fold job keeps for the window (leaderboard_sql: its best 100
+//   channels, $5, while the day totals it was ranked from stay the same; sql/0010), or
+// - the channels with a day of at least T/n ($5), where T is a total that the answer's last
+//   row reaches (candidates_by_day): a total of T over the window's n days needs such a day.
+//   channel_threshold_sql() takes T from the channels that lead some day: the limit-th best
+//   of their totals is at most the limit-th best of all. The channels streaming a few minutes
+//   a day, which a window of a busy platform mostly holds, are never read.
+std::string channel_pruned_sql(const rollup_window& w, const channel_key& key,
+                               const std::string& candidates) {
+    std::string sql = "WITH f AS (SELECT * FROM (";
+    sql.append(channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false, candidates));
+    sql.append(") f ORDER BY ").append(key.window).append(" DESC, f.channel_id LIMIT $4) ");
+    sql.append("SELECT f.*, ").append(channel_columns);
+    sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "
+               "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
+    return sql.append(key.window).append(" DESC, c.id");
+}
+
+// The leaderboard of the window ($1, $2 days, $3 platform, $4 sort) if it is current. It
+// holds 100 channels, the most `limit` may ask for.
+constexpr const char* leaderboard_sql =
+    "SELECT l.channel_ids FROM rollup_channel_leaderboards l "
+    "JOIN rollup_day_version v ON v.version = l.version "
+    "WHERE l.from_day = $1::date AND l.to_day = $2::date AND l.platform = $3 AND l.sort = $4";
+
+std::string candidates_by_day(const channel_key& key) {
+    std::string sql = "r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM "
+                      "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN "
+                      "LATERAL (SELECT r.channel_id FROM rollup_channel_day_totals r "
+                      "WHERE r.day = $1::date + d.i AND ";
+    return sql.append(channel_platform).append(" AND ").append(key.day).append(" >= $5) t))");
+}
+
+// floor(T/n) for candidates_by_day(), 0 when fewer than `limit` channels lead a day.
+std::string channel_threshold_sql(const channel_key& key) {
+    std::string sql = "WITH leaders AS (SELECT DISTINCT t.channel_id FROM "
+                      "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN LATERAL "
+                      "(SELECT r.channel_id FROM rollup_channel_day_totals r "
+                      "WHERE r.day = $1::date + d.i AND ";
+    sql.append(channel_platform).append(" ORDER BY ").append(key.day);
+    sql.append(" DESC LIMIT $4) t) SELECT COALESCE(floor((SELECT v FROM (SELECT sum(");
+    sql.append(key.day).append(
+        ") AS v FROM rollup_channel_day_totals r WHERE r.day >= $1::date AND r.day < $2::date "
+        "AND r.channel_id IN (SELECT channel_id FROM leaders) GROUP BY r.channel_id) x "
+        "ORDER BY v DESC OFFSET $4 - 1 LIMIT 1) / ($2::date - $1::date)), 0)::bigint");
     return sql;
 }
 
@@ -488,9 +539,7 @@ handler channels_top(app& shared) {
                 order = std::string(k.window) + " DESC";
             }
         }
-        if (sort == "hours_streamed") {
-            order = "f.live DESC";
-        } else if (sort == "followers") {
+        if (sort == "followers") {
             order = "c.follower_count DESC NULLS LAST";
         }
         // Ranked before the channels are joined (only the rows answered are looked up). By
@@ -516,13 +565,30 @@ handler channels_top(app& shared) {
         sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "
                    "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
         sql.append(order).append(", c.id LIMIT $4");
-        // Day windows without a game or language: from the days' leaders when that is exact.
+        // Day windows without a game or language: the sums from the channels that can reach
+        // the top, the other keys from the days' leaders when that is exact.
+        const bool by_day_key = w.days && !narrowed && key;
+        const bool pruned = by_day_key && key->sums;
         const std::string leaders_sql =
-            w.days && !narrowed && key ? channel_leaders_sql(w, *key) : std::string();
+            by_day_key && !pruned ? channel_leaders_sql(w, *key) : std::string();
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
-            pqxx::read_transaction tx{conn};
+            // One snapshot: a leaderboard names the channels of the day totals it was read with.
+            pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{conn};
             std::optional<pqxx::result> rows;
-            if (!leaders_sql.empty()) {
+            if (pruned) {
+                const auto board = tx.exec_params(leaderboard_sql, w.from, w.to, c.platform, sort);
+                if (!board.empty()) {
+                    rows = tx.exec_params(
+                        channel_pruned_sql(w, *key, "r.channel_id = ANY ($5::integer[])"), w.from,
+                        w.to, c.platform, c.limit, board[0][0].c_str());
+                } else {
+                    const auto floor = tx.exec_params1(channel_threshold_sql(*key), w.from, w.to,
+                                                       c.platform, c.limit)[0]
+                                           .as<std::int64_t>();
+                    rows = tx.exec_params(channel_pruned_sql(w, *key, candidates_by_day(*key)),
+                                          w.from, w.to, c.platform, c.limit, floor);
+                }
+            } else if (!leaders_sql.empty()) {
                 const long long leaders = std::max(min_leaders, leaders_per_limit * c.limit);
                 auto led = tx.exec_params(leaders_sql, w.from, w.to, c.platform, c.limit, leaders);
                 if (led.empty() || led[0]["exact"].as<bool>(false)) {

@@ -4,12 +4,14 @@
 Usage: bench_stats.py API SEEDER   (needs TEST_DATABASE_URL; scripts/pg.sh run sets it)
 
 Seeds a fresh database with 30 days of 5-minute sweeps for 5,000 channels going on and off
-(streamscope-seed-stats: through the write path, rolling up after each sweep as the collector
-does, timing each rollup), then two sweeps of 100,000 streams whose rollup is timed apart
-(with the hour fold it completes). Then times every stats route uncached: each request asks
-for a window that ends a second later than the one before, so that no answer comes from the
-cache, for a 24-hour window (hour rollups) and a 30-day one (day rollups). The last line is one
-JSON object: the seeding figures, and p50/p95 per route and window.
+(streamscope-seed-stats: through the write path, rolling up after each sweep and folding each
+complete hour as the collector does, timing each), then an hour of 100,000-stream sweeps on the
+next UTC day whose rollups are timed apart (with the hour's fold). Then times every stats route
+uncached on the 5,000 channels' 30 days: each request asks for a window that ends a second
+later than the one before, so that no answer comes from the cache, for a 24-hour window (hour
+rollups) and a 30-day one (day rollups), ending now (a 30-day window ending now is one the fold
+job keeps leaderboards for) or, for the routes marked so, three days earlier (one it does not).
+The last line is one JSON object: the seeding figures, and p50/p95 per route and window.
 """
 import datetime as dt
 import json
@@ -31,7 +33,11 @@ ROUTES = [
     ("channels_top", "/stats/channels/top?sort=avg_viewers&"),
     ("channels_top_game", "/stats/channels/top?game=game-3&"),
     # the sorts that rank every channel of the window (no per-day leaders to start from)
+    ("channels_top_watched", "/stats/channels/top?sort=hours_watched&"),
     ("channels_top_streamed", "/stats/channels/top?sort=hours_streamed&"),
+    # the same on windows that end three days ago: no leaderboard, ranked from the day totals
+    ("channels_top_watched_earlier", "/stats/channels/top?sort=hours_watched&", 3),
+    ("channels_top_streamed_earlier", "/stats/channels/top?sort=hours_streamed&", 3),
     ("channels_top_followers", "/stats/channels/top?sort=followers&"),
     ("channels_rising", "/stats/channels/rising?"),
     ("channels_rising_followers", "/stats/channels/rising?sort=followers&"),
@@ -46,9 +52,10 @@ def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def time_route(base, path, length):
+def time_route(base, path, length, days_earlier=0):
     took = []
-    end = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    end = (dt.datetime.now(dt.timezone.utc).replace(microsecond=0) -
+           dt.timedelta(days=days_earlier))
     for i in range(REQUESTS):
         to = end + dt.timedelta(seconds=i)
         url = f"{base}{path}from={iso(to - length)}&to={iso(to)}"
@@ -77,10 +84,10 @@ def main():
         results = {"rollup": seeded}
         worst = 0.0
         with running_api(API, url) as base:
-            for route, path in ROUTES:
+            for route, path, *earlier in ROUTES:
                 for label, length in [("24h", dt.timedelta(hours=24)),
                                       ("30d", dt.timedelta(days=30))]:
-                    figures = time_route(base, path, length)
+                    figures = time_route(base, path, length, *earlier)
                     results[f"{route}_{label}"] = figures
                     worst = max(worst, figures["p95_ms"])
                     print(route, label, json.dumps(figures), flush=True)

@@ -58,10 +58,14 @@ void rollup_folder::fold(model::platform platform) {
             }
             folded += done;
         }
+        if (!stopping_) {
+            refresh_leaderboards();
+        }
     } catch (const std::exception& e) {
         conn_.reset(); // a failed statement or a lost server: start the next round afresh
-        spdlog::error("rollups: folding complete hours failed: {}; it is tried again after the "
-                      "next sweep (or run 'streamscope-collector rollup --from DAY --to DAY')",
+        spdlog::error("rollups: folding complete hours (or ranking the channel leaderboards) "
+                      "failed: {}; it is tried again after the next sweep (or run "
+                      "'streamscope-collector rollup --from DAY --to DAY')",
                       e.what());
     }
     if (folded > 0) {
@@ -69,6 +73,19 @@ void rollup_folder::fold(model::platform platform) {
         spdlog::info("rollups: {} complete hour(s) folded (channels, days, broadcasts) in "
                      "{:.2f} s",
                      folded, took.count());
+    }
+}
+
+// After the folds (or a rebuild, or midnight): the day windows' leaderboards, which the API
+// uses only while they match the day totals.
+void rollup_folder::refresh_leaderboards() {
+    const auto started = std::chrono::steady_clock::now();
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    if (db::refresh_leaderboards(*conn_, today)) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        spdlog::debug("rollups: channel leaderboards of the last 7, 30 and 90 days ranked in "
+                      "{:.2f} s",
+                      took.count());
     }
 }
 

@@ -30,6 +30,7 @@ public:
 
 private:
     void fold(model::platform platform); // on thread_
+    void refresh_leaderboards();         // on thread_, with conn_ open
 
     config::database_url url_;
     std::unique_ptr<pqxx::connection> conn_; // thread_ only

@@ -65,6 +65,15 @@ int fold_next_hour(pqxx::connection& conn, int platform_id) {
     return done;
 }
 
+bool refresh_leaderboards(pqxx::connection& conn, std::chrono::sys_days today) {
+    pqxx::work tx{conn};
+    const bool ranked =
+        tx.exec_params1("SELECT rollup_refresh_leaderboards($1::date)", iso_day(today))[0]
+            .as<bool>();
+    tx.commit();
+    return ranked;
+}
+
 rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days from,
                                std::chrono::sys_days to,
                                const std::function<void(std::size_t, std::size_t)>& progress) {

@@ -21,6 +21,12 @@ int roll_up_pending(pqxx::connection& conn, int platform_id);
 // for the next call then. Throws pqxx exceptions on database failure.
 int fold_next_hour(pqxx::connection& conn, int platform_id);
 
+// Ranks the best channels of the day windows of /stats/channels/top's window=7d, 30d and 90d
+// (the days that end with `today`) again when the day totals changed since, or the day did
+// (sql/0010); they let the API sum 100 channels instead of all. Returns whether it ranked.
+// Throws pqxx exceptions on database failure.
+bool refresh_leaderboards(pqxx::connection& conn, std::chrono::sys_days today);
+
 struct rebuild_result {
     std::size_t sweeps = 0;
     std::size_t snapshots = 0;

@@ -71,6 +71,16 @@ def most_followed(db, facts_filter):
          ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT 5""")]
 
 
+def channel_ranking(db, facts_filter, sort, limit):
+    """The test's own channels/top by hours watched or streamed (a channel streaming two
+    broadcasts at once streams once), ties by channel as the API breaks them, as (login, hours)."""
+    value = "sum(v * span)" if sort == "hours_watched" else "sum(span)"
+    source = ("facts" if sort == "hours_watched" else
+              "(SELECT DISTINCT login, channel_id, collected_at, hour, span, 0 AS v FROM facts) f")
+    return query(db, f"SELECT login, {value} / 3.6e6 FROM {source} WHERE {facts_filter} "
+                     f"GROUP BY login, channel_id ORDER BY {value} DESC, channel_id LIMIT {limit}")
+
+
 def get(api, path):
     status, _, body = api.call("GET", path)
     return status, json.loads(body)
@@ -242,6 +252,31 @@ def main(work, db):
         got = [[x["username"], x["followers"]] for x in f7["data"]]
         check(status == 200 and got == want and len(got) == 5,
               f"channels/top by followers over days: {got} vs {want}")
+
+        # By hours streamed over the same days (no leaderboard holds them: ranked from the
+        # channels with a day long enough to reach the top), and over window=7d, whose
+        # leaderboards the seeder's fold ranked for today, by hours streamed and watched.
+        days = f"AND hour < {newest_hour}"
+        status, s7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=10"
+                              "&sort=hours_streamed")
+        want = channel_ranking(db, f"collected_at >= '{iso(d0)}' AND collected_at < '{iso(d1)}' "
+                                   f"{days}", "hours_streamed", 10)
+        got = [(x["username"], x["hours_streamed"]) for x in s7["data"]]
+        check(status == 200 and same_ranking(got, want) and len(got) == 10,
+              f"channels/top by hours streamed over days: {got} vs {want}")
+        [[boards]] = query(db, "SELECT count(*) FROM rollup_channel_leaderboards l "
+                               "JOIN rollup_day_version v ON v.version = l.version "
+                               "WHERE l.to_day = current_date + 1")
+        check(int(boards) > 0, "the seeder's fold job ranked today's leaderboards")
+        for sort in ("hours_streamed", "hours_watched"):
+            status, lb = get(api, f"/stats/channels/top?window=7d&limit=10&sort={sort}")
+            first = lb["meta"]["from"][:10]
+            end = dt.date.fromisoformat(lb["meta"]["to"][:10]) + dt.timedelta(days=1)
+            want = channel_ranking(db, f"collected_at >= '{first}' AND collected_at < '{end}' "
+                                       f"{days}", sort, 10)
+            got = [(x["username"], x[sort]) for x in lb["data"]]
+            check(status == 200 and same_ranking(got, want) and len(got) == 10,
+                  f"channels/top by {sort} over window=7d: {got} vs {want}")
 
         # Rising channels by follower gain over the 24 hours: the last total before the
         # window's end day minus the last before its start day (follower totals are not in the

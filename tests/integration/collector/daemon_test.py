@@ -184,6 +184,10 @@ def interval_and_health(work, db):
             check(re.search(r"rollups: \d+ complete hour\(s\) folded \(channels, days, "
                             r"broadcasts\) in \d+\.\d\d s", log.read()),
                   "the fold job says what it folded")
+        wait_for(lambda: db.json("SELECT json_agg(l.sort) FROM rollup_channel_leaderboards l "
+                                 "JOIN rollup_day_version v ON v.version = l.version "
+                                 "WHERE l.to_day = (now() AT TIME ZONE 'UTC')::date + 1"),
+                 2 * INTERVAL_S, "the fold job ranks today's channel leaderboards after it")
         check(daemon.healthcheck() == 0, "healthcheck exits 0 while healthy")
         code, took = daemon.terminate()
         check(code == 0 and took < 10, f"SIGTERM: exit {code} in {took:.1f} s")

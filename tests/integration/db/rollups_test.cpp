@@ -293,7 +293,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
     pqxx::nontransaction tx{*conn};
     const std::string functions = "p.proname IN ('rollup_sweep', 'rollup_fold_hour', "
                                   "'rollup_fold_days', 'rollup_fold_pending', "
-                                  "'rollup_rebuild_broadcasts')";
+                                  "'rollup_rebuild_broadcasts', 'rollup_refresh_leaderboards')";
     // proconfig is NULL for a function without settings.
     for (const auto& row :
          tx.exec("SELECT p.proname FROM pg_proc p WHERE " + functions +
@@ -301,7 +301,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
                  "ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'], false)")) {
         FAIL_CHECK(row[0].as<std::string>() << " lacks plan_cache_mode or jit settings");
     }
-    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 5);
+    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 6);
 }
 
 TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
@@ -369,4 +369,37 @@ TEST_CASE("a day's follower total names the total before it, and a rebuild leave
     db::rebuild_rollups(*conn, floor<days>(at("2020-03-01T00:00:00Z")),
                         floor<days>(at("2020-03-02T00:00:00Z")), [](std::size_t, std::size_t) {});
     CHECK(totals() == expected);
+}
+
+TEST_CASE("the day windows' leaderboards are ranked again when the day totals or the day change",
+          "[db][rollups]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    seed(*conn);
+    const auto today = floor<days>(at("2020-03-02T12:00:00Z"));
+    CHECK(db::refresh_leaderboards(*conn, today));
+    CHECK_FALSE(db::refresh_leaderboards(*conn, today)); // current already
+    const auto query = [&](const std::string& sql) {
+        return pqxx::nontransaction(*conn).exec1(sql)[0].as<std::string>();
+    };
+    // 7, 30 and 90 days, 2 sorts, every platform and each one.
+    CHECK(query("SELECT count(*) FROM rollup_channel_leaderboards WHERE to_day = '2020-03-03'") ==
+          std::to_string(3 * 2 * 4));
+    for (const char* key : {"watched_ms", "live_ms"}) {
+        const std::string sort = key == std::string("live_ms") ? "hours_streamed" : "hours_watched";
+        CHECK(query("SELECT channel_ids::text FROM rollup_channel_leaderboards "
+                    "WHERE from_day = '2020-02-24' AND platform = '' AND sort = '" +
+                    sort + "'") ==
+              query(std::string("SELECT array_agg(channel_id ORDER BY v DESC, channel_id)::text "
+                                "FROM (SELECT channel_id, sum(") +
+                    key + ") AS v FROM rollup_channel_day_totals GROUP BY channel_id) x"));
+    }
+    // Any write to the day totals (a rebuild of a day) makes them stale, and so does a new day.
+    db::rebuild_rollups(*conn, floor<days>(at("2020-03-02T00:00:00Z")),
+                        floor<days>(at("2020-03-03T00:00:00Z")), [](std::size_t, std::size_t) {});
+    CHECK(query("SELECT count(*) FROM rollup_channel_leaderboards l "
+                "JOIN rollup_day_version v ON v.version = l.version") == "0");
+    CHECK(db::refresh_leaderboards(*conn, today));
+    CHECK(db::refresh_leaderboards(*conn, today + days(1)));
+    CHECK(query("SELECT min(to_day)::text FROM rollup_channel_leaderboards") == "2020-03-04");
 }
