@@ -255,25 +255,27 @@ def main(work, db):
 
         # By hours streamed over the same days (no leaderboard holds them: ranked from the
         # channels with a day long enough to reach the top), and over window=7d, whose
-        # leaderboards the seeder's fold ranked for today, by hours streamed and watched.
-        days = f"AND hour < {newest_hour}"
+        # leaderboards the seeder's fold ranked for today (again here, should the seeding
+        # have crossed midnight), by hours streamed and watched.
+        folded = f"AND hour < {newest_hour}"
         status, s7 = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=10"
                               "&sort=hours_streamed")
         want = channel_ranking(db, f"collected_at >= '{iso(d0)}' AND collected_at < '{iso(d1)}' "
-                                   f"{days}", "hours_streamed", 10)
+                                   f"{folded}", "hours_streamed", 10)
         got = [(x["username"], x["hours_streamed"]) for x in s7["data"]]
         check(status == 200 and same_ranking(got, want) and len(got) == 10,
               f"channels/top by hours streamed over days: {got} vs {want}")
+        query(db, "SELECT rollup_refresh_leaderboards(current_date)")
         [[boards]] = query(db, "SELECT count(*) FROM rollup_channel_leaderboards l "
                                "JOIN rollup_day_version v ON v.version = l.version "
                                "WHERE l.to_day = current_date + 1")
-        check(int(boards) > 0, "the seeder's fold job ranked today's leaderboards")
+        check(int(boards) > 0, "today's leaderboards are ranked")
         for sort in ("hours_streamed", "hours_watched"):
             status, lb = get(api, f"/stats/channels/top?window=7d&limit=10&sort={sort}")
             first = lb["meta"]["from"][:10]
             end = dt.date.fromisoformat(lb["meta"]["to"][:10]) + dt.timedelta(days=1)
             want = channel_ranking(db, f"collected_at >= '{first}' AND collected_at < '{end}' "
-                                       f"{days}", sort, 10)
+                                       f"{folded}", sort, 10)
             got = [(x["username"], x[sort]) for x in lb["data"]]
             check(status == 200 and same_ranking(got, want) and len(got) == 10,
                   f"channels/top by {sort} over window=7d: {got} vs {want}")
