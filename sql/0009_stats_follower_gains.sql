@@ -14,10 +14,33 @@ UPDATE channel_follower_days d SET prev_followers = p.prev
 CREATE INDEX channel_follower_days_day_idx
     ON channel_follower_days (day) INCLUDE (channel_id, followers, prev_followers);
 
--- As in 0007, except for the follower totals: a channel's first total of a day records the
--- latest total before it (prev_followers), and a total is written only into the channel's
--- latest day or a later one. The total a channel has now was seen when it was last live: a
--- fold of an older day (a rebuild) wrote it over that day's total before.
+-- The follower totals of a folded hour's channels, until now a part of rollup_fold_days: a
+-- function of its own, so that the next change to either copies nothing of the other. A
+-- channel's first total of a day records the latest total before it (prev_followers), and a
+-- total is written only into the channel's latest day or a later one: the total a channel has
+-- now was seen when it was last live, and a fold of an older day (a rebuild) wrote it over
+-- that day's own total before.
+CREATE FUNCTION rollup_fold_followers(p_platform smallint, p_hour timestamptz)
+RETURNS void LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
+AS $$
+DECLARE
+    at_day date := (p_hour AT TIME ZONE 'UTC')::date;
+BEGIN
+    -- Written only when the total changed: most channels' totals stay the same all day.
+    INSERT INTO channel_follower_days AS r (channel_id, day, followers, prev_followers)
+    SELECT c.id, at_day, c.follower_count, l.followers
+      FROM (SELECT DISTINCT channel_id FROM rollup_channel_hours
+             WHERE hour = p_hour AND platform_id = p_platform) h
+      JOIN channels c ON c.id = h.channel_id
+      LEFT JOIN LATERAL (SELECT p.day, p.followers FROM channel_follower_days p
+                          WHERE p.channel_id = c.id ORDER BY p.day DESC LIMIT 1) l ON true
+     WHERE c.follower_count IS NOT NULL AND (l.day IS NULL OR l.day <= at_day)
+    ON CONFLICT (channel_id, day) DO UPDATE SET followers = EXCLUDED.followers
+     WHERE r.followers IS DISTINCT FROM EXCLUDED.followers;
+END $$;
+
+-- As in 0007, with the follower totals by rollup_fold_followers.
 CREATE OR REPLACE FUNCTION rollup_fold_days(p_platform smallint, p_hour timestamptz)
 RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
@@ -60,15 +83,5 @@ BEGIN
            peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers),
            peak_channels = GREATEST(r.peak_channels, EXCLUDED.peak_channels);
 
-    -- Written only when the total changed: most channels' totals stay the same all day.
-    INSERT INTO channel_follower_days AS r (channel_id, day, followers, prev_followers)
-    SELECT c.id, at_day, c.follower_count, l.followers
-      FROM (SELECT DISTINCT channel_id FROM rollup_channel_hours
-             WHERE hour = p_hour AND platform_id = p_platform) h
-      JOIN channels c ON c.id = h.channel_id
-      LEFT JOIN LATERAL (SELECT p.day, p.followers FROM channel_follower_days p
-                          WHERE p.channel_id = c.id ORDER BY p.day DESC LIMIT 1) l ON true
-     WHERE c.follower_count IS NOT NULL AND (l.day IS NULL OR l.day <= at_day)
-    ON CONFLICT (channel_id, day) DO UPDATE SET followers = EXCLUDED.followers
-     WHERE r.followers IS DISTINCT FROM EXCLUDED.followers;
+    PERFORM rollup_fold_followers(p_platform, p_hour);
 END $$;

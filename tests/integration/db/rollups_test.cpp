@@ -292,8 +292,9 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
     auto conn = db.connect();
     pqxx::nontransaction tx{*conn};
     const std::string functions = "p.proname IN ('rollup_sweep', 'rollup_fold_hour', "
-                                  "'rollup_fold_days', 'rollup_fold_pending', "
-                                  "'rollup_rebuild_broadcasts', 'rollup_refresh_leaderboards')";
+                                  "'rollup_fold_days', 'rollup_fold_followers', "
+                                  "'rollup_fold_pending', 'rollup_rebuild_broadcasts', "
+                                  "'rollup_refresh_leaderboards')";
     // proconfig is NULL for a function without settings.
     for (const auto& row :
          tx.exec("SELECT p.proname FROM pg_proc p WHERE " + functions +
@@ -301,7 +302,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
                  "ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'], false)")) {
         FAIL_CHECK(row[0].as<std::string>() << " lacks plan_cache_mode or jit settings");
     }
-    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 6);
+    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 7);
 }
 
 TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
