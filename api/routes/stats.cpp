@@ -90,6 +90,19 @@ std::string in_window(const rollup_window& w, std::string_view from = "$1",
 constexpr const char* channel_platform =
     "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
 
+// Each day d.i of the day window [$1, $2) joined to `select` from its rows r of
+// rollup_channel_day_totals on platform $3 (as t), `rest` following the day's conditions: one
+// index range scan per day. The days as integers: PostgreSQL then knows how many there are (a
+// series of dates counts as 1,000 rows, whose cost is high enough to compile the query with
+// JIT, 5 to 20 ms).
+std::string each_day(std::string_view select, std::string_view rest) {
+    std::string sql = "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN LATERAL "
+                      "(SELECT ";
+    sql.append(select).append(" FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i "
+                              "AND ");
+    return sql.append(channel_platform).append(rest).append(") t");
+}
+
 // The time the collector covered per platform within the same bounds, in ms. Day windows
 // count only the hours already folded into days (sql/0007).
 std::string covered_cte(const rollup_window& w, std::string_view from = "$1",
@@ -156,19 +169,16 @@ common_params read_common(query_params& params, bool with_limit) {
 // channel counts on its first day in the window: the row of rollup_channel_day_totals whose
 // previous day is before the window, or before the oldest day kept (retention deleted it).
 // One index range scan per day (rollup_channel_day_totals_first_idx) instead of a DISTINCT
-// over every channel-day of the window; the days as integers, as in channel_leaders_sql().
+// over every channel-day of the window.
 std::string channels_live(const rollup_window& w) {
     std::string sql;
     if (!w.days) {
         sql = "SELECT count(DISTINCT r.channel_id) FROM rollup_channel_hours r WHERE ";
         return sql.append(in_window(w)).append(" AND ").append(channel_platform);
     }
-    sql = "SELECT COALESCE(sum(n), 0) FROM generate_series(0, $2::date - $1::date - 1) d(i) "
-          "CROSS JOIN LATERAL (SELECT count(*) AS n FROM rollup_channel_day_totals r "
-          "WHERE r.day = $1::date + d.i "
-          "AND r.prev_day < greatest($1::date, (SELECT min(o.day) FROM "
-          "rollup_channel_day_totals o)) AND ";
-    return sql.append(channel_platform).append(") x");
+    return "SELECT COALESCE(sum(t.n), 0) FROM " +
+           each_day("count(*) AS n", " AND r.prev_day < greatest($1::date, (SELECT min(o.day) "
+                                     "FROM rollup_channel_day_totals o))");
 }
 
 handler summary(app& shared) {
@@ -398,10 +408,27 @@ json::object channel_item(const pqxx::row& row) {
 constexpr const char* channel_columns =
     "c.platform_user_id, c.login, c.display_name, c.follower_count, p.name AS platform";
 
+// The joins that give the rows of `ranked` (by channel_id) channel_columns.
+std::string channel_joins(std::string_view ranked) {
+    std::string sql = " JOIN channels c ON c.id = ";
+    return sql.append(ranked).append(".channel_id JOIN platforms p ON p.id = c.platform_id");
+}
+
+// The `limit` ($4) best channels by `order` of channel_figures() over [$1, $2), ranked before
+// the channels are joined: only the rows answered are looked up.
+std::string top_channels_sql(const rollup_window& w, std::string_view source, bool narrowed,
+                             const std::string& order, std::string_view extra = "") {
+    std::string sql = "WITH f AS (SELECT * FROM (";
+    sql.append(channel_figures(w, source, "$1", "$2", narrowed, extra)).append(") f ORDER BY ");
+    sql.append(order).append(", f.channel_id LIMIT $4) SELECT f.*, ").append(channel_columns);
+    sql.append(" FROM f").append(channel_joins("f")).append(" ORDER BY ");
+    return sql.append(order).append(", c.id");
+}
+
 // A channel ranking key, as a day's value in rollup_channel_day_totals (`day`, matching the
 // expression of its index in sql/0005) and as the window's figure in channel_figures()
-// (`window`). Over a window a channel's value is the sum of its days' (`sums`: ranked by
-// channel_pruned_sql()) or at most their largest (an average over the window is a weighted
+// (`window`). Over a window a channel's value is the sum of its days' (`sums`: ranked from
+// candidates, see below) or at most their largest (an average over the window is a weighted
 // mean of the days' averages: ranked by channel_leaders_sql()).
 struct channel_key {
     std::string_view sort;
@@ -433,17 +460,10 @@ constexpr long long min_leaders = 100;
 // keeps order, so peaks compare safely, and averages (a float8 division) as long as a
 // channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
 std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
-    // The days as integers: PostgreSQL then knows how many there are (a series of dates
-    // counts as 1,000 rows, whose cost is high enough to compile the query with JIT, 5 to 20 ms).
-    std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM "
-                      "generate_series(0, $2::date - $1::date - 1) d(i) "
-                      "CROSS JOIN LATERAL (SELECT r.channel_id, ";
-    sql.append(key.day).append(
-        " AS v FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i AND ");
-    sql.append(channel_platform)
-        .append(" ORDER BY ")
-        .append(key.day)
-        .append(" DESC LIMIT $5) t), ");
+    std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM ";
+    sql.append(each_day("r.channel_id, " + std::string(key.day) + " AS v",
+                        " ORDER BY " + std::string(key.day) + " DESC LIMIT $5"));
+    sql.append("), ");
     // min() skips NULLs: it is NULL only when the last leader is (an average over nothing,
     // which DESC puts first): then every channel could still be above, and the bound is none.
     sql.append("lows AS (SELECT min(v) AS low FROM leaders GROUP BY day HAVING count(*) = $5), "
@@ -461,32 +481,20 @@ std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) 
             // The last row's value is the smallest (or NULL when all are: ranked first).
             ", (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity' "
             "WHEN min(v) IS NULL THEN b.above < 'infinity' ELSE min(v) > b.above END "
-            "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked "
-            "JOIN channels c ON c.id = ranked.channel_id "
-            "JOIN platforms p ON p.id = c.platform_id ORDER BY ranked.v DESC, c.id");
-    return sql;
+            "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked");
+    return sql.append(channel_joins("ranked")).append(" ORDER BY ranked.v DESC, c.id");
 }
 
-// The day-window ranking by a summed `key` from `candidates`, a condition on r that holds
-// for every channel of the answer: exact, as the candidates are ranked by their own figures.
-// ($1, $2 days, $3 platform, $4 limit.) The candidates are either:
+// A summed key's day-window ranking is top_channels_sql() narrowed to candidates that must
+// hold every channel of the answer: exact, as the candidates are ranked by their own figures.
+// The candidates are either:
 // - the leaderboard that the fold job keeps for the window (leaderboard_sql: its best 100
-//   channels, $5, while the day totals it was ranked from stay the same; sql/0010), or
-// - the channels with a day of at least T/n ($5), where T is a total that the answer's last
-//   row reaches (candidates_by_day): a total of T over the window's n days needs such a day.
+//   channels, while the day totals it was ranked from stay the same; sql/0010), or
+// - the channels with a day of at least T/n (candidates_by_day), where T is a total that the
+//   answer's last row reaches: a total of T over the window's n days needs such a day.
 //   channel_threshold_sql() takes T from the channels that lead some day: the limit-th best
 //   of their totals is at most the limit-th best of all. The channels streaming a few minutes
 //   a day, which a window of a busy platform mostly holds, are never read.
-std::string channel_pruned_sql(const rollup_window& w, const channel_key& key,
-                               const std::string& candidates) {
-    std::string sql = "WITH f AS (SELECT * FROM (";
-    sql.append(channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false, candidates));
-    sql.append(") f ORDER BY ").append(key.window).append(" DESC, f.channel_id LIMIT $4) ");
-    sql.append("SELECT f.*, ").append(channel_columns);
-    sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "
-               "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
-    return sql.append(key.window).append(" DESC, c.id");
-}
 
 // The leaderboard of the window ($1, $2 days, $3 platform, $4 sort) if it is current. It
 // holds 100 channels, the most `limit` may ask for.
@@ -495,22 +503,18 @@ constexpr const char* leaderboard_sql =
     "JOIN rollup_day_version v ON v.version = l.version "
     "WHERE l.from_day = $1::date AND l.to_day = $2::date AND l.platform = $3 AND l.sort = $4";
 
+// The channels with a day whose `key` is at least $5.
 std::string candidates_by_day(const channel_key& key) {
-    std::string sql = "r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM "
-                      "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN "
-                      "LATERAL (SELECT r.channel_id FROM rollup_channel_day_totals r "
-                      "WHERE r.day = $1::date + d.i AND ";
-    return sql.append(channel_platform).append(" AND ").append(key.day).append(" >= $5) t))");
+    return "r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM " +
+           each_day("r.channel_id", " AND " + std::string(key.day) + " >= $5") + "))";
 }
 
-// floor(T/n) for candidates_by_day(), 0 when fewer than `limit` channels lead a day.
+// floor(T/n) for candidates_by_day() ($1, $2 days, $3 platform, $4 limit), 0 when fewer than
+// `limit` channels lead a day.
 std::string channel_threshold_sql(const channel_key& key) {
-    std::string sql = "WITH leaders AS (SELECT DISTINCT t.channel_id FROM "
-                      "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN LATERAL "
-                      "(SELECT r.channel_id FROM rollup_channel_day_totals r "
-                      "WHERE r.day = $1::date + d.i AND ";
-    sql.append(channel_platform).append(" ORDER BY ").append(key.day);
-    sql.append(" DESC LIMIT $4) t) SELECT COALESCE(floor((SELECT v FROM (SELECT sum(");
+    std::string sql = "WITH leaders AS (SELECT DISTINCT t.channel_id FROM ";
+    sql.append(each_day("r.channel_id", " ORDER BY " + std::string(key.day) + " DESC LIMIT $4"));
+    sql.append(") SELECT COALESCE(floor((SELECT v FROM (SELECT sum(");
     sql.append(key.day).append(
         ") AS v FROM rollup_channel_day_totals r WHERE r.day >= $1::date AND r.day < $2::date "
         "AND r.channel_id IN (SELECT channel_id FROM leaders) GROUP BY r.channel_id) x "
@@ -542,51 +546,46 @@ handler channels_top(app& shared) {
         if (sort == "followers") {
             order = "c.follower_count DESC NULLS LAST";
         }
-        // Ranked before the channels are joined (only the rows answered are looked up). By
-        // followers, which the channels hold, the channels are walked in that order
-        // (channels_followers_idx, sql/0008) until `limit` of them have a row in the window:
-        // the figures of those alone, instead of every channel's.
-        std::string sql = "WITH ";
-        const std::string source = channel_source(w, narrowed);
-        if (sort != "followers") {
-            sql.append("f AS (SELECT * FROM (")
-                .append(channel_figures(w, source, "$1", "$2", narrowed))
-                .append(") f ORDER BY ");
-            sql.append(order).append(", f.channel_id LIMIT $4");
-        } else {
-            sql.append("top AS (SELECT c.id FROM channels c WHERE ($3 = '' OR c.platform_id = "
-                       "(SELECT id FROM platforms WHERE name = $3)) AND EXISTS (SELECT 1 ");
-            sql.append(channel_rows(w, source, "$1", "$2", narrowed, "r.channel_id = c.id"));
-            sql.append(") ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT $4), f AS (");
-            sql.append(channel_figures(w, source, "$1", "$2", narrowed,
-                                       "r.channel_id IN (SELECT id FROM top)"));
-        }
-        sql.append(") SELECT f.*, ").append(channel_columns);
-        sql.append(" FROM f JOIN channels c ON c.id = f.channel_id "
-                   "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
-        sql.append(order).append(", c.id LIMIT $4");
         // Day windows without a game or language: the sums from the channels that can reach
         // the top, the other keys from the days' leaders when that is exact.
         const bool by_day_key = w.days && !narrowed && key;
         const bool pruned = by_day_key && key->sums;
         const std::string leaders_sql =
             by_day_key && !pruned ? channel_leaders_sql(w, *key) : std::string();
+        // Otherwise every channel of the window is ranked. By followers, which the channels
+        // hold, the channels are walked in that order (channels_followers_idx, sql/0008) until
+        // `limit` of them have a row in the window: the figures of those alone.
+        const std::string source = channel_source(w, narrowed);
+        std::string sql;
+        if (sort == "followers") {
+            sql = "WITH top AS (SELECT c.id FROM channels c WHERE ($3 = '' OR c.platform_id = "
+                  "(SELECT id FROM platforms WHERE name = $3)) AND EXISTS (SELECT 1 ";
+            sql.append(channel_rows(w, source, "$1", "$2", narrowed, "r.channel_id = c.id"));
+            sql.append(") ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT $4), f AS (");
+            sql.append(channel_figures(w, source, "$1", "$2", narrowed,
+                                       "r.channel_id IN (SELECT id FROM top)"));
+            sql.append(") SELECT f.*, ").append(channel_columns).append(" FROM f");
+            sql.append(channel_joins("f")).append(" ORDER BY ").append(order).append(", c.id");
+        } else if (!pruned) {
+            sql = top_channels_sql(w, source, narrowed, order);
+        }
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             // One snapshot: a leaderboard names the channels of the day totals it was read with.
             pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{conn};
             std::optional<pqxx::result> rows;
             if (pruned) {
                 const auto board = tx.exec_params(leaderboard_sql, w.from, w.to, c.platform, sort);
+                const auto ranked = [&](std::string_view candidates, const auto& param) {
+                    return tx.exec_params(top_channels_sql(w, source, false, order, candidates),
+                                          w.from, w.to, c.platform, c.limit, param);
+                };
                 if (!board.empty()) {
-                    rows = tx.exec_params(
-                        channel_pruned_sql(w, *key, "r.channel_id = ANY ($5::integer[])"), w.from,
-                        w.to, c.platform, c.limit, board[0][0].c_str());
+                    rows = ranked("r.channel_id = ANY ($5::integer[])", board[0][0].c_str());
                 } else {
-                    const auto floor = tx.exec_params1(channel_threshold_sql(*key), w.from, w.to,
-                                                       c.platform, c.limit)[0]
-                                           .as<std::int64_t>();
-                    rows = tx.exec_params(channel_pruned_sql(w, *key, candidates_by_day(*key)),
-                                          w.from, w.to, c.platform, c.limit, floor);
+                    rows = ranked(candidates_by_day(*key),
+                                  tx.exec_params1(channel_threshold_sql(*key), w.from, w.to,
+                                                  c.platform, c.limit)[0]
+                                      .as<std::int64_t>());
                 }
             } else if (!leaders_sql.empty()) {
                 const long long leaders = std::max(min_leaders, leaders_per_limit * c.limit);
@@ -612,18 +611,21 @@ handler channels_top(app& shared) {
 
 constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers"};
 
-// A channel's follower gain over the window ($1, $2 as days): its last total in the window
-// minus the total before the window, which the first total in the window records
-// (prev_followers, sql/0009); 0 when the window has no total but an earlier one exists, NULL
-// when the channel has none before the window's end or none before its start.
+// A channel's follower gain from its totals d of the window's days: the last total minus the
+// total before the window, which the first total in the window records (prev_followers,
+// sql/0009; NULL when that is the channel's first).
+constexpr const char* window_gain = "(array_agg(d.followers ORDER BY d.day DESC))[1] - "
+                                    "(array_agg(d.prev_followers ORDER BY d.day))[1]";
+
+// The follower gain of `channel` over the window ($1, $2 as days): window_gain, or 0 when the
+// window has no total but an earlier one exists; NULL when the channel has none before the
+// window (its first total is in the window, or it has none at all).
 std::string follower_gain(std::string_view channel) {
-    std::string sql = "(SELECT CASE WHEN w.n > 0 THEN w.last - w.first_prev WHEN EXISTS "
-                      "(SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ";
-    sql.append(channel).append(" AND e.day < $1::date) THEN 0 END FROM (SELECT count(*) AS n, "
-                               "(array_agg(d.followers ORDER BY d.day DESC))[1] AS last, "
-                               "(array_agg(d.prev_followers ORDER BY d.day))[1] AS first_prev "
-                               "FROM channel_follower_days d WHERE d.channel_id = ");
-    return sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date) w)");
+    std::string sql = "COALESCE((SELECT ";
+    sql.append(window_gain).append(" FROM channel_follower_days d WHERE d.channel_id = ");
+    sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date), CASE WHEN EXISTS "
+                               "(SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ");
+    return sql.append(channel).append(" AND e.day < $1::date) THEN 0 END)");
 }
 
 // Both hour windows' figures from the rows of rollup_channel_hours from $4 to $2 that meet
@@ -657,18 +659,19 @@ constexpr const char* rising_qualifies = "x.avg_viewers >= $5 AND x.prev_avg_vie
 // ($1 is first cast to a timestamptz: PostgreSQL types a parameter by its first use, and as a
 // date it would drop the window's hour.)
 std::string rising_by_gain_walk_sql() {
-    std::string sql =
-        "WITH moved AS (SELECT d.channel_id, (array_agg(d.followers ORDER BY d.day DESC))[1] "
-        "- (array_agg(d.prev_followers ORDER BY d.day))[1] AS gain "
-        "FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
-        "AND d.day < $2::timestamptz::date GROUP BY d.channel_id), "
-        "ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - x.prev_avg_viewers) / "
-        "x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain FROM moved WHERE gain > 0 "
-        "ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (";
+    std::string sql = "WITH moved AS (SELECT d.channel_id, ";
+    sql.append(window_gain)
+        .append(
+            " AS gain FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
+            "AND d.day < $2::timestamptz::date GROUP BY d.channel_id), "
+            "ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - x.prev_avg_viewers) / "
+            "x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain FROM moved WHERE gain > 0 "
+            "ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (");
     sql.append(rising_hour_figures("r.channel_id = m.channel_id", false)).append(") x WHERE ");
     sql.append(rising_qualifies).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
-    return sql.append(" FROM ranked r JOIN channels c ON c.id = r.channel_id "
-                      "JOIN platforms p ON p.id = c.platform_id ORDER BY r.gain DESC, c.id");
+    return sql.append(" FROM ranked r")
+        .append(channel_joins("r"))
+        .append(" ORDER BY r.gain DESC, c.id");
 }
 
 // Every qualifying channel of the window ranked by growth or by follower gain.
@@ -697,8 +700,9 @@ std::string rising_sql(const rollup_window& w, bool by_growth) {
     sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
     sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT ")
         .append(follower_gain("r.channel_id"))
-        .append(" AS gain) fo JOIN channels c ON c.id = r.channel_id "
-                "JOIN platforms p ON p.id = c.platform_id ORDER BY ");
+        .append(" AS gain) fo")
+        .append(channel_joins("r"))
+        .append(" ORDER BY ");
     return sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
         .append(", c.id LIMIT $6");
 }

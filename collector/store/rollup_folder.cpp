@@ -36,6 +36,7 @@ void rollup_folder::request(model::platform platform) {
 
 void rollup_folder::fold(model::platform platform) {
     int folded = 0;
+    bool rebuilding = false;
     const auto started = std::chrono::steady_clock::now();
     try {
         if (conn_ && !conn_->is_open()) {
@@ -51,6 +52,7 @@ void rollup_folder::fold(model::platform platform) {
             if (done < 0) {
                 spdlog::info("rollups: a rebuild is running; complete hours are folded after "
                              "it");
+                rebuilding = true;
                 break;
             }
             if (done == 0) {
@@ -58,7 +60,8 @@ void rollup_folder::fold(model::platform platform) {
             }
             folded += done;
         }
-        if (!stopping_) {
+        // Not while a rebuild runs: each of its batches changes the day totals again.
+        if (!stopping_ && !rebuilding) {
             refresh_leaderboards();
         }
     } catch (const std::exception& e) {

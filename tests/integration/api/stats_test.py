@@ -72,13 +72,16 @@ def most_followed(db, facts_filter):
 
 
 def channel_ranking(db, facts_filter, sort, limit):
-    """The test's own channels/top by hours watched or streamed (a channel streaming two
-    broadcasts at once streams once), ties by channel as the API breaks them, as (login, hours)."""
-    value = "sum(v * span)" if sort == "hours_watched" else "sum(span)"
-    source = ("facts" if sort == "hours_watched" else
-              "(SELECT DISTINCT login, channel_id, collected_at, hour, span, 0 AS v FROM facts) f")
-    return query(db, f"SELECT login, {value} / 3.6e6 FROM {source} WHERE {facts_filter} "
-                     f"GROUP BY login, channel_id ORDER BY {value} DESC, channel_id LIMIT {limit}")
+    """The test's own channels/top by `sort` (a channel streaming two broadcasts at once has
+    their viewers in one sweep and streams once), ties by channel as the API breaks them, as
+    (login, value)."""
+    value = {"hours_watched": "sum(v * span) / 3.6e6", "hours_streamed": "sum(span) / 3.6e6",
+             "avg_viewers": "sum(v * span) / sum(span)", "peak_viewers": "max(v)"}[sort]
+    return query(db, f"""
+        SELECT login, {value} FROM (SELECT login, channel_id, collected_at, span, sum(v) AS v
+                                      FROM facts WHERE {facts_filter}
+                                     GROUP BY login, channel_id, collected_at, span) s
+         GROUP BY login, channel_id ORDER BY {value} DESC, channel_id LIMIT {limit}""")
 
 
 def get(api, path):
@@ -270,6 +273,15 @@ def main(work, db):
                                "JOIN rollup_day_version v ON v.version = l.version "
                                "WHERE l.to_day = current_date + 1")
         check(int(boards) > 0, "today's leaderboards are ranked")
+        # Peaks and averages over the same days: ranked from the channels that lead some day.
+        for sort in ("avg_viewers", "peak_viewers"):
+            status, ld = get(api, f"/stats/channels/top?from={iso(d0)}&to={iso(d1)}&limit=10"
+                                  f"&sort={sort}")
+            want = channel_ranking(db, f"collected_at >= '{iso(d0)}' "
+                                       f"AND collected_at < '{iso(d1)}' {folded}", sort, 10)
+            got = [(x["username"], x[sort]) for x in ld["data"]]
+            check(status == 200 and same_ranking(got, want, 0.06) and len(got) == 10,
+                  f"channels/top by {sort} over days: {got} vs {want}")
         for sort in ("hours_streamed", "hours_watched"):
             status, lb = get(api, f"/stats/channels/top?window=7d&limit=10&sort={sort}")
             first = lb["meta"]["from"][:10]
