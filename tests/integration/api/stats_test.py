@@ -156,7 +156,10 @@ def main(work, db):
             status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=followers{extra}")
             want = most_followed(db, f"{in_win_folded} {narrow}")
             got = [[x["username"], x["followers"]] for x in c["data"]]
-            check(status == 200 and got == want and len(got) == 5,
+            # Five of the 40 channels are live in any 24 hours; of the eight that speak pt,
+            # how many depends on the hour the test runs (one, just after midnight UTC).
+            enough = len(got) == 5 if not extra else len(got) >= 1
+            check(status == 200 and got == want and enough,
                   f"channels/top by followers{extra}: {got} vs {want}")
 
         # /stats/languages and /stats/platforms
