@@ -612,10 +612,11 @@ handler channels_top(app& shared) {
 constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers"};
 
 // A channel's follower gain from its totals d of the window's days: the last total minus the
-// total before the window, which the first total in the window records (prev_followers,
-// sql/0009; NULL when that is the channel's first).
-constexpr const char* window_gain = "(array_agg(d.followers ORDER BY d.day DESC))[1] - "
-                                    "(array_agg(d.prev_followers ORDER BY d.day))[1]";
+// total before the window, as the sum of the totals' changes (each records the total before
+// it, sql/0009, so the sum telescopes; a plain sum, where picking the first and last total
+// sorted each channel's rows). NULL when one of them is the channel's first total.
+constexpr const char* window_gain =
+    "CASE WHEN count(*) = count(d.prev_followers) THEN sum(d.followers - d.prev_followers) END";
 
 // The follower gain of `channel` over the window ($1, $2 as days): window_gain, or 0 when the
 // window has no total but an earlier one exists; NULL when the channel has none before the
@@ -628,12 +629,14 @@ std::string follower_gain(std::string_view channel) {
     return sql.append(channel).append(" AND e.day < $1::date) THEN 0 END)");
 }
 
-// Both hour windows' figures from the rows of rollup_channel_hours from $4 to $2 that meet
-// `where` (per channel, or of the channel that `where` names), in one pass (a third faster
-// than two aggregations joined); the same sums as channel_figures(), so the same figures.
-std::string rising_hour_figures(std::string_view where, bool per_channel) {
-    const std::string now = " FILTER (WHERE r.hour >= $1::timestamptz)";
-    const std::string prev = " FILTER (WHERE r.hour < $1::timestamptz)";
+// Both windows' figures from the rows of the channels' hour rollups (or their day totals)
+// from $4 to $2 that meet `where` (per channel, or of the channel that `where` names), in one
+// pass (a third faster than two aggregations joined); the same sums as channel_figures(), so
+// the same figures.
+std::string rising_figures(const rollup_window& w, std::string_view where, bool per_channel) {
+    const char* cast = w.days ? "::date" : "::timestamptz";
+    const std::string now = " FILTER (WHERE " + time_column(w) + " >= $1" + cast + ")";
+    const std::string prev = " FILTER (WHERE " + time_column(w) + " < $1" + cast + ")";
     std::string sql =
         per_channel ? "SELECT r.channel_id, sum(r.watched_ms)" : "SELECT sum(r.watched_ms)";
     sql.append(now).append("::float8 AS watched, sum(r.live_ms)").append(now);
@@ -643,32 +646,40 @@ std::string rising_hour_figures(std::string_view where, bool per_channel) {
     sql.append(", 0) AS avg_viewers, sum(r.watched_ms)").append(prev);
     sql.append("::float8 / NULLIF(sum(r.live_ms)").append(prev);
     sql.append(", 0) AS prev_avg_viewers, sum(r.live_ms)").append(prev);
-    sql.append("::float8 AS prev_live FROM rollup_channel_hours r "
-               "WHERE r.hour >= $4::timestamptz AND r.hour < $2::timestamptz AND ");
-    sql.append(channel_platform).append(" AND ").append(where);
+    sql.append("::float8 AS prev_live FROM ").append(channel_source(w, false)).append(" r WHERE ");
+    sql.append(in_window(w, "$4", "$2")).append(" AND ").append(channel_platform);
+    sql.append(" AND ").append(where);
     return per_channel ? sql.append(" GROUP BY r.channel_id") : sql;
 }
 
-// Both windows need an hour streamed at least, so that one short stream is not a trend.
-constexpr const char* rising_qualifies = "x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
-                                         "AND x.live >= 3600000 AND x.prev_live >= 3600000";
+// Both windows need an hour streamed at least, so that one short stream is not a trend;
+// `min_avg` is the parameter of min_avg_viewers.
+std::string rising_qualifies(std::string_view min_avg = "$5") {
+    std::string sql = "x.avg_viewers >= ";
+    return sql.append(min_avg).append(" AND x.prev_avg_viewers > 0 AND x.live >= 3600000 "
+                                      "AND x.prev_live >= 3600000");
+}
 
-// Hour windows by follower gain: the channels whose total grew in the window, walked from the
-// largest gain down until `limit` of them qualify. Exact when it finds that many (every other
-// channel gained nothing or lost); else the caller ranks every channel.
-// ($1 is first cast to a timestamptz: PostgreSQL types a parameter by its first use, and as a
-// date it would drop the window's hour.)
-std::string rising_by_gain_walk_sql() {
+// The order of a ranking by growth or by follower gain (`gain`).
+const char* rising_order(bool by_growth) {
+    return by_growth ? "growth DESC" : "gain DESC NULLS LAST";
+}
+
+// By follower gain: the channels whose total grew in the window, walked from the largest gain
+// down until `limit` of them qualify. Exact when it finds that many (every other channel
+// gained nothing or lost); else the caller ranks every channel.
+// (Over hours, $1 is first cast to a timestamptz: PostgreSQL types a parameter by its first
+// use, and as a date it would drop the window's hour.)
+std::string rising_by_gain_walk_sql(const rollup_window& w) {
+    const char* day = w.days ? "::date" : "::timestamptz::date";
     std::string sql = "WITH moved AS (SELECT d.channel_id, ";
-    sql.append(window_gain)
-        .append(
-            " AS gain FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
-            "AND d.day < $2::timestamptz::date GROUP BY d.channel_id), "
-            "ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - x.prev_avg_viewers) / "
-            "x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain FROM moved WHERE gain > 0 "
-            "ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (");
-    sql.append(rising_hour_figures("r.channel_id = m.channel_id", false)).append(") x WHERE ");
-    sql.append(rising_qualifies).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
+    sql.append(window_gain).append(" AS gain FROM channel_follower_days d WHERE d.day >= $1");
+    sql.append(day).append(" AND d.day < $2").append(day).append(" GROUP BY d.channel_id), ");
+    sql.append("ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - "
+               "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain "
+               "FROM moved WHERE gain > 0 ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (");
+    sql.append(rising_figures(w, "r.channel_id = m.channel_id", false)).append(") x WHERE ");
+    sql.append(rising_qualifies()).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
     return sql.append(" FROM ranked r")
         .append(channel_joins("r"))
         .append(" ORDER BY r.gain DESC, c.id");
@@ -676,23 +687,11 @@ std::string rising_by_gain_walk_sql() {
 
 // Every qualifying channel of the window ranked by growth or by follower gain.
 std::string rising_sql(const rollup_window& w, bool by_growth) {
-    std::string sql = "WITH ";
-    if (w.days) {
-        // The window's figures only for the channels that qualify in the previous one.
-        const std::string source = channel_source(w, false);
-        sql.append("prev_f AS (").append(channel_figures(w, source, "$4", "$1", false));
-        sql.append("), now_f AS (");
-        sql.append(channel_figures(w, source, "$1", "$2", false,
-                                   "r.channel_id IN (SELECT channel_id FROM prev_f "
-                                   "WHERE live >= 3600000 AND avg_viewers > 0)"));
-        sql.append("), pairs AS (SELECT n.*, pr.avg_viewers AS prev_avg_viewers, "
-                   "pr.live AS prev_live FROM now_f n JOIN prev_f pr USING (channel_id))");
-    } else {
-        sql.append("pairs AS (").append(rising_hour_figures("true", true)).append(")");
-    }
-    sql.append(", ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
+    std::string sql = "WITH pairs AS (";
+    sql.append(rising_figures(w, "true", true));
+    sql.append("), ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
                "x.prev_avg_viewers AS growth FROM pairs x WHERE ");
-    sql.append(rising_qualifies);
+    sql.append(rising_qualifies());
     // The follower gain is looked up only for the rows answered when ranking by growth.
     if (by_growth) {
         sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
@@ -707,6 +706,29 @@ std::string rising_sql(const rollup_window& w, bool by_growth) {
         .append(", c.id LIMIT $6");
 }
 
+// The window=7d, 30d and 90d day windows: whether the fold job's rising channels of the window
+// ($1, $2 days) are current (sql/0011).
+constexpr const char* rising_board_current_sql =
+    "SELECT 1 FROM rollup_rising_windows w JOIN rollup_day_version v ON v.version = w.version "
+    "WHERE w.from_day = $1::date AND w.to_day = $2::date";
+
+// Those channels ($3 platform, $4 min_avg_viewers, $5 limit) ranked: the rows that
+// rising_sql() would rank, with the figures it would compute.
+std::string rising_board_sql(bool by_growth) {
+    std::string sql =
+        "WITH x AS (SELECT r.channel_id, r.watched_ms::float8 AS watched, "
+        "r.live_ms::float8 AS live, r.peak_viewers, r.watched_ms::float8 / r.live_ms AS "
+        "avg_viewers, r.prev_watched_ms::float8 / r.prev_live_ms AS prev_avg_viewers, "
+        "r.prev_live_ms::float8 AS prev_live, r.follower_gain AS gain "
+        "FROM rollup_channel_rising r WHERE r.from_day = $1::date AND r.to_day = $2::date AND ";
+    sql.append(channel_platform).append("), ranked AS (SELECT x.*, (x.avg_viewers - ");
+    sql.append("x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM x WHERE ");
+    sql.append(rising_qualifies("$4")).append(" ORDER BY ").append(rising_order(by_growth));
+    sql.append(", channel_id LIMIT $5) SELECT ranked.*, ").append(channel_columns);
+    sql.append(" FROM ranked").append(channel_joins("ranked")).append(" ORDER BY ");
+    return sql.append(rising_order(by_growth)).append(", c.id");
+}
+
 handler channels_rising(app& shared) {
     return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "sort",
@@ -719,17 +741,25 @@ handler channels_rising(app& shared) {
         }
         const rollup_window& w = c.window;
         const bool by_growth = sort != "followers";
-        const bool walk = !by_growth && !w.days;
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
-            pqxx::read_transaction tx{conn};
+            // One snapshot: the fold job's rising channels are current for the day totals
+            // they are read with.
+            pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{conn};
             const auto run = [&](const std::string& sql) {
                 return tx.exec_params(sql, w.from, w.to, c.platform, w.prev_from, min_avg, c.limit);
             };
             std::optional<pqxx::result> rows;
-            if (walk) {
-                rows = run(rising_by_gain_walk_sql());
+            if (w.days && !tx.exec_params(rising_board_current_sql, w.from, w.to).empty()) {
+                rows = tx.exec_params(rising_board_sql(by_growth), w.from, w.to, c.platform,
+                                      min_avg, c.limit);
             }
-            if (!rows || rows->size() < static_cast<std::size_t>(c.limit)) {
+            if (!rows && !by_growth) {
+                rows = run(rising_by_gain_walk_sql(w));
+                if (rows->size() < static_cast<std::size_t>(c.limit)) {
+                    rows.reset();
+                }
+            }
+            if (!rows) {
                 rows = run(rising_sql(w, by_growth));
             }
             json::array data;

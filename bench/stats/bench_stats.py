@@ -12,7 +12,8 @@ channels' 30 days: each request asks for a window that ends a second later than 
 before, so that no answer comes from the cache, for a 24-hour window (hour rollups) and a
 30-day one (day rollups), ending now (a 30-day window ending now is one the fold job keeps
 leaderboards for) or, for the routes marked so, three days earlier (one it does not);
-channels/rising also over 14 days, whose previous window lies in the seeded world.
+channels/rising also over 7 days (the days of window=7d, whose rising channels the fold job
+ranks) and 14 days (summed from the day totals), whose previous windows lie in the seeded world.
 The last line is one JSON object: the seeding figures, and p50/p95 per route and window.
 """
 import datetime as dt
@@ -41,8 +42,8 @@ ROUTES = [
     ("channels_top_watched_earlier", "/stats/channels/top?sort=hours_watched&", 3),
     ("channels_top_streamed_earlier", "/stats/channels/top?sort=hours_streamed&", 3),
     ("channels_top_followers", "/stats/channels/top?sort=followers&"),
-    # rising also over 14 days (below): over 30 it compares with the 30 days before the seeded
-    # world, where no channel qualifies
+    # rising also over 7 and 14 days (below): over 30 it compares with the 30 days before the
+    # seeded world, where no channel qualifies
     ("channels_rising", "/stats/channels/rising?"),
     ("channels_rising_followers", "/stats/channels/rising?sort=followers&"),
     ("languages", "/stats/languages?"),
@@ -91,7 +92,7 @@ def main():
             for route, path, *earlier in ROUTES:
                 windows = [("24h", dt.timedelta(hours=24)), ("30d", dt.timedelta(days=30))]
                 if route.startswith("channels_rising"):
-                    windows.append(("14d", dt.timedelta(days=14)))
+                    windows += [("7d", dt.timedelta(days=7)), ("14d", dt.timedelta(days=14))]
                 for label, length in windows:
                     figures = time_route(base, path, length, *earlier)
                     results[f"{route}_{label}"] = figures

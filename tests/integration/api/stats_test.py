@@ -84,13 +84,62 @@ def channel_ranking(db, facts_filter, sort, limit):
          GROUP BY login, channel_id ORDER BY {value} DESC, channel_id LIMIT {limit}""")
 
 
+def rising_ranking(db, now_filter, prev_filter, first_day, end_day, by, limit):
+    """The test's own channels/rising: the channels with an hour streamed in both windows (and
+    viewers in the previous one), by growth of their average viewers as (login, growth %), or
+    by follower gain as [login, gain or 'null']: the last total before end_day minus the last
+    before first_day (follower totals are not in the raw snapshots: read from
+    channel_follower_days). Ties by channel, as the API breaks them."""
+    def figures(facts_filter):
+        return f"""SELECT login, channel_id, sum(v * span) / sum(span) a, sum(span) l
+                     FROM (SELECT login, channel_id, collected_at, span, sum(v) AS v FROM facts
+                            WHERE {facts_filter} GROUP BY 1, 2, 3, 4) s GROUP BY 1, 2"""
+    qualified = f"""
+        WITH n AS ({figures(now_filter)}), p AS ({figures(prev_filter)}),
+             q AS (SELECT login, channel_id, (n.a - p.a) / p.a * 100 AS growth
+                     FROM n JOIN p USING (login, channel_id)
+                    WHERE n.l >= 3600000 AND p.l >= 3600000 AND p.a > 0)"""
+    if by == "growth":
+        return query(db, f"{qualified} SELECT login, growth FROM q "
+                         f"ORDER BY growth DESC, channel_id LIMIT {limit}")
+    total_before = ("(SELECT followers FROM channel_follower_days d WHERE d.channel_id = "
+                    "q.channel_id AND d.day < '{}' ORDER BY d.day DESC LIMIT 1)")
+    return query(db, f"""{qualified},
+        g AS (SELECT login, channel_id, {total_before.format(end_day)} -
+                     {total_before.format(first_day)} AS gain FROM q)
+        SELECT login, COALESCE(gain::text, 'null') FROM g
+         ORDER BY gain DESC NULLS LAST, channel_id LIMIT {limit}""")
+
+
+def rising_answer(rows, by):
+    """The API's channels/rising rows as rising_ranking() gives its own."""
+    if by == "growth":
+        return [(x["username"], x["growth_pct"]) for x in rows]
+    return [[x["username"], "null" if x["follower_gain"] is None else str(x["follower_gain"])]
+            for x in rows]
+
+
+def check_rising(api, db, window, now_filter, prev_filter, first_day, end_day):
+    """channels/rising over `window` (query parameters) against rising_ranking(): by growth,
+    and by follower gain with limit 3 (answered by walking the channels that gained) and 40
+    (more than gained: by ranking every qualifying channel)."""
+    for by, limit in (("growth", 5), ("followers", 3), ("followers", 40)):
+        status, r = get(api, f"/stats/channels/rising?{window}&min_avg_viewers=0"
+                             f"&limit={limit}&sort={'avg_viewers' if by == 'growth' else by}")
+        want = rising_ranking(db, now_filter, prev_filter, first_day, end_day, by, limit)
+        got = rising_answer(r["data"], by)
+        same = same_ranking(got, want, 0.06) if by == "growth" else got == want
+        check(status == 200 and same and len(got) >= 3,
+              f"channels/rising over {window} by {by}, limit {limit}: {got} vs {want}")
+
+
 def get(api, path):
     status, _, body = api.call("GET", path)
     return status, json.loads(body)
 
 
 def main(work, db):
-    seeded = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db), check=True,
+    seeded = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db, DAYS="16"), check=True,
                             capture_output=True, text=True, timeout=600).stdout.splitlines()[-1]
     print("     seeded:", seeded, flush=True)
     newest = dt.datetime.fromisoformat(psql(db, "SET TIME ZONE 'UTC'; SELECT max(started_at) FROM sweeps")
@@ -186,18 +235,21 @@ def main(work, db):
         check(status == 200 and got.keys() == want.keys() and
               all(near(got[k], want[k], 0.06) for k in want),
               f"heatmap: {len(got)} cells ({sorted(got.items())[:2]} vs {sorted(want.items())[:2]})")
-        # A channel's cells: its folded hours only (not zero for the hour still open)
-        status, hc = get(api, f"/stats/heatmap?{win}&tz=UTC&channel=user_0")
+        # A channel's cells: its folded hours only (not zero for the hour still open). The
+        # channel most watched in them (which channels stream today depends on the day).
+        [[login]] = query(db, f"SELECT login FROM facts WHERE {in_win_folded} "
+                              "GROUP BY login ORDER BY sum(v * span) DESC LIMIT 1")
+        status, hc = get(api, f"/stats/heatmap?{win}&tz=UTC&channel={login}")
         want = {(int(a), int(b)): float(x) for a, b, x in query(db, f"""
             SELECT extract(isodow FROM hour), extract(hour FROM hour), sum(w) / sum(c)
               FROM (SELECT collected_at, hour,
-                           sum(CASE WHEN login = 'user_0' THEN v * span ELSE 0 END) AS w,
+                           sum(CASE WHEN login = '{login}' THEN v * span ELSE 0 END) AS w,
                            max(span) AS c FROM facts
                      WHERE {in_win_folded} GROUP BY collected_at, hour) x GROUP BY 1, 2""")}
         got = {(x["weekday"], x["hour"]): x["avg_viewers"] for x in hc["data"]}
         check(status == 200 and got.keys() == want.keys() and any(want.values()) and
               all(near(got[k], want[k], 0.06) for k in want),
-              f"heatmap of a channel: {len(got)} cells vs {len(want)}")
+              f"heatmap of {login}: {len(got)} cells vs {len(want)}")
         status, berlin = get(api, f"/stats/heatmap?{win}&tz=Europe/Berlin")
         check(status == 200 and {x["avg_viewers"] for x in berlin["data"]} ==
               {x["avg_viewers"] for x in h["data"]} and
@@ -228,17 +280,7 @@ def main(work, db):
         got = [(x["game_id"], x["growth_pct"]) for x in t["data"]]
         check(status == 200 and same_ranking(got, want, 0.06),
               f"games/trending: {got} vs {want}")
-        status, r = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0&limit=3")
-        want = query(db, f"""
-            WITH n AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
-                        WHERE {in_win_folded} GROUP BY login),
-                 p AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
-                        WHERE {in_prev} GROUP BY login)
-            SELECT login, (n.a - p.a) / p.a * 100 FROM n JOIN p USING (login)
-             WHERE n.l >= 3600000 AND p.l >= 3600000 ORDER BY 2 DESC LIMIT 3""")
-        got = [(x["username"], x["growth_pct"]) for x in r["data"]]
-        check(status == 200 and same_ranking(got, want, 0.06),
-              f"channels/rising: {got} vs {want}")
+        check_rising(api, db, win, in_win_folded, in_prev, t0.date(), t1.date())
 
         # A 7-day window reads the day rollups: whole UTC days, hours already folded.
         d1 = (t1 - dt.timedelta(hours=1)).replace(hour=0) + dt.timedelta(days=1)
@@ -295,35 +337,35 @@ def main(work, db):
             check(status == 200 and same_ranking(got, want) and len(got) == 10,
                   f"channels/top by {sort} over window=7d: {got} vs {want}")
 
-        # Rising channels by follower gain over the 24 hours: the last total before the
-        # window's end day minus the last before its start day (follower totals are not in the
-        # raw snapshots: read from channel_follower_days), for the channels that qualify as
-        # above. limit=3 is answered by walking the channels that gained; 40 (more than
-        # gained) by ranking every qualifying channel.
-        for limit in (3, 40):
-            status, rf = get(api, f"/stats/channels/rising?{win}&min_avg_viewers=0"
-                                  f"&limit={limit}&sort=followers")
-            want = query(db, f"""
-                WITH n AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
-                            WHERE {in_win_folded} GROUP BY login),
-                     p AS (SELECT login, sum(v * span) / sum(span) a, sum(span) l FROM facts
-                            WHERE {in_prev} GROUP BY login),
-                     q AS (SELECT login FROM n JOIN p USING (login)
-                            WHERE n.l >= 3600000 AND p.l >= 3600000 AND p.a > 0),
-                     g AS (SELECT c.id, c.login,
-                                  (SELECT followers FROM channel_follower_days d
-                                    WHERE d.channel_id = c.id AND d.day < '{t1.date()}'
-                                    ORDER BY d.day DESC LIMIT 1) -
-                                  (SELECT followers FROM channel_follower_days d
-                                    WHERE d.channel_id = c.id AND d.day < '{t0.date()}'
-                                    ORDER BY d.day DESC LIMIT 1) AS gain
-                             FROM q JOIN channels c USING (login))
-                SELECT login, COALESCE(gain::text, 'null') FROM g
-                 ORDER BY gain DESC NULLS LAST, id LIMIT {limit}""")
-            got = [[x["username"], "null" if x["follower_gain"] is None
-                    else str(x["follower_gain"])] for x in rf["data"]]
-            check(status == 200 and got == want and len(got) >= 3,
-                  f"channels/rising by followers, limit {limit}: {got} vs {want}")
+        # Rising channels over days: over the same custom days, and over window=7d, whose
+        # rising channels the fold job ranked with its leaderboards (above); made stale, the
+        # same window is summed from the day totals, to the same answer.
+        week = dt.timedelta(days=7)
+        check_rising(api, db, f"from={iso(d0)}&to={iso(d1)}",
+                     f"collected_at >= '{iso(d0)}' AND collected_at < '{iso(d1)}' {folded}",
+                     f"collected_at >= '{iso(d0 - week)}' AND collected_at < '{iso(d0)}'",
+                     d0.date(), d1.date())
+        [[current]] = query(db, "SELECT count(*) FROM rollup_rising_windows r "
+                                "JOIN rollup_day_version v ON v.version = r.version "
+                                "WHERE r.to_day = current_date + 1")
+        check(int(current) == 3, "today's rising channels are ranked")
+        _, r7 = get(api, "/stats/channels/rising?window=7d&limit=1")
+        first = dt.date.fromisoformat(r7["meta"]["from"][:10])
+        end = dt.date.fromisoformat(r7["meta"]["to"][:10]) + dt.timedelta(days=1)
+        before = first - (end - first)
+        check_rising(api, db, "window=7d",
+                     f"collected_at >= '{first}' AND collected_at < '{end}' {folded}",
+                     f"collected_at >= '{before}' AND collected_at < '{first}'", first, end)
+        for sort in ("avg_viewers", "followers"):
+            params = f"window=7d&min_avg_viewers=5&limit=40&sort={sort}"
+            _, ranked = get(api, f"/stats/channels/rising?{params}")
+            query(db, "UPDATE rollup_day_version SET version = version + 1")
+            # The same question in other words: the API's cache keeps answers by query string.
+            _, summed = get(api, f"/stats/channels/rising?format=json&{params}")
+            query(db, "SELECT rollup_refresh_leaderboards(current_date)")
+            check(ranked["data"] == summed["data"] and len(ranked["data"]) >= 3,
+                  f"channels/rising by {sort}: the fold job's {ranked['data'][:2]} vs summed "
+                  f"{summed['data'][:2]}")
 
         # Validation, 404 and CSV in the API's shapes
         status, body = get(api, "/stats/games/top?sort=viewers")

@@ -294,7 +294,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
     const std::string functions = "p.proname IN ('rollup_sweep', 'rollup_fold_hour', "
                                   "'rollup_fold_days', 'rollup_fold_followers', "
                                   "'rollup_fold_pending', 'rollup_rebuild_broadcasts', "
-                                  "'rollup_refresh_leaderboards')";
+                                  "'rollup_refresh_leaderboards', 'rollup_refresh_rising')";
     // proconfig is NULL for a function without settings.
     for (const auto& row :
          tx.exec("SELECT p.proname FROM pg_proc p WHERE " + functions +
@@ -302,7 +302,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
                  "ARRAY['plan_cache_mode=force_custom_plan', 'jit=off'], false)")) {
         FAIL_CHECK(row[0].as<std::string>() << " lacks plan_cache_mode or jit settings");
     }
-    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 7);
+    CHECK(tx.exec1("SELECT count(*) FROM pg_proc p WHERE " + functions)[0].as<int>() == 8);
 }
 
 TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
@@ -372,7 +372,8 @@ TEST_CASE("a day's follower total names the total before it, and a rebuild leave
     CHECK(totals() == expected);
 }
 
-TEST_CASE("the day windows' leaderboards are ranked again when the day totals or the day change",
+TEST_CASE("the day windows' leaderboards and rising channels are ranked again when the day "
+          "totals or the day change",
           "[db][rollups]") {
     testing::scratch_database db;
     auto conn = db.connect();
@@ -400,7 +401,32 @@ TEST_CASE("the day windows' leaderboards are ranked again when the day totals or
                         floor<days>(at("2020-03-03T00:00:00Z")), [](std::size_t, std::size_t) {});
     CHECK(query("SELECT count(*) FROM rollup_channel_leaderboards l "
                 "JOIN rollup_day_version v ON v.version = l.version") == "0");
+    CHECK(query("SELECT count(*) FROM rollup_rising_windows r "
+                "JOIN rollup_day_version v ON v.version = r.version") == "0");
     CHECK(db::refresh_leaderboards(*conn, today));
     CHECK(db::refresh_leaderboards(*conn, today + days(1)));
     CHECK(query("SELECT min(to_day)::text FROM rollup_channel_leaderboards") == "2020-03-04");
+    CHECK(query("SELECT string_agg(to_day::text, ',') FROM rollup_rising_windows") ==
+          "2020-03-04,2020-03-04,2020-03-04");
+
+    // Ranked on 9 March, window=7d holds the seed's second day, and the 8 days before it its
+    // first: the channels with an hour streamed on each (and viewers on the first), with
+    // their sums of both.
+    CHECK(db::refresh_leaderboards(*conn, floor<days>(at("2020-03-09T12:00:00Z"))));
+    const std::string figures = "COALESCE(string_agg(concat_ws(' ', channel_id, watched_ms, "
+                                "live_ms, peak_viewers, prev_watched_ms, prev_live_ms), ',' "
+                                "ORDER BY channel_id), '')";
+    const std::string rising =
+        query("SELECT " + figures + " FROM rollup_channel_rising WHERE from_day = '2020-03-02'");
+    CHECK_FALSE(rising.empty());
+    CHECK(rising ==
+          query("SELECT " + figures +
+                " FROM (SELECT channel_id, "
+                "sum(watched_ms) FILTER (WHERE day = '2020-03-02') AS watched_ms, "
+                "sum(live_ms) FILTER (WHERE day = '2020-03-02') AS live_ms, "
+                "max(peak_viewers) FILTER (WHERE day = '2020-03-02') AS peak_viewers, "
+                "sum(watched_ms) FILTER (WHERE day = '2020-03-01') AS prev_watched_ms, "
+                "sum(live_ms) FILTER (WHERE day = '2020-03-01') AS prev_live_ms "
+                "FROM rollup_channel_day_totals GROUP BY channel_id) x "
+                "WHERE live_ms >= 3600000 AND prev_live_ms >= 3600000 AND prev_watched_ms > 0"));
 }
