@@ -90,16 +90,19 @@ std::string in_window(const rollup_window& w, std::string_view from = "$1",
 constexpr const char* channel_platform =
     "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
 
-// Each day d.i of the day window [$1, $2) joined to `select` from its rows r of
-// rollup_channel_day_totals on platform $3 (as t), `rest` following the day's conditions: one
-// index range scan per day. The days as integers: PostgreSQL then knows how many there are (a
+// Each day d.i of the day window [$1, $2) (or [from, to)) joined to `select` from its rows r
+// of rollup_channel_day_totals on platform $3 (as t), `rest` following the day's conditions:
+// one index range scan per day. The days as integers: PostgreSQL then knows how many there are (a
 // series of dates counts as 1,000 rows, whose cost is high enough to compile the query with
 // JIT, 5 to 20 ms).
-std::string each_day(std::string_view select, std::string_view rest) {
-    std::string sql = "generate_series(0, $2::date - $1::date - 1) d(i) CROSS JOIN LATERAL "
-                      "(SELECT ";
-    sql.append(select).append(" FROM rollup_channel_day_totals r WHERE r.day = $1::date + d.i "
-                              "AND ");
+std::string each_day(std::string_view select, std::string_view rest, std::string_view from = "$1",
+                     std::string_view to = "$2") {
+    std::string sql = "generate_series(0, ";
+    sql.append(to).append("::date - ").append(from).append("::date - 1) d(i) CROSS JOIN LATERAL ");
+    sql.append("(SELECT ")
+        .append(select)
+        .append(" FROM rollup_channel_day_totals r WHERE r.day = ");
+    sql.append(from).append("::date + d.i AND ");
     return sql.append(channel_platform).append(rest).append(") t");
 }
 
@@ -652,18 +655,35 @@ std::string rising_figures(const rollup_window& w, std::string_view where, bool 
     return per_channel ? sql.append(" GROUP BY r.channel_id") : sql;
 }
 
-// Both windows need an hour streamed at least, so that one short stream is not a trend;
-// `min_avg` is the parameter of min_avg_viewers.
-std::string rising_qualifies(std::string_view min_avg = "$5") {
-    std::string sql = "x.avg_viewers >= ";
-    return sql.append(min_avg).append(" AND x.prev_avg_viewers > 0 AND x.live >= 3600000 "
-                                      "AND x.prev_live >= 3600000");
+// Every channel's figures of both day windows ($4 to $1, $1 to $2) but its peak, from the
+// rows at the windows' edges (sql/0011): a channel's sum over a window is its running total
+// after its last day in the window minus the one before its first day in it. Three rows per
+// channel that has days in both, whatever the windows' lengths: its first day in the previous
+// window (a), its first in the window, whose previous day lies in the previous window (b), and
+// its last in the window (c), each found by one index range scan per day.
+std::string rising_day_edges() {
+    const char* before = "r.channel_id, r.watched_before_ms, r.live_before_ms";
+    std::string sql =
+        "SELECT b.channel_id, (c.watched_through - b.watched_before_ms)::float8 AS watched, "
+        "(c.live_through - b.live_before_ms)::float8 AS live, "
+        "(c.watched_through - b.watched_before_ms)::float8 / "
+        "NULLIF(c.live_through - b.live_before_ms, 0) AS avg_viewers, "
+        "(b.watched_before_ms - a.watched_before_ms)::float8 / "
+        "NULLIF(b.live_before_ms - a.live_before_ms, 0) AS prev_avg_viewers, "
+        "(b.live_before_ms - a.live_before_ms)::float8 AS prev_live FROM (SELECT t.* FROM ";
+    sql.append(each_day(before, " AND r.prev_day >= $4::date AND r.prev_day < $1::date"));
+    sql.append(") b JOIN (SELECT t.* FROM ");
+    sql.append(each_day(before, " AND r.prev_day < $4::date", "$4", "$1"));
+    sql.append(") a USING (channel_id) JOIN (SELECT t.* FROM ");
+    sql.append(each_day("r.channel_id, r.watched_before_ms + r.watched_ms AS watched_through, "
+                        "r.live_before_ms + r.live_ms AS live_through",
+                        " AND r.next_day >= $2::date"));
+    return sql.append(") c USING (channel_id)");
 }
 
-// The order of a ranking by growth or by follower gain (`gain`).
-const char* rising_order(bool by_growth) {
-    return by_growth ? "growth DESC" : "gain DESC NULLS LAST";
-}
+// Both windows need an hour streamed at least, so that one short stream is not a trend.
+constexpr const char* rising_qualifies = "x.avg_viewers >= $5 AND x.prev_avg_viewers > 0 "
+                                         "AND x.live >= 3600000 AND x.prev_live >= 3600000";
 
 // By follower gain: the channels whose total grew in the window, walked from the largest gain
 // down until `limit` of them qualify. Exact when it finds that many (every other channel
@@ -679,7 +699,7 @@ std::string rising_by_gain_walk_sql(const rollup_window& w) {
                "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain "
                "FROM moved WHERE gain > 0 ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (");
     sql.append(rising_figures(w, "r.channel_id = m.channel_id", false)).append(") x WHERE ");
-    sql.append(rising_qualifies()).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
+    sql.append(rising_qualifies).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
     return sql.append(" FROM ranked r")
         .append(channel_joins("r"))
         .append(" ORDER BY r.gain DESC, c.id");
@@ -688,15 +708,20 @@ std::string rising_by_gain_walk_sql(const rollup_window& w) {
 // Every qualifying channel of the window ranked by growth or by follower gain.
 std::string rising_sql(const rollup_window& w, bool by_growth) {
     std::string sql = "WITH pairs AS (";
-    sql.append(rising_figures(w, "true", true));
+    sql.append(w.days ? rising_day_edges() : rising_figures(w, "true", true));
     sql.append("), ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
                "x.prev_avg_viewers AS growth FROM pairs x WHERE ");
-    sql.append(rising_qualifies());
+    sql.append(rising_qualifies);
     // The follower gain is looked up only for the rows answered when ranking by growth.
     if (by_growth) {
         sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
     }
     sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
+    if (w.days) {
+        sql.append(", (SELECT max(t.peak_viewers) FROM rollup_channel_day_totals t "
+                   "WHERE t.channel_id = r.channel_id AND t.day >= $1::date "
+                   "AND t.day < $2::date) AS peak_viewers");
+    }
     sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT ")
         .append(follower_gain("r.channel_id"))
         .append(" AS gain) fo")
@@ -704,29 +729,6 @@ std::string rising_sql(const rollup_window& w, bool by_growth) {
         .append(" ORDER BY ");
     return sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
         .append(", c.id LIMIT $6");
-}
-
-// The window=7d, 30d and 90d day windows: whether the fold job's rising channels of the window
-// ($1, $2 days) are current (sql/0011).
-constexpr const char* rising_board_current_sql =
-    "SELECT 1 FROM rollup_rising_windows w JOIN rollup_day_version v ON v.version = w.version "
-    "WHERE w.from_day = $1::date AND w.to_day = $2::date";
-
-// Those channels ($3 platform, $4 min_avg_viewers, $5 limit) ranked: the rows that
-// rising_sql() would rank, with the figures it would compute.
-std::string rising_board_sql(bool by_growth) {
-    std::string sql =
-        "WITH x AS (SELECT r.channel_id, r.watched_ms::float8 AS watched, "
-        "r.live_ms::float8 AS live, r.peak_viewers, r.watched_ms::float8 / r.live_ms AS "
-        "avg_viewers, r.prev_watched_ms::float8 / r.prev_live_ms AS prev_avg_viewers, "
-        "r.prev_live_ms::float8 AS prev_live, r.follower_gain AS gain "
-        "FROM rollup_channel_rising r WHERE r.from_day = $1::date AND r.to_day = $2::date AND ";
-    sql.append(channel_platform).append("), ranked AS (SELECT x.*, (x.avg_viewers - ");
-    sql.append("x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM x WHERE ");
-    sql.append(rising_qualifies("$4")).append(" ORDER BY ").append(rising_order(by_growth));
-    sql.append(", channel_id LIMIT $5) SELECT ranked.*, ").append(channel_columns);
-    sql.append(" FROM ranked").append(channel_joins("ranked")).append(" ORDER BY ");
-    return sql.append(rising_order(by_growth)).append(", c.id");
 }
 
 handler channels_rising(app& shared) {
@@ -742,18 +744,12 @@ handler channels_rising(app& shared) {
         const rollup_window& w = c.window;
         const bool by_growth = sort != "followers";
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
-            // One snapshot: the fold job's rising channels are current for the day totals
-            // they are read with.
-            pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{conn};
+            pqxx::read_transaction tx{conn};
             const auto run = [&](const std::string& sql) {
                 return tx.exec_params(sql, w.from, w.to, c.platform, w.prev_from, min_avg, c.limit);
             };
             std::optional<pqxx::result> rows;
-            if (w.days && !tx.exec_params(rising_board_current_sql, w.from, w.to).empty()) {
-                rows = tx.exec_params(rising_board_sql(by_growth), w.from, w.to, c.platform,
-                                      min_avg, c.limit);
-            }
-            if (!rows && !by_growth) {
+            if (!by_growth) {
                 rows = run(rising_by_gain_walk_sql(w));
                 if (rows->size() < static_cast<std::size_t>(c.limit)) {
                     rows.reset();

@@ -12,8 +12,7 @@ channels' 30 days: each request asks for a window that ends a second later than 
 before, so that no answer comes from the cache, for a 24-hour window (hour rollups) and a
 30-day one (day rollups), ending now (a 30-day window ending now is one the fold job keeps
 leaderboards for) or, for the routes marked so, three days earlier (one it does not);
-channels/rising also over 7 days (the days of window=7d, whose rising channels the fold job
-ranks) and 14 days (summed from the day totals), whose previous windows lie in the seeded world.
+channels/rising also over 7 and 14 days, whose previous windows lie in the seeded world.
 The last line is one JSON object: the seeding figures, and p50/p95 per route and window.
 """
 import datetime as dt

@@ -172,21 +172,30 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
         CHECK(tx.exec1("SELECT sum(watched_ms) FROM rollup_game_days")[0].as<long long>() ==
               tx.exec1(std::string("SELECT sum(watched_ms) FROM rollup_game_hours") + folded)[0]
                   .as<long long>());
-        // A channel's day in one row: the sums of its rows per game and language, and the
-        // channel's previous day (the seed crosses midnight, so some have one).
+        // A channel's day in one row: the sums of its rows per game and language, the
+        // channel's previous and next days (the seed crosses midnight, so some have them), and
+        // its hours watched and streamed over its earlier days.
         const char* totals_from_days =
             "SELECT channel_id, day, platform_id, sum(watched_ms), sum(live_ms), "
-            "max(peak_viewers), COALESCE(lag(day) OVER (PARTITION BY channel_id ORDER BY day), "
-            "'-infinity') FROM rollup_channel_days GROUP BY channel_id, day, platform_id";
+            "max(peak_viewers), COALESCE(lag(day) OVER w, '-infinity'), "
+            "COALESCE(lead(day) OVER w, 'infinity'), COALESCE(sum(sum(watched_ms)) OVER b, 0), "
+            "COALESCE(sum(sum(live_ms)) OVER b, 0) FROM rollup_channel_days "
+            "GROUP BY channel_id, day, platform_id WINDOW w AS (PARTITION BY channel_id ORDER BY "
+            "day), b AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)";
         const char* totals = "SELECT channel_id, day, platform_id, watched_ms, live_ms, "
-                             "peak_viewers, prev_day FROM rollup_channel_day_totals";
+                             "peak_viewers, prev_day, next_day, watched_before_ms, live_before_ms "
+                             "FROM rollup_channel_day_totals";
         std::string differ = "SELECT count(*) FROM ((";
         differ.append(totals_from_days).append(" EXCEPT ").append(totals);
         differ.append(") UNION ALL (").append(totals).append(" EXCEPT ");
         differ.append(totals_from_days).append(")) x");
         CHECK(tx.exec1(differ)[0].as<int>() == 0);
         CHECK(tx.exec1("SELECT count(*) FROM rollup_channel_day_totals "
-                       "WHERE prev_day > '-infinity'")[0]
+                       "WHERE prev_day > '-infinity' AND watched_before_ms > 0 "
+                       "AND live_before_ms > 0")[0]
+                  .as<int>() > 0);
+        CHECK(tx.exec1("SELECT count(*) FROM rollup_channel_day_totals "
+                       "WHERE next_day < 'infinity'")[0]
                   .as<int>() > 0);
         // The newest sweep waits for its successor.
         CHECK(tx.exec1("SELECT count(*) FROM sweeps WHERE rolled_up_at IS NULL")[0].as<int>() == 1);
@@ -294,7 +303,7 @@ TEST_CASE("the rollup functions plan each call for the sweep at hand, without JI
     const std::string functions = "p.proname IN ('rollup_sweep', 'rollup_fold_hour', "
                                   "'rollup_fold_days', 'rollup_fold_followers', "
                                   "'rollup_fold_pending', 'rollup_rebuild_broadcasts', "
-                                  "'rollup_refresh_leaderboards', 'rollup_refresh_rising')";
+                                  "'rollup_refresh_leaderboards', 'rollup_fold_day_totals')";
     // proconfig is NULL for a function without settings.
     for (const auto& row :
          tx.exec("SELECT p.proname FROM pg_proc p WHERE " + functions +
@@ -372,8 +381,7 @@ TEST_CASE("a day's follower total names the total before it, and a rebuild leave
     CHECK(totals() == expected);
 }
 
-TEST_CASE("the day windows' leaderboards and rising channels are ranked again when the day "
-          "totals or the day change",
+TEST_CASE("the day windows' leaderboards are ranked again when the day totals or the day change",
           "[db][rollups]") {
     testing::scratch_database db;
     auto conn = db.connect();
@@ -401,32 +409,7 @@ TEST_CASE("the day windows' leaderboards and rising channels are ranked again wh
                         floor<days>(at("2020-03-03T00:00:00Z")), [](std::size_t, std::size_t) {});
     CHECK(query("SELECT count(*) FROM rollup_channel_leaderboards l "
                 "JOIN rollup_day_version v ON v.version = l.version") == "0");
-    CHECK(query("SELECT count(*) FROM rollup_rising_windows r "
-                "JOIN rollup_day_version v ON v.version = r.version") == "0");
     CHECK(db::refresh_leaderboards(*conn, today));
     CHECK(db::refresh_leaderboards(*conn, today + days(1)));
     CHECK(query("SELECT min(to_day)::text FROM rollup_channel_leaderboards") == "2020-03-04");
-    CHECK(query("SELECT string_agg(to_day::text, ',') FROM rollup_rising_windows") ==
-          "2020-03-04,2020-03-04,2020-03-04");
-
-    // Ranked on 9 March, window=7d holds the seed's second day, and the 8 days before it its
-    // first: the channels with an hour streamed on each (and viewers on the first), with
-    // their sums of both.
-    CHECK(db::refresh_leaderboards(*conn, floor<days>(at("2020-03-09T12:00:00Z"))));
-    const std::string figures = "COALESCE(string_agg(concat_ws(' ', channel_id, watched_ms, "
-                                "live_ms, peak_viewers, prev_watched_ms, prev_live_ms), ',' "
-                                "ORDER BY channel_id), '')";
-    const std::string rising =
-        query("SELECT " + figures + " FROM rollup_channel_rising WHERE from_day = '2020-03-02'");
-    CHECK_FALSE(rising.empty());
-    CHECK(rising ==
-          query("SELECT " + figures +
-                " FROM (SELECT channel_id, "
-                "sum(watched_ms) FILTER (WHERE day = '2020-03-02') AS watched_ms, "
-                "sum(live_ms) FILTER (WHERE day = '2020-03-02') AS live_ms, "
-                "max(peak_viewers) FILTER (WHERE day = '2020-03-02') AS peak_viewers, "
-                "sum(watched_ms) FILTER (WHERE day = '2020-03-01') AS prev_watched_ms, "
-                "sum(live_ms) FILTER (WHERE day = '2020-03-01') AS prev_live_ms "
-                "FROM rollup_channel_day_totals GROUP BY channel_id) x "
-                "WHERE live_ms >= 3600000 AND prev_live_ms >= 3600000 AND prev_watched_ms > 0"));
 }
