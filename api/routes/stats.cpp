@@ -621,15 +621,49 @@ constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers
 constexpr const char* window_gain =
     "CASE WHEN count(*) = count(d.prev_followers) THEN sum(d.followers - d.prev_followers) END";
 
+// Whether `channel` has a follower total before the window ($1 as a day).
+std::string earlier_total(std::string_view channel) {
+    std::string sql = "EXISTS (SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ";
+    return sql.append(channel).append(" AND e.day < $1::date)");
+}
+
 // The follower gain of `channel` over the window ($1, $2 as days): window_gain, or 0 when the
 // window has no total but an earlier one exists; NULL when the channel has none before the
 // window (its first total is in the window, or it has none at all).
 std::string follower_gain(std::string_view channel) {
     std::string sql = "COALESCE((SELECT ";
     sql.append(window_gain).append(" FROM channel_follower_days d WHERE d.channel_id = ");
-    sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date), CASE WHEN EXISTS "
-                               "(SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ");
-    return sql.append(channel).append(" AND e.day < $1::date) THEN 0 END)");
+    sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date), CASE WHEN ");
+    return sql.append(earlier_total(channel)).append(" THEN 0 END)");
+}
+
+// `gains`: the follower gain over the window ($1, $2) of every channel with a total in it.
+// Over days: its last total in the window (whose next day lies after it) minus the total before
+// its first (the prev_followers of the one whose previous day lies before the window), each
+// found by one index range scan per day (sql/0011) rather than by summing every total. Over
+// hours (a day or two of totals): window_gain; $1 is first cast to a timestamptz, as
+// PostgreSQL types a parameter by its first use, and as a date it would drop the window's hour.
+std::string gains_ctes(const rollup_window& w) {
+    if (!w.days) {
+        std::string sql = "gains AS (SELECT d.channel_id, ";
+        return sql.append(window_gain)
+            .append(" AS gain FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
+                    "AND d.day < $2::timestamptz::date GROUP BY d.channel_id)");
+    }
+    const auto each_day = [](std::string_view select, std::string_view where) {
+        std::string sql = "SELECT t.* FROM generate_series(0, $2::date - $1::date - 1) d(i) "
+                          "CROSS JOIN LATERAL (SELECT ";
+        sql.append(select).append(" FROM channel_follower_days f WHERE f.day = $1::date + d.i ");
+        // OFFSET 0 keeps the scan per day: pulled up into a join, it was planned as a scan of
+        // every total (estimated as a fraction of them, not the few at the edges), 5x slower.
+        return sql.append("AND ").append(where).append(" OFFSET 0) t");
+    };
+    std::string sql = "gains_first AS MATERIALIZED (";
+    sql.append(each_day("f.channel_id, f.prev_followers", "f.prev_day < $1::date"));
+    sql.append("), gains_last AS MATERIALIZED (");
+    sql.append(each_day("f.channel_id, f.followers", "f.next_day >= $2::date"));
+    return sql.append("), gains AS (SELECT l.channel_id, l.followers - f.prev_followers AS gain "
+                      "FROM gains_last l JOIN gains_first f USING (channel_id))");
 }
 
 // Both windows' figures from the rows of the channels' hour rollups (or their day totals)
@@ -655,30 +689,34 @@ std::string rising_figures(const rollup_window& w, std::string_view where, bool 
     return per_channel ? sql.append(" GROUP BY r.channel_id") : sql;
 }
 
-// Every channel's figures of both day windows ($4 to $1, $1 to $2) but its peak, from the
-// rows at the windows' edges (sql/0011): a channel's sum over a window is its running total
-// after its last day in the window minus the one before its first day in it. Three rows per
-// channel that has days in both, whatever the windows' lengths: its first day in the previous
-// window (a), its first in the window, whose previous day lies in the previous window (b), and
-// its last in the window (c), each found by one index range scan per day.
+// `pairs`: every channel's figures of both day windows ($4 to $1, $1 to $2) but its peak,
+// from the rows at the windows' edges (sql/0011): a channel's sum over a window is its running
+// total after its last day in the window minus the one before its first day in it. Three rows
+// per channel that has days in both, whatever the windows' lengths: its first day in the
+// previous window (edges_a), its first in the window, whose previous day lies in the previous
+// window (edges_b), and its last in the window (edges_c), each found by one index range scan
+// per day. Materialized: else the planner, which cannot tell how few rows each scan finds,
+// joins them as a look-up of every day of each channel (5x slower).
 std::string rising_day_edges() {
     const char* before = "r.channel_id, r.watched_before_ms, r.live_before_ms";
-    std::string sql =
-        "SELECT b.channel_id, (c.watched_through - b.watched_before_ms)::float8 AS watched, "
+    std::string sql = "edges_a AS MATERIALIZED (SELECT t.* FROM ";
+    sql.append(each_day(before, " AND r.prev_day < $4::date", "$4", "$1"));
+    sql.append("), edges_b AS MATERIALIZED (SELECT t.* FROM ");
+    sql.append(each_day(before, " AND r.prev_day >= $4::date AND r.prev_day < $1::date"));
+    sql.append("), edges_c AS MATERIALIZED (SELECT t.* FROM ");
+    sql.append(each_day("r.channel_id, r.watched_before_ms + r.watched_ms AS watched_through, "
+                        "r.live_before_ms + r.live_ms AS live_through",
+                        " AND r.next_day >= $2::date"));
+    return sql.append(
+        "), pairs AS (SELECT b.channel_id, "
+        "(c.watched_through - b.watched_before_ms)::float8 AS watched, "
         "(c.live_through - b.live_before_ms)::float8 AS live, "
         "(c.watched_through - b.watched_before_ms)::float8 / "
         "NULLIF(c.live_through - b.live_before_ms, 0) AS avg_viewers, "
         "(b.watched_before_ms - a.watched_before_ms)::float8 / "
         "NULLIF(b.live_before_ms - a.live_before_ms, 0) AS prev_avg_viewers, "
-        "(b.live_before_ms - a.live_before_ms)::float8 AS prev_live FROM (SELECT t.* FROM ";
-    sql.append(each_day(before, " AND r.prev_day >= $4::date AND r.prev_day < $1::date"));
-    sql.append(") b JOIN (SELECT t.* FROM ");
-    sql.append(each_day(before, " AND r.prev_day < $4::date", "$4", "$1"));
-    sql.append(") a USING (channel_id) JOIN (SELECT t.* FROM ");
-    sql.append(each_day("r.channel_id, r.watched_before_ms + r.watched_ms AS watched_through, "
-                        "r.live_before_ms + r.live_ms AS live_through",
-                        " AND r.next_day >= $2::date"));
-    return sql.append(") c USING (channel_id)");
+        "(b.live_before_ms - a.live_before_ms)::float8 AS prev_live "
+        "FROM edges_b b JOIN edges_a a USING (channel_id) JOIN edges_c c USING (channel_id))");
 }
 
 // Both windows need an hour streamed at least, so that one short stream is not a trend.
@@ -686,18 +724,17 @@ constexpr const char* rising_qualifies = "x.avg_viewers >= $5 AND x.prev_avg_vie
                                          "AND x.live >= 3600000 AND x.prev_live >= 3600000";
 
 // By follower gain: the channels whose total grew in the window, walked from the largest gain
-// down until `limit` of them qualify. Exact when it finds that many (every other channel
-// gained nothing or lost); else the caller ranks every channel.
-// (Over hours, $1 is first cast to a timestamptz: PostgreSQL types a parameter by its first
-// use, and as a date it would drop the window's hour.)
+// down until `limit` of them qualify, among the first 10 x limit + 100 of them (each one's
+// figures from its own rows). Exact when it finds that many (every channel passed over gained
+// as much or more, and does not qualify; every other channel gained less); else the caller
+// ranks every channel.
 std::string rising_by_gain_walk_sql(const rollup_window& w) {
-    const char* day = w.days ? "::date" : "::timestamptz::date";
-    std::string sql = "WITH moved AS (SELECT d.channel_id, ";
-    sql.append(window_gain).append(" AS gain FROM channel_follower_days d WHERE d.day >= $1");
-    sql.append(day).append(" AND d.day < $2").append(day).append(" GROUP BY d.channel_id), ");
-    sql.append("ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - "
+    std::string sql = "WITH ";
+    sql.append(gains_ctes(w));
+    sql.append(", ranked AS (SELECT m.channel_id, m.gain, x.*, (x.avg_viewers - "
                "x.prev_avg_viewers) / x.prev_avg_viewers AS growth FROM (SELECT channel_id, gain "
-               "FROM moved WHERE gain > 0 ORDER BY gain DESC, channel_id) m CROSS JOIN LATERAL (");
+               "FROM gains WHERE gain > 0 ORDER BY gain DESC, channel_id LIMIT 10 * $6 + 100) m "
+               "CROSS JOIN LATERAL (");
     sql.append(rising_figures(w, "r.channel_id = m.channel_id", false)).append(") x WHERE ");
     sql.append(rising_qualifies).append(" LIMIT $6) SELECT r.*, ").append(channel_columns);
     return sql.append(" FROM ranked r")
@@ -705,30 +742,45 @@ std::string rising_by_gain_walk_sql(const rollup_window& w) {
         .append(" ORDER BY r.gain DESC, c.id");
 }
 
-// Every qualifying channel of the window ranked by growth or by follower gain.
+// Every qualifying channel of the window ranked by growth or by follower gain, ranked before
+// the channels (and over days their peaks) are looked up: only the rows answered are. The
+// gains are looked up for the rows answered when ranking by growth; by gain (after a walk that
+// found too few), over days every channel's comes from the window's edges at once (most
+// channels of a day window qualify), over hours each qualifying channel's is looked up.
 std::string rising_sql(const rollup_window& w, bool by_growth) {
-    std::string sql = "WITH pairs AS (";
-    sql.append(w.days ? rising_day_edges() : rising_figures(w, "true", true));
-    sql.append("), ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
+    const bool all_gains = w.days && !by_growth;
+    const char* order = by_growth ? "growth DESC" : "gain DESC NULLS LAST";
+    std::string sql = "WITH ";
+    sql.append(w.days ? rising_day_edges() : "pairs AS (" + rising_figures(w, "true", true) + ")");
+    sql.append(", ranked AS (SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / "
                "x.prev_avg_viewers AS growth FROM pairs x WHERE ");
     sql.append(rising_qualifies);
-    // The follower gain is looked up only for the rows answered when ranking by growth.
     if (by_growth) {
         sql.append(" ORDER BY growth DESC, channel_id LIMIT $6");
     }
-    sql.append(") SELECT r.*, fo.gain, ").append(channel_columns);
+    sql.append(")");
+    if (all_gains) {
+        sql.append(", ").append(gains_ctes(w));
+    }
+    sql.append(", top AS (SELECT r.*, fo.gain FROM ranked r");
+    if (all_gains) {
+        sql.append(" LEFT JOIN gains m ON m.channel_id = r.channel_id CROSS JOIN LATERAL (SELECT "
+                   "CASE WHEN m.channel_id IS NOT NULL THEN m.gain WHEN ");
+        sql.append(earlier_total("r.channel_id")).append(" THEN 0 END AS gain) fo");
+    } else {
+        sql.append(" CROSS JOIN LATERAL (SELECT ")
+            .append(follower_gain("r.channel_id"))
+            .append(" AS gain) fo");
+    }
+    sql.append(" ORDER BY ").append(order).append(", r.channel_id LIMIT $6) SELECT top.*, ");
+    sql.append(channel_columns);
     if (w.days) {
         sql.append(", (SELECT max(t.peak_viewers) FROM rollup_channel_day_totals t "
-                   "WHERE t.channel_id = r.channel_id AND t.day >= $1::date "
+                   "WHERE t.channel_id = top.channel_id AND t.day >= $1::date "
                    "AND t.day < $2::date) AS peak_viewers");
     }
-    sql.append(" FROM ranked r CROSS JOIN LATERAL (SELECT ")
-        .append(follower_gain("r.channel_id"))
-        .append(" AS gain) fo")
-        .append(channel_joins("r"))
-        .append(" ORDER BY ");
-    return sql.append(by_growth ? "r.growth DESC" : "fo.gain DESC NULLS LAST")
-        .append(", c.id LIMIT $6");
+    sql.append(" FROM top").append(channel_joins("top")).append(" ORDER BY ");
+    return sql.append(order).append(", c.id");
 }
 
 handler channels_rising(app& shared) {

@@ -337,7 +337,8 @@ TEST_CASE("expired rollups are deleted, younger ones stay", "[db][rollups]") {
           0);
 }
 
-TEST_CASE("a day's follower total names the total before it, and a rebuild leaves totals be",
+TEST_CASE("a day's follower total names the total before it and its neighbours' days, and a "
+          "rebuild leaves totals be",
           "[db][rollups]") {
     testing::scratch_database db;
     auto conn = db.connect();
@@ -366,14 +367,18 @@ TEST_CASE("a day's follower total names the total before it, and a rebuild leave
     const auto totals = [&] {
         std::string out;
         for (const auto& row : pqxx::nontransaction(*conn).exec(
-                 "SELECT day, followers, COALESCE(prev_followers::text, '-') "
+                 "SELECT day, followers, COALESCE(prev_followers::text, '-'), prev_day, next_day "
                  "FROM channel_follower_days ORDER BY day")) {
             out += row[0].as<std::string>() + " " + row[1].as<std::string>() + " " +
-                   row[2].as<std::string>() + "\n";
+                   row[2].as<std::string>() + " " + row[3].as<std::string>() + " " +
+                   row[4].as<std::string>() + "\n";
         }
         return out;
     };
-    const std::string expected = "2020-03-01 100 -\n2020-03-02 210 100\n2020-03-03 205 210\n";
+    // Each total also links the channel's previous and next day with one (sql/0011).
+    const std::string expected = "2020-03-01 100 - -infinity 2020-03-02\n"
+                                 "2020-03-02 210 100 2020-03-01 2020-03-03\n"
+                                 "2020-03-03 205 210 2020-03-02 infinity\n";
     CHECK(totals() == expected);
     // The total the channel has now (205) is not the first day's.
     db::rebuild_rollups(*conn, floor<days>(at("2020-03-01T00:00:00Z")),
