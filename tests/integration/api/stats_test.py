@@ -139,8 +139,10 @@ def get(api, path):
 
 
 def main(work, db):
-    seeded = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db, DAYS="16"), check=True,
-                            capture_output=True, text=True, timeout=600).stdout.splitlines()[-1]
+    # 16 days: both windows of window=7d hold data.
+    seeded = subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db, DAYS="16"),
+                            check=True, capture_output=True, text=True,
+                            timeout=600).stdout.splitlines()[-1]
     print("     seeded:", seeded, flush=True)
     newest = dt.datetime.fromisoformat(psql(db, "SET TIME ZONE 'UTC'; SELECT max(started_at) FROM sweeps")
                                        .splitlines()[-1][:19])
@@ -338,7 +340,8 @@ def main(work, db):
                   f"channels/top by {sort} over window=7d: {got} vs {want}")
 
         # Rising channels over days (from the days' running totals at the windows' edges):
-        # over the same custom days, and over window=7d (eight days, the same as today's).
+        # over the same custom days, and over window=7d (the seven days before today, and
+        # today).
         week = dt.timedelta(days=7)
         check_rising(api, db, f"from={iso(d0)}&to={iso(d1)}",
                      f"collected_at >= '{iso(d0)}' AND collected_at < '{iso(d1)}' {folded}",
