@@ -26,11 +26,13 @@ CREATE INDEX rollup_channel_day_totals_last_idx
     ON rollup_channel_day_totals (day, next_day)
     INCLUDE (platform_id, channel_id, watched_before_ms, live_before_ms, watched_ms, live_ms);
 
--- As in 0005, and the next days and running totals too: for the rows from p_from on of the
--- channels that have any, and the day before them (its next day) also of those that had some
--- (after a rebuild of days from p_from, whose rows may differ: raw snapshots can be gone where
--- rollups are kept); and every channel's last day.
-CREATE OR REPLACE FUNCTION rollup_channel_prev_days(p_from date) RETURNS void LANGUAGE sql AS $$
+-- 0005's rollup_channel_prev_days, named for what it now keeps: the previous and next days and
+-- the running totals, for the rows from p_from on of the channels that have any, and the day
+-- before them (its next day) also of those that had some (after a rebuild of days from p_from,
+-- whose rows may differ: raw snapshots can be gone where rollups are kept); and every
+-- channel's last day.
+DROP FUNCTION rollup_channel_prev_days(date);
+CREATE FUNCTION rollup_channel_day_links(p_from date) RETURNS void LANGUAGE sql AS $$
     UPDATE rollup_channel_day_totals t
        SET prev_day = x.prev_day, next_day = x.next_day,
            watched_before_ms = x.watched_before_ms, live_before_ms = x.live_before_ms
@@ -54,12 +56,12 @@ CREATE OR REPLACE FUNCTION rollup_channel_prev_days(p_from date) RETURNS void LA
     SELECT channel_id, max(day) FROM rollup_channel_day_totals GROUP BY channel_id;
 $$;
 
-SELECT rollup_channel_prev_days('-infinity');
+SELECT rollup_channel_day_links('-infinity');
 
 -- A folded hour's channels added to their day totals, until now a part of rollup_fold_days
 -- (0009): a channel's new day starts from the running totals after its previous day, which
 -- learns its next day. Days fold in order; a rebuild, which folds older days while later ones
--- exist, recomputes the links and running totals when it is done (rollup_channel_prev_days).
+-- exist, recomputes the links and running totals when it is done (rollup_channel_day_links).
 CREATE FUNCTION rollup_fold_day_totals(p_platform smallint, p_hour timestamptz)
 RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'

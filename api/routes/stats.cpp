@@ -90,22 +90,32 @@ std::string in_window(const rollup_window& w, std::string_view from = "$1",
 constexpr const char* channel_platform =
     "($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))";
 
-// Each day d.i of the day window [$1, $2) (or [from, to)) joined to `select` from its rows r
-// of rollup_channel_day_totals on platform $3 (as t), `rest` following the day's conditions:
-// one index range scan per day. The days as integers: PostgreSQL then knows how many there are
-// (a series of dates counts as 1,000 rows, whose cost is high enough to compile the query with
-// JIT, 5 to 20 ms). OFFSET 0 keeps the scans per day: pulled up into a join, a condition that
-// most rows of some day meet (every channel's first day has no previous one; a day of 100,000
-// new channels) was planned as a scan of every day, 15x slower.
-std::string each_day(std::string_view select, std::string_view rest, std::string_view from = "$1",
-                     std::string_view to = "$2") {
+// Each day d.i of the day window [from, to) joined to `select` from its rows r of `table` (a
+// table with a column `day`) that meet `conditions` (as t): one index range scan per day. The
+// days as integers: PostgreSQL then knows how many there are (a series of dates counts as
+// 1,000 rows, whose cost is high enough to compile the query with JIT, 5 to 20 ms). OFFSET 0
+// keeps the scans per day: pulled up into a join, a condition that most rows of some day meet
+// (every channel's first day has no previous one; a day of 100,000 new channels) was planned
+// as a scan of every day, 5 to 15x slower.
+std::string each_day_of(std::string_view table, std::string_view select,
+                        std::string_view conditions, std::string_view from = "$1",
+                        std::string_view to = "$2") {
     std::string sql = "generate_series(0, ";
     sql.append(to).append("::date - ").append(from).append("::date - 1) d(i) CROSS JOIN LATERAL ");
     sql.append("(SELECT ")
         .append(select)
-        .append(" FROM rollup_channel_day_totals r WHERE r.day = ");
-    sql.append(from).append("::date + d.i AND ");
-    return sql.append(channel_platform).append(rest).append(" OFFSET 0) t");
+        .append(" FROM ")
+        .append(table)
+        .append(" r WHERE r.day = ");
+    return sql.append(from).append("::date + d.i AND ").append(conditions).append(" OFFSET 0) t");
+}
+
+// each_day_of() the rows of rollup_channel_day_totals on platform $3, `rest` following the
+// day's conditions.
+std::string each_day(std::string_view select, std::string_view rest, std::string_view from = "$1",
+                     std::string_view to = "$2") {
+    return each_day_of("rollup_channel_day_totals", select,
+                       std::string(channel_platform).append(rest), from, to);
 }
 
 // The time the collector covered per platform within the same bounds, in ms. Day windows
@@ -623,20 +633,23 @@ constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers
 constexpr const char* window_gain =
     "CASE WHEN count(*) = count(d.prev_followers) THEN sum(d.followers - d.prev_followers) END";
 
-// Whether `channel` has a follower total before the window ($1 as a day).
-std::string earlier_total(std::string_view channel) {
-    std::string sql = "EXISTS (SELECT 1 FROM channel_follower_days e WHERE e.channel_id = ";
-    return sql.append(channel).append(" AND e.day < $1::date)");
+// The follower gain of `channel` over the window ($1 as a day): `gain` when the channel has
+// totals in the window (`in_window`), else 0 when it has an earlier one; NULL when it has none
+// before the window (its first total is in the window, or it has none at all).
+std::string gain_or_zero(std::string_view in_window, std::string_view gain,
+                         std::string_view channel) {
+    std::string sql = "CASE WHEN ";
+    sql.append(in_window).append(" THEN ").append(gain).append(" WHEN EXISTS (SELECT 1 FROM ");
+    sql.append("channel_follower_days e WHERE e.channel_id = ").append(channel);
+    return sql.append(" AND e.day < $1::date) THEN 0 END");
 }
 
-// The follower gain of `channel` over the window ($1, $2 as days): window_gain, or 0 when the
-// window has no total but an earlier one exists; NULL when the channel has none before the
-// window (its first total is in the window, or it has none at all).
+// gain_or_zero() of `channel` looked up from its totals of the window ($1, $2 as days).
 std::string follower_gain(std::string_view channel) {
-    std::string sql = "COALESCE((SELECT ";
-    sql.append(window_gain).append(" FROM channel_follower_days d WHERE d.channel_id = ");
-    sql.append(channel).append(" AND d.day >= $1::date AND d.day < $2::date), CASE WHEN ");
-    return sql.append(earlier_total(channel)).append(" THEN 0 END)");
+    std::string sql = "(SELECT ";
+    sql.append(gain_or_zero("count(*) > 0", window_gain, channel));
+    sql.append(" FROM channel_follower_days d WHERE d.channel_id = ").append(channel);
+    return sql.append(" AND d.day >= $1::date AND d.day < $2::date)");
 }
 
 // `gains`: the follower gain over the window ($1, $2) of every channel with a total in it.
@@ -652,17 +665,12 @@ std::string gains_ctes(const rollup_window& w) {
             .append(" AS gain FROM channel_follower_days d WHERE d.day >= $1::timestamptz::date "
                     "AND d.day < $2::timestamptz::date GROUP BY d.channel_id)");
     }
-    const auto each_day = [](std::string_view select, std::string_view where) {
-        std::string sql = "SELECT t.* FROM generate_series(0, $2::date - $1::date - 1) d(i) "
-                          "CROSS JOIN LATERAL (SELECT ";
-        sql.append(select).append(" FROM channel_follower_days f WHERE f.day = $1::date + d.i ");
-        // OFFSET 0: as in each_day() (else planned as a scan of every total, 5x slower).
-        return sql.append("AND ").append(where).append(" OFFSET 0) t");
-    };
-    std::string sql = "gains_first AS MATERIALIZED (";
-    sql.append(each_day("f.channel_id, f.prev_followers", "f.prev_day < $1::date"));
-    sql.append("), gains_last AS MATERIALIZED (");
-    sql.append(each_day("f.channel_id, f.followers", "f.next_day >= $2::date"));
+    std::string sql = "gains_first AS MATERIALIZED (SELECT t.* FROM ";
+    sql.append(each_day_of("channel_follower_days", "r.channel_id, r.prev_followers",
+                           "r.prev_day < $1::date"));
+    sql.append("), gains_last AS MATERIALIZED (SELECT t.* FROM ");
+    sql.append(each_day_of("channel_follower_days", "r.channel_id, r.followers",
+                           "r.next_day >= $2::date"));
     return sql.append("), gains AS (SELECT l.channel_id, l.followers - f.prev_followers AS gain "
                       "FROM gains_last l JOIN gains_first f USING (channel_id))");
 }
@@ -765,9 +773,9 @@ std::string rising_sql(const rollup_window& w, bool by_growth) {
     }
     sql.append(", top AS (SELECT r.*, fo.gain FROM ranked r");
     if (all_gains) {
-        sql.append(" LEFT JOIN gains m ON m.channel_id = r.channel_id CROSS JOIN LATERAL (SELECT "
-                   "CASE WHEN m.channel_id IS NOT NULL THEN m.gain WHEN ");
-        sql.append(earlier_total("r.channel_id")).append(" THEN 0 END AS gain) fo");
+        sql.append(" LEFT JOIN gains m ON m.channel_id = r.channel_id CROSS JOIN LATERAL (SELECT ");
+        sql.append(gain_or_zero("m.channel_id IS NOT NULL", "m.gain", "r.channel_id"));
+        sql.append(" AS gain) fo");
     } else {
         sql.append(" CROSS JOIN LATERAL (SELECT ")
             .append(follower_gain("r.channel_id"))
