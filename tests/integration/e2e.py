@@ -21,7 +21,11 @@ def check(condition, message):
 
 def psql(url, sql):
     out = subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        # What the server said; the exception alone names only the command.
+        sys.stderr.write(f"psql failed: {out.stderr}")
+        out.check_returncode()
     return out.stdout.strip()
 
 

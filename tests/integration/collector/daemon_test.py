@@ -110,7 +110,9 @@ def wait_for(condition, timeout, what):
         try:
             if condition():
                 return True
-        except (OSError, ValueError, KeyError, TypeError):
+        # A poll of the database may fail as the daemon starts up (seen once under parallel
+        # ctest; psql() prints what the server said): the next poll asks again.
+        except (OSError, ValueError, KeyError, TypeError, subprocess.CalledProcessError):
             pass
         time.sleep(0.2)
     check(False, f"waited {timeout} s for: {what}")
