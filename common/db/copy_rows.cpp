@@ -51,9 +51,33 @@ void append_copy_field(std::string& out, std::string_view value) {
     out.append(value.substr(plain));
 }
 
+void append_array_literal(std::string& out, const std::vector<std::string>& items) {
+    out += '{';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += '"';
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        out += '"';
+    }
+    out += '}';
+}
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 copy_rows::copy_rows(pqxx::transaction_base& tx, const std::string& table) : stream_(tx, table) {
+    block_.reserve(block_bytes + 4096);
+}
+
+copy_rows::copy_rows(pqxx::transaction_base& tx, const std::string& table,
+                     const std::vector<std::string>& columns)
+    : stream_(tx, table, columns.begin(), columns.end()) {
     block_.reserve(block_bytes + 4096);
 }
 #pragma GCC diagnostic pop
@@ -89,6 +113,12 @@ copy_rows& copy_rows::null() {
     separate();
     block_ += "\\N";
     return *this;
+}
+
+copy_rows& copy_rows::text_array(const std::vector<std::string>& items) {
+    array_.clear();
+    append_array_literal(array_, items);
+    return text(array_);
 }
 
 void copy_rows::end_row() {

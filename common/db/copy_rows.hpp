@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <pqxx/tablewriter>
 #include <pqxx/transaction_base>
@@ -19,15 +20,23 @@ namespace streamscope::db {
 // is sent as it is (COPY takes the client encoding).
 void append_copy_field(std::string& out, std::string_view value);
 
+// Appends `items` as a PostgreSQL array literal, {"a","b"}, each element quoted with its quotes
+// and backslashes escaped; COPY's own escaping still applies to the result.
+void append_array_literal(std::string& out, const std::vector<std::string>& items);
+
 class copy_rows {
 public:
     // Starts COPY into `table` (all columns, in order).
     copy_rows(pqxx::transaction_base& tx, const std::string& table);
+    // Starts COPY into these `columns` of `table`, in this order; the others take defaults.
+    copy_rows(pqxx::transaction_base& tx, const std::string& table,
+              const std::vector<std::string>& columns);
 
     copy_rows& text(std::string_view value);
     copy_rows& number(std::int64_t value);
     copy_rows& boolean(bool value);
     copy_rows& null();
+    copy_rows& text_array(const std::vector<std::string>& items);
     template <typename T>
     copy_rows& optional(const std::optional<T>& value) {
         return value ? add(*value) : null();
@@ -47,6 +56,7 @@ private:
     // write_raw_line private); its own, deprecated, escaping is not used.
     pqxx::tablewriter stream_;
     std::string block_;
+    std::string array_; // an array literal before its COPY escaping
     bool row_started_ = false;
     std::size_t rows_in_block_ = 0;
 };

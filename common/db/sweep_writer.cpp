@@ -218,27 +218,6 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
 
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
 
-// A PostgreSQL array literal: {"a","b"} with quotes and backslashes escaped, into `out`.
-// COPY's own escaping is applied on top.
-void array_literal(std::string& out, const std::vector<std::string>& items) {
-    out.clear();
-    out += '{';
-    for (const std::string& item : items) {
-        if (out.size() > 1) {
-            out += ',';
-        }
-        out += '"';
-        for (char c : item) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    out += '}';
-}
-
 std::optional<std::string> optional_time(const std::optional<time::timestamp>& t) {
     return t ? std::optional<std::string>(time::format_rfc3339(*t)) : std::nullopt;
 }
@@ -310,10 +289,8 @@ write_result sweep_writer::write(const model::sweep& sweep) {
         result.snapshots = static_cast<std::int64_t>(sweep.streams.size()) - unknown;
     }
     if (!full.empty()) {
-        std::string tags;
         stage(tx, sweep_streams, full, [&](copy_rows& out, std::size_t i) {
             const model::stream_observation& s = sweep.streams.at(i);
-            array_literal(tags, s.tags);
             out.text(s.platform_stream_id)
                 .text(s.platform_user_id)
                 .text(s.login)
@@ -321,7 +298,7 @@ write_result sweep_writer::write(const model::sweep& sweep) {
                 .text(s.platform_game_id)
                 .text(s.game_name)
                 .text(s.title)
-                .text(tags)
+                .text_array(s.tags)
                 .optional(s.viewer_count)
                 .text(time::format_rfc3339(s.started_at))
                 .text(s.language)
