@@ -1,5 +1,10 @@
 #include "common/db/sweep_writer.hpp"
 
+#include <deque>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 #include <pqxx/pqxx>
 
 #include "common/db/copy_rows.hpp"
@@ -52,8 +57,6 @@ SELECT ord, stream_id IS NULL FROM known WHERE old_key IS DISTINCT FROM state_ke
 constexpr staging_table sweep_streams{"sweep_streams", R"(
     platform_stream_id text NOT NULL,
     platform_user_id   text NOT NULL,
-    login              text NOT NULL,
-    display_name       text NOT NULL,
     platform_game_id   text NOT NULL,
     game_name          text NOT NULL,
     title              text NOT NULL,
@@ -78,15 +81,21 @@ SELECT $1, s.platform_game_id, s.game_name
 ON CONFLICT (platform_id, platform_game_id)
 DO UPDATE SET name = excluded.name, updated_at = now())";
 
-// Channels seen in the streams: new ones, and renamed ones. A channel live twice in one sweep
-// (a restarted broadcast) takes the names of its newest broadcast.
+// The channels of the streams sent in full, one row each (the writer picks the names of a
+// channel's newest broadcast when it is live twice in one sweep). Sent apart from the streams
+// so that no sort by channel is needed to find them, and the join below can hash them.
+constexpr staging_table sweep_channels{"sweep_channels", R"(
+    platform_user_id text NOT NULL,
+    login            text NOT NULL,
+    display_name     text NOT NULL)"};
+
+// Channels seen in the streams: new ones, and renamed ones.
 constexpr std::string_view upsert_seen_channels_sql = R"(
 WITH changed AS (
     INSERT INTO channels AS c (platform_id, platform_user_id, login, display_name,
                                first_seen_at, last_seen_at)
     SELECT $1, s.platform_user_id, s.login, s.display_name, $2, $2
-      FROM (SELECT DISTINCT ON (platform_user_id) platform_user_id, login, display_name
-              FROM sweep_streams ORDER BY platform_user_id, started_at DESC) s
+      FROM sweep_channels s
       LEFT JOIN channels e ON e.platform_id = $1 AND e.platform_user_id = s.platform_user_id
      WHERE e.id IS NULL OR (e.login, e.display_name) IS DISTINCT FROM (s.login, s.display_name)
     ON CONFLICT (platform_id, platform_user_id)
@@ -218,6 +227,25 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
 
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
 
+// Of the streams at `positions`, one per channel: the channel's newest broadcast (the later
+// one in the sweep when two started together), whose names are the channel's current ones.
+std::vector<std::size_t> newest_per_channel(const std::deque<model::stream_observation>& streams,
+                                            const std::vector<std::size_t>& positions) {
+    std::unordered_map<std::string_view, std::size_t> newest; // platform_user_id -> position
+    newest.reserve(positions.size());
+    std::vector<std::size_t> chosen;
+    chosen.reserve(positions.size());
+    for (std::size_t i : positions) {
+        const auto [it, inserted] = newest.try_emplace(streams[i].platform_user_id, chosen.size());
+        if (inserted) {
+            chosen.push_back(i);
+        } else if (streams[i].started_at >= streams[chosen[it->second]].started_at) {
+            chosen[it->second] = i;
+        }
+    }
+    return chosen;
+}
+
 std::optional<std::string> optional_time(const std::optional<time::timestamp>& t) {
     return t ? std::optional<std::string>(time::format_rfc3339(*t)) : std::nullopt;
 }
@@ -293,8 +321,6 @@ write_result sweep_writer::write(const model::sweep& sweep) {
             const model::stream_observation& s = sweep.streams.at(i);
             out.text(s.platform_stream_id)
                 .text(s.platform_user_id)
-                .text(s.login)
-                .text(s.display_name)
                 .text(s.platform_game_id)
                 .text(s.game_name)
                 .text(s.title)
@@ -307,6 +333,11 @@ write_result sweep_writer::write(const model::sweep& sweep) {
                 .number(keys[i]);
         });
         tx.exec_params(std::string(upsert_seen_games_sql), platform_id);
+        stage(tx, sweep_channels, newest_per_channel(sweep.streams, full),
+              [&](copy_rows& out, std::size_t i) {
+                  const model::stream_observation& s = sweep.streams[i];
+                  out.text(s.platform_user_id).text(s.login).text(s.display_name);
+              });
         result.new_channels =
             tx.exec_params(std::string(upsert_seen_channels_sql), platform_id, started_at)[0][0]
                 .as<std::int64_t>();

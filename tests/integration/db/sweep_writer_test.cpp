@@ -74,6 +74,40 @@ TEST_CASE("writing the same sweep twice stores it once", "[db][writer]") {
     CHECK(count(*conn, "SELECT count(*) FROM streams") == 50);
 }
 
+TEST_CASE("a channel live twice in one sweep takes the names of its newest broadcast",
+          "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    // Channel 1 restarted its broadcast under a new name; the newer broadcast comes first in
+    // the sweep, so the sweep's order must not decide. Channel 2 renamed itself between two
+    // broadcasts that started together: the later one in the sweep wins.
+    auto restarted = make_stream(1, 11, t0 - std::chrono::minutes{5});
+    restarted.login = "new_login";
+    restarted.display_name = "New_Login";
+    auto first = make_stream(1, 10, t0 - std::chrono::hours{2});
+    first.login = "old_login";
+    auto tied_a = make_stream(2, 20, t0 - std::chrono::hours{1});
+    auto tied_b = make_stream(2, 21, t0 - std::chrono::hours{1});
+    tied_b.display_name = "Tied_B";
+    const auto result = db::sweep_writer(*conn).write(
+        make_sweep(t0, {restarted, make_stream(3, 30, t0), first, tied_a, tied_b}));
+    CHECK(result.new_channels == 3);
+    CHECK(result.new_streams == 5);
+
+    pqxx::nontransaction tx(*conn);
+    const auto names = tx.exec("SELECT platform_user_id, login, display_name, "
+                               "(SELECT count(*) FROM streams s WHERE s.channel_id = c.id) "
+                               "FROM channels c ORDER BY platform_user_id");
+    REQUIRE(names.size() == 3);
+    CHECK(names[0][1].as<std::string>() == "new_login");
+    CHECK(names[0][2].as<std::string>() == "New_Login");
+    CHECK(names[0][3].as<int>() == 2);
+    CHECK(names[1][2].as<std::string>() == "Tied_B");
+    CHECK(names[1][3].as<int>() == 2);
+    CHECK(names[2][1].as<std::string>() == "user_3");
+}
+
 TEST_CASE("a later sweep writes only what changed, keeping the old state for old snapshots",
           "[db][writer]") {
     testing::scratch_database db;
