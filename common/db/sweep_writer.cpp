@@ -58,7 +58,6 @@ constexpr staging_table sweep_streams{"sweep_streams", R"(
     platform_stream_id text NOT NULL,
     platform_user_id   text NOT NULL,
     platform_game_id   text NOT NULL,
-    game_name          text NOT NULL,
     title              text NOT NULL,
     tags               text[] NOT NULL,
     viewer_count       integer,
@@ -68,16 +67,19 @@ constexpr staging_table sweep_streams{"sweep_streams", R"(
     is_mature          boolean NOT NULL,
     state_key          bigint NOT NULL)"};
 
+// The games of the streams sent in full, one row each, with the name the streams gave them.
+constexpr staging_table sweep_seen_games{"sweep_seen_games", R"(
+    platform_game_id text NOT NULL,
+    name             text NOT NULL)"};
+
 // Games seen in the streams: new ones, and renamed ones. The anti-join keeps unchanged rows
 // out of the INSERT, so they are neither locked nor rewritten.
 constexpr std::string_view upsert_seen_games_sql = R"(
 INSERT INTO games AS g (platform_id, platform_game_id, name)
-SELECT $1, s.platform_game_id, s.game_name
-  FROM (SELECT DISTINCT ON (platform_game_id) platform_game_id, game_name
-          FROM sweep_streams WHERE platform_game_id <> ''
-         ORDER BY platform_game_id) s
+SELECT $1, s.platform_game_id, s.name
+  FROM sweep_seen_games s
   LEFT JOIN games e ON e.platform_id = $1 AND e.platform_game_id = s.platform_game_id
- WHERE e.id IS NULL OR e.name IS DISTINCT FROM s.game_name
+ WHERE e.id IS NULL OR e.name IS DISTINCT FROM s.name
 ON CONFLICT (platform_id, platform_game_id)
 DO UPDATE SET name = excluded.name, updated_at = now())";
 
@@ -227,23 +229,47 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
 
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
 
-// Of the streams at `positions`, one per channel: the channel's newest broadcast (the later
-// one in the sweep when two started together), whose names are the channel's current ones.
-std::vector<std::size_t> newest_per_channel(const std::deque<model::stream_observation>& streams,
-                                            const std::vector<std::size_t>& positions) {
-    std::unordered_map<std::string_view, std::size_t> newest; // platform_user_id -> position
-    newest.reserve(positions.size());
+// Of the streams at `positions`, one per distinct non-empty `key` (the first one, or a later
+// one that `replaces` it): the games and channels of a sweep are staged one row each, so that
+// no statement has to sort the sweep's streams to find them.
+template <typename Key, typename Replaces>
+std::vector<std::size_t> one_per_key(const std::deque<model::stream_observation>& streams,
+                                     const std::vector<std::size_t>& positions, Key key,
+                                     Replaces replaces) {
+    std::unordered_map<std::string_view, std::size_t> chosen_for; // key -> index in chosen
+    chosen_for.reserve(positions.size());
     std::vector<std::size_t> chosen;
     chosen.reserve(positions.size());
     for (std::size_t i : positions) {
-        const auto [it, inserted] = newest.try_emplace(streams[i].platform_user_id, chosen.size());
+        const std::string_view k = key(streams[i]);
+        if (k.empty()) {
+            continue;
+        }
+        const auto [it, inserted] = chosen_for.try_emplace(k, chosen.size());
         if (inserted) {
             chosen.push_back(i);
-        } else if (streams[i].started_at >= streams[chosen[it->second]].started_at) {
+        } else if (replaces(streams[i], streams[chosen[it->second]])) {
             chosen[it->second] = i;
         }
     }
     return chosen;
+}
+
+// A channel live twice in one sweep (a restarted broadcast) takes the names of its newest
+// broadcast; of two that started together, the later one in the sweep.
+std::vector<std::size_t> newest_per_channel(const std::deque<model::stream_observation>& streams,
+                                            const std::vector<std::size_t>& positions) {
+    return one_per_key(
+        streams, positions, [](const auto& s) -> std::string_view { return s.platform_user_id; },
+        [](const auto& s, const auto& kept) { return s.started_at >= kept.started_at; });
+}
+
+// A game takes the name its first stream gave it (the streams of one sweep agree).
+std::vector<std::size_t> first_per_game(const std::deque<model::stream_observation>& streams,
+                                        const std::vector<std::size_t>& positions) {
+    return one_per_key(
+        streams, positions, [](const auto& s) -> std::string_view { return s.platform_game_id; },
+        [](const auto&, const auto&) { return false; });
 }
 
 std::optional<std::string> optional_time(const std::optional<time::timestamp>& t) {
@@ -322,7 +348,6 @@ write_result sweep_writer::write(const model::sweep& sweep) {
             out.text(s.platform_stream_id)
                 .text(s.platform_user_id)
                 .text(s.platform_game_id)
-                .text(s.game_name)
                 .text(s.title)
                 .text_array(s.tags)
                 .optional(s.viewer_count)
@@ -332,6 +357,11 @@ write_result sweep_writer::write(const model::sweep& sweep) {
                 .boolean(s.is_mature)
                 .number(keys[i]);
         });
+        stage(tx, sweep_seen_games, first_per_game(sweep.streams, full),
+              [&](copy_rows& out, std::size_t i) {
+                  const model::stream_observation& s = sweep.streams[i];
+                  out.text(s.platform_game_id).text(s.game_name);
+              });
         tx.exec_params(std::string(upsert_seen_games_sql), platform_id);
         stage(tx, sweep_channels, newest_per_channel(sweep.streams, full),
               [&](copy_rows& out, std::size_t i) {

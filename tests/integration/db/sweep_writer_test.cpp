@@ -123,6 +123,7 @@ TEST_CASE("a later sweep writes only what changed, keeping the old state for old
     next[4].game_name = "Brand New Game";
     next[5].display_name = "RenamedUser";
     next[6].viewer_count = std::nullopt;       // hidden count
+    next[7].game_name = "Game 7: Remastered";  // a category renamed, not a broadcast's change
     next.push_back(make_stream(100, 100, t1)); // a new channel going live
     const auto result = writer.write(make_sweep(t1, next));
     CHECK(result.new_channels == 1);
@@ -132,6 +133,8 @@ TEST_CASE("a later sweep writes only what changed, keeping the old state for old
 
     CHECK(count(*conn, "SELECT count(*) FROM stream_states") == 2);
     CHECK(count(*conn, "SELECT count(*) FROM channels WHERE display_name = 'RenamedUser' "
+                       "AND updated_at > created_at") == 1);
+    CHECK(count(*conn, "SELECT count(*) FROM games WHERE name = 'Game 7: Remastered' "
                        "AND updated_at > created_at") == 1);
     // Unchanged broadcasts were not rewritten: their state is still that of the first sweep.
     CHECK(count(*conn, "SELECT count(*) FROM streams WHERE state_since = first_seen_at") == 19);
