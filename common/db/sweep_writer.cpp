@@ -67,7 +67,7 @@ constexpr staging_table sweep_streams{"sweep_streams", R"(
     is_mature          boolean NOT NULL,
     state_key          bigint NOT NULL)"};
 
-// The games of the streams sent in full, one row each, with the name the streams gave them.
+// The games of the streams sent in full, one row each (first_per_game).
 constexpr staging_table sweep_seen_games{"sweep_seen_games", R"(
     platform_game_id text NOT NULL,
     name             text NOT NULL)"};
@@ -83,9 +83,8 @@ SELECT $1, s.platform_game_id, s.name
 ON CONFLICT (platform_id, platform_game_id)
 DO UPDATE SET name = excluded.name, updated_at = now())";
 
-// The channels of the streams sent in full, one row each (the writer picks the names of a
-// channel's newest broadcast when it is live twice in one sweep). Sent apart from the streams
-// so that no sort by channel is needed to find them, and the join below can hash them.
+// The channels of the streams sent in full, one row each, with the names of the channel's
+// newest broadcast (newest_per_channel).
 constexpr staging_table sweep_channels{"sweep_channels", R"(
     platform_user_id text NOT NULL,
     login            text NOT NULL,
