@@ -67,7 +67,7 @@ constexpr staging_table sweep_streams{"sweep_streams", R"(
     is_mature          boolean NOT NULL,
     state_key          bigint NOT NULL)"};
 
-// The games of the streams sent in full, one row each (first_per_game).
+// The games of the streams sent in full, one row each (first_per_game); '' stands for no game.
 constexpr staging_table sweep_seen_games{"sweep_seen_games", R"(
     platform_game_id text NOT NULL,
     name             text NOT NULL)"};
@@ -79,7 +79,7 @@ INSERT INTO games AS g (platform_id, platform_game_id, name)
 SELECT $1, s.platform_game_id, s.name
   FROM sweep_seen_games s
   LEFT JOIN games e ON e.platform_id = $1 AND e.platform_game_id = s.platform_game_id
- WHERE e.id IS NULL OR e.name IS DISTINCT FROM s.name
+ WHERE s.platform_game_id <> '' AND (e.id IS NULL OR e.name IS DISTINCT FROM s.name)
 ON CONFLICT (platform_id, platform_game_id)
 DO UPDATE SET name = excluded.name, updated_at = now())";
 
@@ -228,9 +228,9 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
 
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
 
-// Of the streams at `positions`, one per distinct non-empty `key` (the first one, or a later
-// one that `replaces` it): the games and channels of a sweep are staged one row each, so that
-// no statement has to sort the sweep's streams to find them.
+// Of the streams at `positions`, one per distinct `key` (the first one, or a later one that
+// `replaces` it): the games and channels of a sweep are staged one row each, so that no
+// statement has to sort the sweep's streams to find them.
 template <typename Key, typename Replaces>
 std::vector<std::size_t> one_per_key(const std::deque<model::stream_observation>& streams,
                                      const std::vector<std::size_t>& positions, Key key,
@@ -240,11 +240,7 @@ std::vector<std::size_t> one_per_key(const std::deque<model::stream_observation>
     std::vector<std::size_t> chosen;
     chosen.reserve(positions.size());
     for (std::size_t i : positions) {
-        const std::string_view k = key(streams[i]);
-        if (k.empty()) {
-            continue;
-        }
-        const auto [it, inserted] = chosen_for.try_emplace(k, chosen.size());
+        const auto [it, inserted] = chosen_for.try_emplace(key(streams[i]), chosen.size());
         if (inserted) {
             chosen.push_back(i);
         } else if (replaces(streams[i], streams[chosen[it->second]])) {

@@ -108,6 +108,24 @@ TEST_CASE("a channel live twice in one sweep takes the names of its newest broad
     CHECK(names[2][1].as<std::string>() == "user_3");
 }
 
+TEST_CASE("a stream whose channel or category id is empty is stored all the same", "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto anonymous = make_stream(1, 1, t0);
+    anonymous.platform_user_id.clear();
+    auto uncategorised = make_stream(2, 2, t0);
+    uncategorised.platform_game_id.clear();
+    uncategorised.game_name.clear();
+    const auto result = db::sweep_writer(*conn).write(make_sweep(t0, {anonymous, uncategorised}));
+    CHECK(result.new_streams == 2);
+    CHECK(result.snapshots == 2);
+    CHECK(count(*conn, "SELECT count(*) FROM snapshots") == 2);
+    // No category is made of an empty id: the stream has none.
+    CHECK(count(*conn, "SELECT count(*) FROM games WHERE platform_game_id = ''") == 0);
+    CHECK(count(*conn, "SELECT count(*) FROM streams WHERE game_id IS NULL") == 1);
+}
+
 TEST_CASE("a later sweep writes only what changed, keeping the old state for old snapshots",
           "[db][writer]") {
     testing::scratch_database db;
