@@ -247,11 +247,8 @@ void expect_fields(const json::array& r, std::size_t size, std::string_view kind
 }
 
 model::platform platform(std::int64_t number, const location& where) {
-    for (const model::platform p :
-         {model::platform::twitch, model::platform::kick, model::platform::youtube}) {
-        if (static_cast<std::int64_t>(p) == number) {
-            return p;
-        }
+    if (const auto known = model::platform_from_id(number)) {
+        return *known;
     }
     where.fail("source " + std::to_string(number) + " is not a platform this collector knows");
 }

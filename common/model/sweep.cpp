@@ -2,18 +2,6 @@
 
 namespace streamscope::model {
 
-std::string_view to_string(platform p) {
-    switch (p) {
-    case platform::twitch:
-        return "twitch";
-    case platform::kick:
-        return "kick";
-    case platform::youtube:
-        return "youtube";
-    }
-    return "unknown";
-}
-
 std::string_view to_string(sweep_status s) {
     switch (s) {
     case sweep_status::complete:

@@ -9,13 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/model/platform.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::model {
-
-// Values are the ids of the `platforms` table.
-enum class platform : std::int16_t { twitch = 1, kick = 2, youtube = 3 };
-std::string_view to_string(platform p);
 
 enum class sweep_status { complete, partial, failed };
 std::string_view to_string(sweep_status s);
