@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <string_view>
-#include <system_error>
+
+#include "common/metrics/text_writer.hpp"
 
 namespace streamscope::collector {
 namespace {
@@ -16,29 +15,6 @@ constexpr std::string_view prefix = "streamscope_collector_";
 // increment makes rate() and increase() miss that increment.
 constexpr std::array<std::string_view, 3> sweep_statuses{"complete", "partial", "failed"};
 
-std::string format_value(std::int64_t v) {
-    return std::to_string(v);
-}
-std::string format_value(std::uint64_t v) {
-    return std::to_string(v);
-}
-
-std::string format_value(double v) {
-    if (std::isnan(v)) {
-        return "NaN";
-    }
-    if (std::isinf(v)) {
-        return v > 0 ? "+Inf" : "-Inf";
-    }
-    // The shortest text that reads back as the same double: exact, and no trailing zeros.
-    char buf[32];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    if (ec != std::errc{}) {
-        return "NaN"; // cannot happen with 32 bytes; a bad sample beats an exception here
-    }
-    return std::string(buf, end);
-}
-
 // Whole seconds and the fraction apart: nanoseconds since the epoch exceed a double's 53 bits,
 // and converting them in one go would print 1800000000.25 as 1800000000.2499998.
 double epoch_seconds(std::chrono::system_clock::time_point t) {
@@ -48,67 +24,22 @@ double epoch_seconds(std::chrono::system_clock::time_point t) {
            std::chrono::duration<double>(since - whole).count();
 }
 
-// Label values may hold any UTF-8; backslash, double quote and line feed are escaped.
-std::string escape_label(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '"') {
-            out += "\\\"";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-class exposition {
-public:
-    void family(std::string_view name, std::string_view type, std::string_view help) {
-        // Help texts are ours and hold neither backslashes nor line feeds: no escaping needed.
-        out_.append("# HELP ").append(prefix).append(name).append(" ").append(help).append("\n");
-        out_.append("# TYPE ").append(prefix).append(name).append(" ").append(type).append("\n");
-    }
-
-    template <typename T>
-    void sample(std::string_view name, T value) {
-        out_.append(prefix).append(name).append(" ").append(format_value(value)).append("\n");
-    }
-
-    template <typename T>
-    void sample(std::string_view name, std::string_view label, std::string_view label_value,
-                T value) {
-        out_.append(prefix).append(name).append("{").append(label).append("=\"");
-        out_.append(escape_label(label_value)).append("\"} ").append(format_value(value));
-        out_.append("\n");
-    }
-
-    std::string take() { return std::move(out_); }
-
-private:
-    std::string out_;
-};
-
 } // namespace
 
 std::string metrics_text(const collector_status& s, std::chrono::system_clock::time_point now) {
-    exposition m;
+    metrics::text_writer m{prefix};
     const std::int64_t zero = 0;
 
     m.family("sweeps_total", "counter", "Sweeps finished, by status (complete, partial, failed).");
     for (const std::string_view status : sweep_statuses) {
         const auto it = s.sweeps_by_status.find(std::string(status));
-        m.sample("sweeps_total", "status", status,
+        m.sample("sweeps_total", {{"status", status}},
                  it == s.sweeps_by_status.end() ? zero : it->second);
     }
     for (const auto& [status, count] : s.sweeps_by_status) {
         if (std::find(sweep_statuses.begin(), sweep_statuses.end(), status) ==
             sweep_statuses.end()) {
-            m.sample("sweeps_total", "status", status, count);
+            m.sample("sweeps_total", {{"status", status}}, count);
         }
     }
 
@@ -118,7 +49,7 @@ std::string metrics_text(const collector_status& s, std::chrono::system_clock::t
     m.family("requests_total", "counter",
              "HTTP requests to the platform, by response status code (0: no response).");
     for (const auto& [code, count] : s.requests_by_status) {
-        m.sample("requests_total", "code", std::to_string(code), count);
+        m.sample("requests_total", {{"code", std::to_string(code)}}, count);
     }
 
     m.family("retries_total", "counter", "Requests to the platform that were retried.");
