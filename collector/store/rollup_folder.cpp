@@ -5,17 +5,17 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/db/connection.hpp"
 #include "common/db/rollups.hpp"
 
 namespace streamscope::collector {
 
-rollup_folder::rollup_folder(config::database_url url) : url_(std::move(url)) {}
+rollup_folder::rollup_folder(config::database_url url)
+    : connection_(std::move(url),
+                  {.connection = {.application_name = "streamscope-collector-fold"}}) {}
 
 rollup_folder::~rollup_folder() {
     stopping_ = true;
-    thread_.stop(); // a round not started yet is dropped; the next run folds its hours
-    thread_.join();
+    connection_.stop(); // a round not started yet is dropped; the next run folds its hours
 }
 
 void rollup_folder::request(model::platform platform) {
@@ -25,7 +25,7 @@ void rollup_folder::request(model::platform platform) {
             return;
         }
     }
-    boost::asio::post(thread_, [this, platform] {
+    boost::asio::post(connection_.executor(), [this, platform] {
         {
             const std::lock_guard lock(mutex_);
             waiting_.erase(platform); // from here on, a new request means another round
@@ -39,16 +39,12 @@ void rollup_folder::fold(model::platform platform) {
     bool rebuilding = false;
     const auto started = std::chrono::steady_clock::now();
     try {
-        if (conn_ && !conn_->is_open()) {
-            conn_.reset();
-        }
-        if (!conn_) {
-            conn_ = db::connect(url_, {.application_name = "streamscope-collector-fold"});
-        }
+        db::pool::lease held{connection_};
+        pqxx::connection& conn = held.connection();
         // One hour per transaction, oldest first, so that an interrupted backlog (after an
         // outage) keeps what it folded.
         while (!stopping_) {
-            const int done = db::fold_next_hour(*conn_, static_cast<int>(platform));
+            const int done = db::fold_next_hour(conn, static_cast<int>(platform));
             if (done < 0) {
                 spdlog::info("rollups: a rebuild is running; complete hours are folded after "
                              "it");
@@ -62,10 +58,9 @@ void rollup_folder::fold(model::platform platform) {
         }
         // Not while a rebuild runs: each of its batches changes the day totals again.
         if (!stopping_ && !rebuilding) {
-            refresh_leaderboards();
+            refresh_leaderboards(conn);
         }
     } catch (const std::exception& e) {
-        conn_.reset(); // a failed statement or a lost server: start the next round afresh
         spdlog::error("rollups: folding complete hours (or ranking the channel leaderboards) "
                       "failed: {}; it is tried again after the next sweep (or run "
                       "'streamscope-collector rollup --from DAY --to DAY')",
@@ -81,10 +76,10 @@ void rollup_folder::fold(model::platform platform) {
 
 // After the folds (or a rebuild, or midnight): the day windows' leaderboards, which the API
 // uses only while they match the day totals.
-void rollup_folder::refresh_leaderboards() {
+void rollup_folder::refresh_leaderboards(pqxx::connection& conn) {
     const auto started = std::chrono::steady_clock::now();
     const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    if (db::refresh_leaderboards(*conn_, today)) {
+    if (db::refresh_leaderboards(conn, today)) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         spdlog::debug("rollups: channel leaderboards of the last 7, 30 and 90 days ranked in "
                       "{:.2f} s",

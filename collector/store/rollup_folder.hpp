@@ -4,14 +4,13 @@
 // 100,000 live channels it takes seconds, once an hour, and no sweep's write may wait for it.
 
 #include <atomic>
-#include <memory>
 #include <mutex>
 #include <set>
 
-#include <boost/asio/thread_pool.hpp>
 #include <pqxx/connection>
 
 #include "common/config/database_url.hpp"
+#include "common/db/pool.hpp"
 #include "common/model/sweep.hpp"
 
 namespace streamscope::collector {
@@ -29,15 +28,13 @@ public:
     void request(model::platform platform);
 
 private:
-    void fold(model::platform platform); // on thread_
-    void refresh_leaderboards();         // on thread_, with conn_ open
+    void fold(model::platform platform); // on the pool's thread
+    void refresh_leaderboards(pqxx::connection& conn);
 
-    config::database_url url_;
-    std::unique_ptr<pqxx::connection> conn_; // thread_ only
     std::mutex mutex_;
     std::set<model::platform> waiting_; // guarded by mutex_
     std::atomic<bool> stopping_{false};
-    boost::asio::thread_pool thread_{1};
+    db::pool connection_; // one connection, one thread: one round at a time
 };
 
 } // namespace streamscope::collector

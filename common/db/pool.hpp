@@ -1,0 +1,101 @@
+#pragma once
+// Database connections, each used on a thread of the pool's own, so that libpq's blocking calls
+// never run on an I/O thread: the API's read connections, the collector's sweep store and its
+// rollup folder are each one of these. Connections are opened on first use and replaced when
+// they break.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <pqxx/connection>
+
+#include "common/config/database_url.hpp"
+#include "common/db/connection.hpp"
+
+namespace streamscope::db {
+
+struct pool_options {
+    unsigned size = 1; // connections, and threads to use them on
+    connection_options connection;
+    // Run once on each new connection, e.g. "SET default_transaction_read_only = on".
+    std::string session_setup = {};
+};
+
+class pool {
+public:
+    pool(config::database_url url, pool_options options);
+    // Waits for the work already handed to the pool (see stop() to drop it instead).
+    ~pool();
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
+
+    // Runs `work(connection)` on a pool thread and resumes the caller on its own executor.
+    // Database errors propagate as pqxx exceptions (broken_connection when the server cannot
+    // be reached within the connect timeout); a broken connection is replaced on its next use.
+    template <typename Work>
+    boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
+        co_return co_await on_thread([this, work = std::move(work)]() mutable {
+            lease held{*this};
+            return work(held.connection());
+        });
+    }
+
+    // Runs `work()` on a pool thread without a connection: for other blocking database work
+    // (an advisory lock on a connection of its own, migrations). With one thread, it runs in
+    // order with run()'s work.
+    template <typename Work>
+    boost::asio::awaitable<std::invoke_result_t<Work>> on_thread(Work work) {
+        co_return co_await boost::asio::co_spawn(
+            threads_.get_executor(),
+            [work = std::move(work)]() mutable
+            -> boost::asio::awaitable<std::invoke_result_t<Work>> { co_return work(); },
+            boost::asio::use_awaitable);
+    }
+
+    // The pool threads' executor, for background jobs that run on them.
+    boost::asio::thread_pool::executor_type executor() { return threads_.get_executor(); }
+
+    // Drops the work not started yet and waits for the work that is running. For owners whose
+    // queued work may be abandoned (a fold that the next run does anyway).
+    void stop();
+
+    unsigned size() const { return options_.size; }
+    unsigned busy() const { return busy_; }
+
+    // A connection taken from the idle list for one job, given back when the job ends (unless
+    // it broke: the next lease opens a new one). On a pool thread only: in a job posted to
+    // executor() (run() takes one for its work itself).
+    class lease {
+    public:
+        explicit lease(pool& owner);
+        ~lease();
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        pqxx::connection& connection();
+
+    private:
+        pool& owner_;
+        std::unique_ptr<pqxx::connection> conn_;
+    };
+
+private:
+    std::unique_ptr<pqxx::connection> connect() const;
+
+    config::database_url url_;
+    pool_options options_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<pqxx::connection>> idle_; // guarded by mutex_
+    std::atomic<unsigned> busy_{0};
+    boost::asio::thread_pool threads_;
+};
+
+} // namespace streamscope::db
