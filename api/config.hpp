@@ -23,14 +23,15 @@ inline constexpr std::array api_options{
                    "comma list of origins allowed to call the API from a browser; * for any"},
 };
 
+// Filled by load_api_settings from the option table, which holds every default.
 struct api_settings {
-    std::string host = "0.0.0.0";
-    std::uint16_t port = 8000;
-    unsigned threads = 0;
-    unsigned pool_size = 4;
-    std::chrono::milliseconds statement_timeout{5000};
-    std::size_t max_connections = 1024;
-    std::vector<std::string> cors_allowed_origins{"*"};
+    std::string host;
+    std::uint16_t port = 0;
+    unsigned threads = 0; // one per core when API_THREADS is 0
+    unsigned pool_size = 0;
+    std::chrono::milliseconds statement_timeout{};
+    std::size_t max_connections = 0;
+    std::vector<std::string> cors_allowed_origins;
 };
 
 // Validates; one line per problem.

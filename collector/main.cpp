@@ -1,28 +1,22 @@
 // streamscope-collector: keeps the database current with what is live on the platforms.
 
 #include <array>
-#include <cstdio>
 #include <exception>
-#include <optional>
-#include <unistd.h>
 #include <variant>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_future.hpp>
 #include <spdlog/spdlog.h>
 
-#include "collector/config.hpp"
-#include "collector/daemon/daemon.hpp"
-#include "collector/sweep/twitch_sweep.hpp"
+#include "collector/commands/daemon.hpp"
+#include "collector/commands/once.hpp"
+#include "collector/commands/rollup.hpp"
+#include "collector/settings/options.hpp"
+#include "collector/settings/settings.hpp"
+#include "collector/twitch/token_source.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
-#include "common/db/connection.hpp"
-#include "common/db/rollups.hpp"
+#include "common/http/client.hpp"
 #include "common/http/healthcheck.hpp"
-#include "common/time/timestamp.hpp"
 
 namespace {
 using namespace streamscope;
@@ -61,146 +55,16 @@ constexpr std::array<std::string_view, 4> commands{"migrate", "run", "healthchec
 constexpr auto options =
     config::join_options(config::service_options, collector::collector_options);
 
-int run_once(const config::service_settings& service, const collector::collector_settings& s) {
-    if (const int migrated = cli::run_migrate(service.database, "streamscope-collector");
-        migrated != cli::exit_ok) {
-        return migrated;
-    }
-    boost::asio::io_context io;
-    auto tls = http::make_tls_context(s.twitch.ca_file);
-    http::client auth_http{io.get_executor(), tls, s.twitch.auth, s.twitch.timeouts};
-    http::client api_http{io.get_executor(), tls, s.twitch.api, s.twitch.timeouts};
-    const time::backoff_policy retry{.max_retries = s.twitch.max_retries};
-    twitch::token_source tokens{auth_http, s.twitch.credentials, retry};
-    twitch::helix_client helix{api_http, tokens, retry};
-    collector::sweep_store store{service.database, s.retention};
-    const bool stopping = false;
-    collector::twitch_sweep sweep{helix, &store, s.twitch, stopping};
-
-    auto done = boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<std::pair<collector::sweep_report, db::write_result>> {
-            collector::collected_sweep collected = co_await sweep.collect();
-            db::write_result written = co_await store.write(collected.sweep);
-            co_return std::pair{std::move(collected.report), written};
-        },
-        boost::asio::use_future);
-    io.run();
-    const auto [report, written] = done.get(); // rethrows what the sweep threw
-
-    spdlog::info("sweep {}: {} streams ({} recovered by look-up), {} broadcasts ended, {} "
-                 "pages, {} requests, {} rate limited, {} snapshots written",
-                 model::to_string(report.status), report.streams, report.recovered, report.ended,
-                 report.pages, report.requests, report.throttled, written.snapshots);
-    if (report.status != model::sweep_status::complete) {
-        spdlog::error("the sweep is {}: {}", model::to_string(report.status), report.error);
-        return cli::exit_failure;
-    }
-    return cli::exit_ok;
-}
-
-// The days of `rollup`: --from and --to as YYYY-MM-DD (or a full ISO 8601 time: its day).
-struct day_range {
-    std::chrono::sys_days from;
-    std::chrono::sys_days to;
-};
-
-std::optional<std::chrono::sys_days> parse_day(const std::string& text) {
-    const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
-    const auto t = time::parse_rfc3339(full);
-    if (!t) {
-        return std::nullopt;
-    }
-    return std::chrono::floor<std::chrono::days>(*t);
-}
-
-day_range load_day_range(const config::settings& s, std::vector<std::string>& problems) {
-    day_range range;
-    const auto from = parse_day(s.get("FROM").value_or(""));
-    if (!from) {
-        problems.push_back("rollup needs --from YYYY-MM-DD (the first UTC day to rebuild)");
-    } else {
-        range.from = *from;
-    }
-    const std::string to_text = s.get("TO").value_or("");
-    const auto tomorrow = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
-                          std::chrono::days(1);
-    const auto to = to_text.empty() ? std::optional(tomorrow) : parse_day(to_text);
-    if (!to) {
-        problems.push_back("--to must be a day (YYYY-MM-DD), the day after the last to rebuild");
-    } else {
-        range.to = *to;
-    }
-    if (from && to && *to <= *from) {
-        problems.push_back("--to must be after --from");
-    }
-    return range;
-}
-
-int run_rollup(const config::service_settings& service, const day_range& range) {
-    if (const int migrated = cli::run_migrate(service.database, "streamscope-collector");
-        migrated != cli::exit_ok) {
-        return migrated;
-    }
-    auto conn = db::connect(service.database, {.application_name = "streamscope-rollup"});
-    const bool terminal = isatty(STDERR_FILENO) != 0;
-    int shown = -1;
-    const auto progress = [&](std::size_t done, std::size_t total) {
-        const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-        if (terminal) {
-            const int bar = percent * 40 / 100;
-            std::fprintf(stderr, "\rrollup [%.*s%.*s] %3d%%  %zu/%zu sweeps", bar,
-                         "########################################", 40 - bar,
-                         "                                        ", percent, done, total);
-            if (done == total) {
-                std::fputc('\n', stderr);
-            }
-        } else if (percent / 10 != shown / 10) { // a log line every 10%
-            spdlog::info("rollup: {}% ({}/{} sweeps)", percent, done, total);
-        }
-        shown = percent;
-    };
-    const auto started = std::chrono::steady_clock::now();
-    const db::rebuild_result done = db::rebuild_rollups(*conn, range.from, range.to, progress);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    spdlog::info("rollup: rebuilt {} sweeps ({} snapshots, {} broadcasts) in {:.1f} s", done.sweeps,
-                 done.snapshots, done.broadcasts, took.count());
-    return cli::exit_ok;
-}
-
-int run_daemon(const config::service_settings& service, const collector::collector_settings& s) {
-    boost::asio::io_context io;
-    collector::daemon daemon{io, service, s};
-    boost::asio::signal_set signals{io, SIGINT, SIGTERM};
-    signals.async_wait([&](const boost::system::error_code& ec, int) {
-        if (!ec) {
-            daemon.stop();
-        }
-    });
-    int exit_code = cli::exit_failure;
-    std::exception_ptr failure;
-    boost::asio::co_spawn(io, daemon.run(), [&](std::exception_ptr e, int code) {
-        failure = e;
-        exit_code = code;
-        signals.cancel(); // nothing else keeps io.run() going
-    });
-    io.run();
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
-    return exit_code;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
     collector::collector_settings own;
-    day_range days;
+    collector::day_range days;
     cli::program_info program{"streamscope-collector", usage, commands, "run", "healthcheck"};
     program.load_own_settings = [&](std::string_view command, const config::settings& s,
                                     std::vector<std::string>& problems) {
         if (command == "rollup") {
-            days = load_day_range(s, problems);
+            days = collector::load_day_range(s, problems);
             return; // needs nothing of Twitch
         }
         own = collector::load_collector_settings(s, command == "run", problems);
@@ -214,13 +78,14 @@ int main(int argc, char** argv) {
         return cli::run_migrate(run.settings.database, "streamscope-collector");
     }
     if (run.command == "rollup") {
-        return run_rollup(run.settings, days);
+        return collector::run_rollup(run.settings, days);
     }
     if (run.command == "healthcheck") {
         return http::run_healthcheck("127.0.0.1", own.daemon.health_port, std::chrono::seconds(5));
     }
     try {
-        return own.once ? run_once(run.settings, own) : run_daemon(run.settings, own);
+        return own.once ? collector::run_once(run.settings, own)
+                        : collector::run_daemon(run.settings, own);
     } catch (const twitch::credentials_rejected& e) {
         spdlog::critical("{}", e.what());
         return cli::exit_bad_credentials;

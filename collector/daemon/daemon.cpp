@@ -9,7 +9,7 @@
 #include "collector/spool/spool.hpp"
 #include "collector/store/sweep_store.hpp"
 #include "collector/sweep/twitch_sweep.hpp"
-#include "collector/twitch/helix_client.hpp"
+#include "collector/twitch/connection.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/time/sleep.hpp"
@@ -29,19 +29,15 @@ struct daemon::parts {
     parts(boost::asio::io_context& io_, const config::service_settings& service_,
           const collector_settings& settings_)
         : io(io_), service(service_), settings(settings_),
-          tls(http::make_tls_context(settings_.twitch.ca_file)),
-          auth_http(io_.get_executor(), tls, settings_.twitch.auth, settings_.twitch.timeouts),
-          api_http(io_.get_executor(), tls, settings_.twitch.api, settings_.twitch.timeouts),
-          retry{.max_retries = settings_.twitch.max_retries},
-          tokens(auth_http, settings_.twitch.credentials, retry), helix(api_http, tokens, retry),
+          twitch(io_.get_executor(), settings_.twitch),
           store(service_.database, settings_.retention),
           lead(service_.database, model::platform::twitch),
           spooled(settings_.daemon.spool_dir, settings_.daemon.spool_max_bytes),
-          sweeper(helix, nullptr, settings_.twitch, stopping),
+          sweeper(twitch.helix(), nullptr, settings_.twitch, stopping),
           health(io_.get_executor(), status,
                  {boost::asio::ip::make_address(settings_.daemon.health_address),
                   settings_.daemon.health_port}) {
-        helix.stop_when(stopping);
+        twitch.stop_when(stopping);
         status.interval = settings_.daemon.interval;
         status.started_at = clock::now();
     }
@@ -60,12 +56,7 @@ struct daemon::parts {
     bool migrated = false;
     collector_status status;
 
-    boost::asio::ssl::context tls;
-    http::client auth_http;
-    http::client api_http;
-    time::backoff_policy retry;
-    twitch::token_source tokens;
-    twitch::helix_client helix;
+    twitch::connection twitch;
     sweep_store store;
     leadership lead;
     spool spooled;
@@ -88,8 +79,7 @@ void daemon::stop() {
         spdlog::info("stopping: the current sweep ends at its next page and is kept");
     }
     parts_->stopping = true;
-    parts_->api_http.cancel();
-    parts_->auth_http.cancel();
+    parts_->twitch.cancel();
 }
 
 boost::asio::awaitable<int> daemon::parts::refresh_role() {
@@ -209,12 +199,12 @@ void daemon::parts::record(const collected_sweep& collected, std::int64_t rows, 
     status.pages_total += s.pages;
     status.rows_written_total += rows;
     status.last_sweep_duration_s = seconds_between(summary.started_at, summary.finished_at);
-    const auto& counters = helix.counters();
+    const auto& counters = twitch.helix().counters();
     status.requests_by_status = counters.by_status;
     status.retries_total = counters.retries;
     status.throttled_total = counters.throttled;
     status.rate_limit_remaining = counters.rate_limit_remaining;
-    status.token_expires_at = tokens.expires_at();
+    status.token_expires_at = twitch.tokens().expires_at();
 }
 
 boost::asio::awaitable<void> daemon::parts::sweep() {

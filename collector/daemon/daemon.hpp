@@ -8,8 +8,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "collector/config.hpp"
 #include "collector/daemon/status.hpp"
+#include "collector/settings/settings.hpp"
 #include "common/config/service_settings.hpp"
 
 namespace streamscope::collector {

@@ -2,28 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/db/connection.hpp"
 #include "common/db/partitions.hpp"
 #include "common/db/rollups.hpp"
 
 namespace streamscope::collector {
 
 sweep_store::sweep_store(config::database_url url, retention_settings retention)
-    : url_(url), retention_(retention), folder_(std::move(url)) {}
+    : retention_(retention), folder_(url),
+      connection_(std::move(url), {.connection = {.application_name = "streamscope-collector"}}) {}
 
-sweep_store::~sweep_store() {
-    thread_.join();
-}
-
-pqxx::connection& sweep_store::connection() {
-    if (conn_ && !conn_->is_open()) {
-        conn_.reset();
-    }
-    if (!conn_) {
-        conn_ = db::connect(url_, {.application_name = "streamscope-collector"});
-    }
-    return *conn_;
-}
+sweep_store::~sweep_store() = default;
 
 boost::asio::awaitable<latest_sweep> sweep_store::latest(model::platform platform) {
     co_return co_await run(

@@ -9,15 +9,13 @@
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <pqxx/connection>
 
-#include "collector/config.hpp"
+#include "collector/store/retention.hpp"
 #include "collector/store/rollup_folder.hpp"
 #include "collector/store/sweep_state.hpp"
 #include "common/config/database_url.hpp"
+#include "common/db/pool.hpp"
 #include "common/db/sweep_writer.hpp"
 
 namespace streamscope::collector {
@@ -44,34 +42,26 @@ public:
     // exceptions; after a broken connection the next call connects anew.
     template <typename Work>
     boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
-        co_return co_await on_thread(
-            [this, work = std::move(work)]() mutable { return work(connection()); });
+        co_return co_await connection_.run(std::move(work));
     }
 
     // Runs `work()` on the database thread, for other blocking database work (the leader
     // lock, migrations) that must not stall the io_context.
     template <typename Work>
     boost::asio::awaitable<std::invoke_result_t<Work>> on_thread(Work work) {
-        co_return co_await boost::asio::co_spawn(
-            thread_.get_executor(),
-            [work = std::move(work)]() mutable
-            -> boost::asio::awaitable<std::invoke_result_t<Work>> { co_return work(); },
-            boost::asio::use_awaitable);
+        co_return co_await connection_.on_thread(std::move(work));
     }
 
 private:
-    pqxx::connection& connection(); // on the database thread only
     // Rolls up what the new sweep completed, has the hours it completed folded (by folder_)
     // and, hourly, drops what has expired: after a write, on the database thread. Failures are
     // logged; the next write tries again.
     void after_write(pqxx::connection& c, model::platform platform);
 
-    config::database_url url_;
     retention_settings retention_;
     std::optional<std::chrono::steady_clock::time_point> expired_at_; // database thread only
-    std::unique_ptr<pqxx::connection> conn_;
     rollup_folder folder_;
-    boost::asio::thread_pool thread_{1};
+    db::pool connection_; // one connection, one thread: every call in order
 };
 
 } // namespace streamscope::collector

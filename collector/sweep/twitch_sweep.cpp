@@ -59,7 +59,7 @@ struct twitch_sweep::paging {
 };
 
 twitch_sweep::twitch_sweep(twitch::helix_client& helix, sweep_store* store,
-                           const twitch_settings& settings, const bool& stopping)
+                           const twitch::twitch_settings& settings, const bool& stopping)
     : helix_(helix), store_(store), settings_(settings), stopping_(stopping) {}
 
 boost::asio::awaitable<void> twitch_sweep::page_streams(paging& p) {

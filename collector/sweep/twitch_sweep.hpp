@@ -8,10 +8,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "collector/config.hpp"
 #include "collector/store/sweep_store.hpp"
 #include "collector/sweep/end_decision.hpp"
 #include "collector/twitch/helix_client.hpp"
+#include "collector/twitch/settings.hpp"
 #include "common/model/sweep.hpp"
 
 namespace streamscope::collector {
@@ -38,8 +38,8 @@ class twitch_sweep {
 public:
     // `store`: the database to read from, or nullptr when it is unreachable (the sweep then
     // only pages). `stopping` turning true ends paging at the next page, as partial.
-    twitch_sweep(twitch::helix_client& helix, sweep_store* store, const twitch_settings& settings,
-                 const bool& stopping);
+    twitch_sweep(twitch::helix_client& helix, sweep_store* store,
+                 const twitch::twitch_settings& settings, const bool& stopping);
 
     // Collects one sweep. Throws credentials_rejected and untrusted_certificate (fatal);
     // Twitch failures end the sweep as partial or failed, database failures make it go on
@@ -59,7 +59,7 @@ private:
 
     twitch::helix_client& helix_;
     sweep_store* store_;
-    const twitch_settings& settings_;
+    const twitch::twitch_settings& settings_;
     const bool& stopping_;
     // Follower counts need a user token on some accounts: after the first refusal they are
     // left alone for the rest of the process.

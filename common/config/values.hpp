@@ -15,6 +15,16 @@ namespace streamscope::config {
 std::optional<long long> integer_setting(const settings& s, std::string_view name, long long min,
                                          long long max, std::vector<std::string>& problems);
 
+// The same, stored into `into` when valid; `into` keeps its value otherwise (the problem line
+// makes the binary exit before it is used). The table's default applies when nothing set it.
+template <typename T>
+void read_integer(const settings& s, std::string_view name, long long min, long long max, T& into,
+                  std::vector<std::string>& problems) {
+    if (const auto value = integer_setting(s, name, min, max, problems)) {
+        into = static_cast<T>(*value);
+    }
+}
+
 // A comma list ("en, de,,ja"): items trimmed of spaces, empty ones dropped. Validating the
 // items is the caller's part.
 std::vector<std::string> list_setting(const settings& s, std::string_view name,

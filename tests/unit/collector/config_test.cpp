@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "collector/config.hpp"
+#include "collector/settings/options.hpp"
+#include "collector/settings/settings.hpp"
 
 using namespace streamscope;
 

@@ -1,17 +1,10 @@
 #pragma once
-// The collector's own settings (the shared ones are in common/config/service_settings.hpp):
-// the option table that --help prints, and the typed, validated values.
+// The collector's own options (the shared ones are in common/config/service_settings.hpp): the
+// table that --help prints and the settings loader reads, each default written here only.
 
 #include <array>
-#include <chrono>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
 
-#include "collector/twitch/token_source.hpp"
 #include "common/config/settings.hpp"
-#include "common/http/client.hpp"
 
 namespace streamscope::collector {
 
@@ -54,44 +47,5 @@ inline constexpr std::array collector_options{
     config::option{"HTTP_MAX_RETRIES", "5",
                    "retries of a failed Twitch request (5xx, timeout, reset, bad body)"},
 };
-
-struct twitch_settings {
-    twitch::credentials credentials;
-    http::origin api;
-    http::origin auth;
-    std::optional<std::string> ca_file;
-    std::vector<std::string> languages;
-    std::vector<std::string> game_ids;
-    int max_streams = 0; // 0: all
-    std::chrono::hours channel_refresh{24};
-    http::timeouts timeouts;
-    int max_retries = 5;
-};
-
-struct daemon_settings {
-    std::chrono::milliseconds interval{std::chrono::minutes(5)};
-    std::string spool_dir = "spool";
-    std::uint64_t spool_max_bytes = 2048ull << 20;
-    std::string health_address = "0.0.0.0";
-    std::uint16_t health_port = 8081;
-};
-
-// How long data is kept; 0: for ever.
-struct retention_settings {
-    int raw_days = 30;
-    int rollup_days = 0;
-};
-
-struct collector_settings {
-    bool once = false;
-    twitch_settings twitch;
-    daemon_settings daemon;
-    retention_settings retention;
-};
-
-// Validates the collector's settings; appends one line per problem. The Twitch credentials
-// are required only when `needs_twitch` (not for `migrate`).
-collector_settings load_collector_settings(const config::settings& s, bool needs_twitch,
-                                           std::vector<std::string>& problems);
 
 } // namespace streamscope::collector

@@ -1,4 +1,4 @@
-#include "collector/config.hpp"
+#include "collector/settings/settings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -76,7 +76,7 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     collector_settings out;
     out.once = parse_flag(s, "ONCE", problems).value_or(false);
 
-    twitch_settings& t = out.twitch;
+    twitch::twitch_settings& t = out.twitch;
     t.credentials.client_id = s.get("TWITCH_CLIENT_ID").value_or("");
     t.credentials.client_secret = config::secret(s.get("TWITCH_CLIENT_SECRET").value_or(""));
     if (needs_twitch && t.credentials.client_id.empty()) {
@@ -98,21 +98,20 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     }
     t.languages = parse_list(s, "TWITCH_LANGUAGES", valid_language, problems);
     t.game_ids = parse_list(s, "TWITCH_GAME_IDS", valid_id, problems);
-    t.max_streams = static_cast<int>(
-        config::integer_setting(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, problems)
-            .value_or(0));
-    t.channel_refresh = std::chrono::hours(
-        config::integer_setting(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, problems).value_or(24));
-    const auto timeout = std::chrono::seconds(
-        config::integer_setting(s, "HTTP_TIMEOUT_SECONDS", 1, 600, problems).value_or(15));
+    config::read_integer(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, t.max_streams, problems);
+    int refresh_hours = 0;
+    config::read_integer(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, refresh_hours, problems);
+    t.channel_refresh = std::chrono::hours(refresh_hours);
+    int timeout_s = 0;
+    config::read_integer(s, "HTTP_TIMEOUT_SECONDS", 1, 600, timeout_s, problems);
+    const auto timeout = std::chrono::seconds(timeout_s);
     t.timeouts.exchange = timeout;
     t.timeouts.connect = std::max<std::chrono::milliseconds>(timeout / 3, std::chrono::seconds(1));
-    t.max_retries = static_cast<int>(
-        config::integer_setting(s, "HTTP_MAX_RETRIES", 0, 20, problems).value_or(5));
+    config::read_integer(s, "HTTP_MAX_RETRIES", 0, 20, t.max_retries, problems);
 
     daemon_settings& d = out.daemon;
     {
-        const std::string text = s.get("COLLECTION_INTERVAL_MINUTES").value_or("5");
+        const std::string text = s.get("COLLECTION_INTERVAL_MINUTES").value_or("");
         char* end = nullptr;
         const double minutes = std::strtod(text.c_str(), &end);
         // From 3 seconds (tests) to a day.
@@ -125,15 +124,14 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
             d.interval = std::chrono::milliseconds(static_cast<std::int64_t>(minutes * 60'000));
         }
     }
-    d.spool_dir = s.get("SPOOL_DIR").value_or("spool");
+    d.spool_dir = s.get("SPOOL_DIR").value_or("");
     if (d.spool_dir.empty()) {
         problems.emplace_back("SPOOL_DIR must name a folder");
     }
-    d.spool_max_bytes =
-        static_cast<std::uint64_t>(
-            config::integer_setting(s, "SPOOL_MAX_MB", 1, 1'000'000, problems).value_or(2048))
-        << 20;
-    d.health_address = s.get("COLLECTOR_HEALTH_ADDRESS").value_or("0.0.0.0");
+    std::uint64_t spool_mb = 0;
+    config::read_integer(s, "SPOOL_MAX_MB", 1, 1'000'000, spool_mb, problems);
+    d.spool_max_bytes = spool_mb << 20;
+    d.health_address = s.get("COLLECTOR_HEALTH_ADDRESS").value_or("");
     {
         boost::system::error_code ec;
         boost::asio::ip::make_address(d.health_address, ec);
@@ -142,12 +140,9 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
                                d.health_address + "'");
         }
     }
-    d.health_port = static_cast<std::uint16_t>(
-        config::integer_setting(s, "COLLECTOR_HEALTH_PORT", 0, 65535, problems).value_or(8081));
-    out.retention.raw_days = static_cast<int>(
-        config::integer_setting(s, "RAW_RETENTION_DAYS", 0, 36500, problems).value_or(30));
-    out.retention.rollup_days = static_cast<int>(
-        config::integer_setting(s, "ROLLUP_RETENTION_DAYS", 0, 36500, problems).value_or(0));
+    config::read_integer(s, "COLLECTOR_HEALTH_PORT", 0, 65535, d.health_port, problems);
+    config::read_integer(s, "RAW_RETENTION_DAYS", 0, 36500, out.retention.raw_days, problems);
+    config::read_integer(s, "ROLLUP_RETENTION_DAYS", 0, 36500, out.retention.rollup_days, problems);
     if (out.retention.rollup_days > 0 && out.retention.raw_days > 0 &&
         out.retention.rollup_days < out.retention.raw_days) {
         problems.push_back("ROLLUP_RETENTION_DAYS must be 0 (for ever) or at least "
