@@ -13,14 +13,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/system/result.hpp>
 
-namespace streamscope::http {
+#include "common/http/message.hpp"
 
-using request = boost::beast::http::request<boost::beast::http::string_body>;
-using response = boost::beast::http::response<boost::beast::http::string_body>;
+namespace streamscope::http {
 
 // https://host[:port][/base/path], as the *_BASE_URL settings give it.
 struct origin {

@@ -1,0 +1,39 @@
+#pragma once
+// What a server's route handlers are: the vocabulary shared by the router, the server and every
+// endpoint of the API and of the collector's health port.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/http/message.hpp"
+
+namespace streamscope::http {
+
+// The body of an answer too large to hold in memory (an export of millions of rows): the
+// server calls it for one chunk at a time and sends each as it comes (chunked transfer coding),
+// until it returns nullopt. It runs on the connection's strand; what it throws cuts the answer
+// off (the client sees a truncated transfer, the server logs why).
+using body_chunks = std::function<boost::asio::awaitable<std::optional<std::string>>()>;
+
+// What a handler gets besides the request: the parts of the target the router already took
+// apart, so that no handler parses the target again.
+struct request_context {
+    const request& req;
+    std::string path;  // percent-decoded path, without the query
+    std::string query; // the raw query string (a copy, NUL-terminated: see boostorg/url#757)
+    std::map<std::string, std::string, std::less<>> path_params; // {login} -> value, decoded
+    std::string route; // the route's pattern, e.g. "/channels/{platform}/{login}", for logs/metrics
+    // Set by a handler that streams its answer: the response it returns then carries only
+    // the status and headers, and these chunks follow as the body.
+    body_chunks streamed_body;
+};
+
+// Runs on the connection's strand. Whatever it throws becomes a 500 whose body says nothing
+// about the exception (the server logs it).
+using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+
+} // namespace streamscope::http

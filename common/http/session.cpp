@@ -1,0 +1,424 @@
+// One connection of the server: read a request, route it, run its handler, write the answer,
+// and again while the client keeps the connection alive.
+
+#include <array>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/http/access_log.hpp"
+#include "common/http/cors.hpp"
+#include "common/http/gzip.hpp"
+#include "common/http/response.hpp"
+#include "common/http/server_state.hpp"
+
+namespace streamscope::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using boost::beast::http::field;
+using boost::beast::http::status;
+using boost::beast::http::verb;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Limits that are not settings. Responses are at most a few MiB of JSON: 30 s covers a slow
+// mobile client without letting one that stopped reading hold a connection for long.
+constexpr auto write_timeout = 30s;
+// After an error answer the client may still be sending what we did not read; closing at once
+// would reset the connection and could destroy our answer before the client read it.
+constexpr auto linger_timeout = 2s;
+constexpr std::size_t first_read_size = 8 * 1024;
+constexpr std::string_view unmatched_route = "unmatched";
+
+// What the access log and the observer say about one exchange.
+struct exchange_record {
+    std::string method = "-";
+    std::string target = "-";
+    std::string route{unmatched_route};
+};
+
+// A request taken apart and routed: either answered already, or a handler to run.
+struct routed {
+    std::optional<response> ready;
+    const handler* target = nullptr;
+    std::string path;
+    std::string query;
+    std::map<std::string, std::string, std::less<>> params;
+};
+
+routed route(const server_state& state, const cors_policy& cors, const request& req,
+             exchange_record& record) {
+    routed out;
+    const std::string_view target = req.target();
+    const auto question = target.find('?');
+    const std::string_view raw_path = target.substr(0, question);
+    auto path = percent_decode(raw_path);
+    if (!path) {
+        out.ready = error_response(req, status::bad_request, "invalid_path",
+                                   "the path has a '%' that is not followed by two hex digits");
+        return out;
+    }
+    auto found = state.routes.match(req.method(), raw_path);
+    if (found.result == router::outcome::not_found) {
+        out.ready =
+            error_response(req, status::not_found, "not_found", "no endpoint has this path");
+        return out;
+    }
+    record.route = found.pattern;
+    if (found.result == router::outcome::method_not_allowed) {
+        if (req.method() == verb::options) {
+            out.ready = cors.preflight(req, found.allowed);
+            return out;
+        }
+        const std::string allowed = method_list(found.allowed);
+        out.ready = error_response(req, status::method_not_allowed, "method_not_allowed",
+                                   "this path answers " + allowed);
+        out.ready->set(field::allow, allowed);
+        return out;
+    }
+    out.target = found.target;
+    out.path = std::move(*path);
+    if (question != std::string_view::npos) {
+        out.query = std::string(target.substr(question + 1));
+    }
+    out.params = std::move(found.params);
+    return out;
+}
+
+// A handler's answer: the response, and the chunks of its body when it streams one.
+struct handled {
+    response res;
+    body_chunks chunks;
+};
+
+asio::awaitable<handled> run_handler(const server_state& state, const request& req, routed& r,
+                                     const std::string& pattern) {
+    request_context ctx{req, std::move(r.path), std::move(r.query), std::move(r.params), pattern,
+                        {}};
+    std::string failure;
+    try {
+        response res = co_await (*r.target)(ctx);
+        co_return handled{std::move(res), std::move(ctx.streamed_body)};
+    } catch (const std::exception& e) {
+        failure = e.what();
+    } catch (...) {
+        failure = "an exception that is not a std::exception";
+    }
+    // The exception may name tables, hosts or queries: the log gets it, the client does not.
+    spdlog::error("{}: {} {} (route {}) failed: {}", state.options.name,
+                  std::string_view(req.method_string()), loggable_target(req.target()), pattern,
+                  failure);
+    co_return handled{error_response(req, status::internal_server_error, "internal_error",
+                                     "the server failed to answer this request; the failure is "
+                                     "logged"),
+                      nullptr};
+}
+
+// Whether the answer to `req` goes out gzipped (answers already encoded, e.g. from a cache,
+// keep their coding). Streamed bodies are compressed chunk by chunk as they are sent.
+bool compress(const request& req, response& res, bool streamed) {
+    if (res.result() != status::ok || res.count(field::content_encoding) != 0 ||
+        (!streamed && res.body().size() < gzip_min_bytes)) {
+        return false;
+    }
+    // Whether a cache may reuse this answer depends on the request's Accept-Encoding now.
+    add_vary(res, "Accept-Encoding");
+    if (!accepts_gzip(req[field::accept_encoding])) {
+        return false;
+    }
+    res.set(field::content_encoding, "gzip");
+    return true;
+}
+
+// Headers every response gets, whoever wrote it. Returns whether a streamed body is to be
+// gzipped on its way.
+bool finish(const cors_policy& cors, const request* req, response& res, bool streamed) {
+    const bool head = req && req->method() == verb::head;
+    if (req) {
+        res.version(req->version());
+    }
+    // These statuses have no body by definition (and prepare_payload throws on one).
+    const unsigned code = res.result_int();
+    if (code < 200 || code == 204 || code == 304) {
+        res.body().clear();
+    }
+    const bool gzipped = req && compress(*req, res, streamed);
+    if (streamed) {
+        // HTTP/1.1 clients get the body in chunks; HTTP/1.0 ones until the connection closes.
+        res.chunked(res.version() >= 11);
+    } else {
+        if (gzipped) {
+            res.body() = gzip(res.body());
+        }
+        // HEAD: the GET answer's headers (Content-Length included) without its body; a HEAD
+        // handler's own Content-Length stays.
+        if (!head || !res.body().empty() || !res.has_content_length()) {
+            res.prepare_payload();
+        }
+    }
+    if (head) {
+        res.body().clear();
+    }
+    cors.decorate(res, req ? std::string_view((*req)[field::origin]) : std::string_view{});
+    return gzipped && streamed;
+}
+
+// The answer to a request that could not be read, or nullopt when there is nobody to answer:
+// the peer left, the read timed out (which closes the socket) or the server is stopping.
+std::optional<response> refusal(const server_options& options,
+                                const boost::system::error_code& ec) {
+    using beast::http::error;
+    const request blank{verb::get, "/", 11};
+    if (ec == error::header_limit) {
+        return error_response(blank, status::request_header_fields_too_large, "headers_too_large",
+                              "request headers are limited to " +
+                                  std::to_string(options.header_limit) + " bytes");
+    }
+    if (ec == error::body_limit) {
+        return error_response(blank, status::payload_too_large, "body_too_large",
+                              "request bodies are limited to " +
+                                  std::to_string(options.body_limit) + " bytes");
+    }
+    if (ec.category() == beast::http::make_error_code(error::bad_target).category() &&
+        ec != error::end_of_stream && ec != error::partial_message) {
+        return error_response(blank, status::bad_request, "bad_request",
+                              "not an HTTP/1.1 request: " + ec.message());
+    }
+    return std::nullopt;
+}
+
+void observe(const server_options& options, const exchange_record& record, const response& res,
+             std::size_t body_bytes, steady::duration took) {
+    const std::chrono::duration<double, std::milli> ms = took;
+    spdlog::log(options.log_requests ? spdlog::level::info : spdlog::level::debug,
+                "{} {} {} {:.2f} ms {} B route {}", record.method, record.target, res.result_int(),
+                ms.count(), body_bytes, record.route);
+    if (options.request_observer) {
+        options.request_observer(record.route, res.result_int(),
+                                 std::chrono::duration_cast<std::chrono::nanoseconds>(took));
+    }
+}
+
+// Half-closes, then reads and drops whatever the client still sends until it closes too (or
+// for linger_timeout), so that our last answer reaches it instead of a reset.
+asio::awaitable<void> close_gently(beast::tcp_stream& stream) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(linger_timeout);
+    std::array<char, 4096> sink{};
+    const auto into = asio::buffer(sink);
+    for (;;) {
+        auto [ec, n] = co_await stream.async_read_some(into, use_tuple);
+        if (ec) {
+            break;
+        }
+    }
+    stream.socket().close(ignored);
+}
+
+// Sends a streamed answer: the header, then each chunk as the handler produces it (gzipped on
+// the way when `gzipped`). Returns the body bytes sent, or nullopt when the answer was cut off
+// (the client went away or stopped reading, or the handler failed): the connection must close
+// then, as the client cannot tell where the answer ended otherwise.
+asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& stream, response& res,
+                                                           body_chunks& chunks, bool gzipped,
+                                                           bool head,
+                                                           const exchange_record& record) {
+    beast::http::response<beast::http::empty_body> header{std::move(res.base())};
+    beast::http::response_serializer<beast::http::empty_body> serializer{header};
+    stream.expires_after(write_timeout);
+    auto [header_ec, header_n] =
+        co_await beast::http::async_write_header(stream, serializer, use_tuple);
+    if (header_ec) {
+        co_return std::nullopt;
+    }
+    if (head) {
+        co_return 0;
+    }
+    const bool chunked = header.chunked();
+    std::optional<gzip_stream> packer;
+    if (gzipped) {
+        packer.emplace();
+    }
+    std::size_t sent = 0;
+    const auto send = [&](const std::string& data) -> asio::awaitable<bool> {
+        if (data.empty()) {
+            co_return true; // an empty chunk would end a chunked body
+        }
+        stream.expires_after(write_timeout);
+        boost::system::error_code ec;
+        if (chunked) {
+            auto [chunk_ec, n] = co_await asio::async_write(
+                stream, beast::http::make_chunk(asio::buffer(data)), use_tuple);
+            ec = chunk_ec;
+        } else {
+            auto [raw_ec, n] = co_await asio::async_write(stream, asio::buffer(data), use_tuple);
+            ec = raw_ec;
+        }
+        sent += data.size();
+        co_return !ec;
+    };
+    try {
+        for (;;) {
+            std::optional<std::string> piece = co_await chunks();
+            if (!piece) {
+                break;
+            }
+            const std::string data = packer ? packer->write(*piece) : std::move(*piece);
+            const bool delivered = co_await send(data);
+            if (!delivered) {
+                spdlog::warn("{} {}: the client stopped reading; answer cut off after {} B",
+                             record.method, record.target, sent);
+                co_return std::nullopt;
+            }
+        }
+        if (packer) {
+            const std::string tail = packer->finish();
+            const bool delivered = co_await send(tail);
+            if (!delivered) {
+                co_return std::nullopt;
+            }
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("{} {} (route {}) failed after {} B of its answer: {}; the answer is cut off",
+                      record.method, record.target, record.route, sent, e.what());
+        co_return std::nullopt;
+    }
+    if (chunked) {
+        stream.expires_after(write_timeout);
+        auto [last_ec, n] =
+            co_await asio::async_write(stream, beast::http::make_chunk_last(), use_tuple);
+        if (last_ec) {
+            co_return std::nullopt;
+        }
+    }
+    co_return sent;
+}
+
+// Takes a connection out of the server's set when its session ends, however it ends.
+class registration {
+public:
+    registration(server_state& state, std::shared_ptr<connection> conn)
+        : state_(state), conn_(std::move(conn)) {}
+    ~registration() { state_.forget(conn_); }
+    registration(const registration&) = delete;
+    registration& operator=(const registration&) = delete;
+
+private:
+    server_state& state_;
+    std::shared_ptr<connection> conn_;
+};
+
+} // namespace
+
+asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
+                                       std::shared_ptr<connection> conn) {
+    const registration registered(*state, conn);
+    const server_options& options = state->options;
+    const cors_policy cors{options.cors_allowed_origins};
+    beast::tcp_stream& stream = conn->stream;
+    beast::flat_buffer buffer;
+    bool fresh = true;   // no request yet: the read deadline runs from the accept
+    bool linger = false; // we close with the client possibly still sending
+    for (;;) {
+        // Waiting for a request to begin is idle time, which the drain may cut short.
+        if (buffer.size() == 0) {
+            if (state->draining) {
+                break;
+            }
+            conn->idle = true;
+            stream.expires_after(fresh ? options.read_timeout : options.idle_timeout);
+            const auto space = buffer.prepare(first_read_size);
+            auto [wait_ec, got] = co_await stream.async_read_some(space, use_tuple);
+            conn->idle = false;
+            if (wait_ec) {
+                break; // the client left, went quiet too long, or the server is draining
+            }
+            buffer.commit(got);
+        }
+        if (!fresh) {
+            stream.expires_after(options.read_timeout);
+        }
+        beast::http::request_parser<beast::http::string_body> parser;
+        parser.header_limit(options.header_limit);
+        parser.body_limit(options.body_limit);
+        auto [read_ec, read_n] =
+            co_await beast::http::async_read(stream, buffer, parser, use_tuple);
+        const auto started = steady::now();
+
+        exchange_record record;
+        handled answer;
+        response& res = answer.res;
+        bool keep_alive = false;
+        const request* req = nullptr;
+        if (read_ec) {
+            auto refused = refusal(options, read_ec);
+            if (!refused) {
+                break;
+            }
+            res = std::move(*refused);
+            linger = true;
+        } else {
+            req = &parser.get();
+            record.method = std::string(req->method_string());
+            record.target = loggable_target(req->target());
+            routed r = route(*state, cors, *req, record);
+            if (r.ready) {
+                res = std::move(*r.ready);
+            } else {
+                answer = co_await run_handler(*state, *req, r, record.route);
+            }
+            keep_alive = req->keep_alive() && !state->draining;
+            linger = req->keep_alive() && !keep_alive;
+        }
+        const bool streamed = answer.chunks != nullptr;
+        const bool gzip_chunks = finish(cors, req, res, streamed);
+        if (streamed && res.version() < 11) {
+            keep_alive = false; // the end of the body is the end of the connection
+        }
+        res.keep_alive(keep_alive);
+        if (streamed) {
+            const bool head = req->method() == verb::head;
+            const unsigned code = res.result_int();
+            const auto sent =
+                co_await write_streamed(stream, res, answer.chunks, gzip_chunks, head, record);
+            res.result(code); // the header went out with the body: the log needs the status
+            observe(options, record, res, sent.value_or(0), steady::now() - started);
+            if (!sent || !keep_alive) {
+                break;
+            }
+            fresh = false;
+            continue;
+        }
+        const std::size_t body_bytes = res.body().size();
+        stream.expires_after(write_timeout);
+        auto [write_ec, written] = co_await beast::http::async_write(stream, res, use_tuple);
+        observe(options, record, res, body_bytes, steady::now() - started);
+        if (write_ec || !keep_alive) {
+            break;
+        }
+        fresh = false;
+    }
+    if (linger) {
+        co_await close_gently(stream);
+    } else {
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.socket().close(ignored);
+    }
+}
+
+} // namespace streamscope::http
