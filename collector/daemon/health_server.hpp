@@ -1,17 +1,18 @@
 #pragma once
-// The collector daemon's health endpoint: GET /health (JSON, 200 or 503) and GET /metrics
-// (Prometheus text) over plain HTTP/1.1, for container probes and scrapers on the local network,
-// plus the client side of `streamscope-collector healthcheck`. Beast stays inside the .cpp.
+// The collector daemon's health port: GET /health (JSON, 200 or 503) and GET /metrics
+// (Prometheus text), for container probes and scrapers on the local network, served by the
+// common HTTP server.
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "collector/daemon/status.hpp"
+#include "common/http/router.hpp"
+#include "common/http/server.hpp"
 
 namespace streamscope::collector {
 
@@ -21,31 +22,29 @@ namespace streamscope::collector {
 // negative once the token has expired.
 std::string health_json(const collector_status& s, std::chrono::system_clock::time_point now);
 
-// Serves the status on the executor's thread, which must be the thread that updates it: the
-// status is read without locking. One coroutine per connection, keep-alive, 10 s to read a
-// request, 8 KiB of headers and body at most, 64 connections at once (more are closed at once).
+// Serves the status on the executor, whose thread must be the one that updates it: the status
+// is read without locking. Keep-alive, 10 s to read a request, 8 KiB of headers and body at
+// most, 64 connections at once (more are closed at once).
 class health_server {
 public:
     // `where`: 0.0.0.0 (or ::) for probes from outside a container; port 0 picks a free port.
+    // `status` must outlive the executor's io_context.
     health_server(boost::asio::any_io_executor executor, const collector_status& status,
                   boost::asio::ip::tcp::endpoint where);
-    // Stops, as stop() does. Connections still open end on their own on the executor without
-    // touching the status again, so the status may go with the server.
-    ~health_server();
     health_server(const health_server&) = delete;
     health_server& operator=(const health_server&) = delete;
 
     // Binds and listens; returns the port (the chosen one for port 0). Throws std::runtime_error
     // naming the address and the reason (port in use, permission denied, no such address).
-    std::uint16_t listen();
+    std::uint16_t listen() { return server_.listen(); }
     // Accepts connections on the executor; listens first if listen() was not called.
-    void start();
-    // Closes the listening socket and every connection. Call it on the executor's thread.
-    void stop();
+    void start() { server_.start(); }
+    // Closes the listening socket and every connection.
+    void stop() { server_.stop(std::chrono::milliseconds{0}); }
 
 private:
-    struct impl;
-    std::shared_ptr<impl> impl_;
+    http::router routes_;
+    http::server server_;
 };
 
 } // namespace streamscope::collector
