@@ -9,9 +9,9 @@
 #include "collector/commands/daemon.hpp"
 #include "collector/commands/once.hpp"
 #include "collector/commands/rollup.hpp"
+#include "collector/platform/oauth_token_source.hpp"
 #include "collector/settings/options.hpp"
 #include "collector/settings/settings.hpp"
-#include "collector/twitch/token_source.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     try {
         return own.once ? collector::run_once(run.settings, own)
                         : collector::run_daemon(run.settings, own);
-    } catch (const twitch::credentials_rejected& e) {
+    } catch (const collector::credentials_rejected& e) {
         spdlog::critical("{}", e.what());
         return cli::exit_bad_credentials;
     } catch (const http::untrusted_certificate& e) {

@@ -8,8 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include "collector/store/sweep_store.hpp"
-#include "collector/sweep/twitch_sweep.hpp"
-#include "collector/twitch/connection.hpp"
+#include "collector/sweep/sweeper.hpp"
+#include "collector/twitch/client.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 
@@ -21,10 +21,14 @@ int run_once(const config::service_settings& service, const collector_settings& 
         return migrated;
     }
     boost::asio::io_context io;
-    twitch::connection twitch{io.get_executor(), settings.twitch};
+    twitch::client twitch_client{io.get_executor(), settings.twitch};
     sweep_store store{service.database, settings.retention};
     const bool stopping = false;
-    twitch_sweep sweep{twitch.helix(), &store, settings.twitch, stopping};
+    sweeper sweep{twitch_client,
+                  &store,
+                  {.max_streams = static_cast<std::size_t>(settings.twitch.max_streams),
+                   .channel_refresh = settings.twitch.channel_refresh},
+                  stopping};
 
     auto done = boost::asio::co_spawn(
         io,

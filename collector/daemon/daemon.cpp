@@ -8,8 +8,8 @@
 #include "collector/daemon/schedule.hpp"
 #include "collector/spool/spool.hpp"
 #include "collector/store/sweep_store.hpp"
-#include "collector/sweep/twitch_sweep.hpp"
-#include "collector/twitch/connection.hpp"
+#include "collector/sweep/sweeper.hpp"
+#include "collector/twitch/client.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/time/sleep.hpp"
@@ -29,15 +29,18 @@ struct daemon::parts {
     parts(boost::asio::io_context& io_, const config::service_settings& service_,
           const collector_settings& settings_)
         : io(io_), service(service_), settings(settings_),
-          twitch(io_.get_executor(), settings_.twitch),
+          twitch_client(io_.get_executor(), settings_.twitch),
           store(service_.database, settings_.retention),
           lead(service_.database, model::platform::twitch),
           spooled(settings_.daemon.spool_dir, settings_.daemon.spool_max_bytes),
-          sweeper(twitch.helix(), nullptr, settings_.twitch, stopping),
+          sweeping(twitch_client, nullptr,
+                   {.max_streams = static_cast<std::size_t>(settings_.twitch.max_streams),
+                    .channel_refresh = settings_.twitch.channel_refresh},
+                   stopping),
           health(io_.get_executor(), status,
                  {boost::asio::ip::make_address(settings_.daemon.health_address),
                   settings_.daemon.health_port}) {
-        twitch.stop_when(stopping);
+        twitch_client.stop_when(stopping);
         status.interval = settings_.daemon.interval;
         status.started_at = clock::now();
     }
@@ -56,11 +59,11 @@ struct daemon::parts {
     bool migrated = false;
     collector_status status;
 
-    twitch::connection twitch;
+    twitch::client twitch_client;
     sweep_store store;
     leadership lead;
     spool spooled;
-    twitch_sweep sweeper;
+    sweeper sweeping;
     health_server health;
 };
 
@@ -79,7 +82,7 @@ void daemon::stop() {
         spdlog::info("stopping: the current sweep ends at its next page and is kept");
     }
     parts_->stopping = true;
-    parts_->twitch.cancel();
+    parts_->twitch_client.cancel();
 }
 
 boost::asio::awaitable<int> daemon::parts::refresh_role() {
@@ -199,20 +202,20 @@ void daemon::parts::record(const collected_sweep& collected, std::int64_t rows, 
     status.pages_total += s.pages;
     status.rows_written_total += rows;
     status.last_sweep_duration_s = seconds_between(summary.started_at, summary.finished_at);
-    const auto& counters = twitch.helix().counters();
+    const auto& counters = twitch_client.counters();
     status.requests_by_status = counters.by_status;
     status.retries_total = counters.retries;
     status.throttled_total = counters.throttled;
     status.rate_limit_remaining = counters.rate_limit_remaining;
-    status.token_expires_at = twitch.tokens().expires_at();
+    status.token_expires_at = twitch_client.token_expires_at();
 }
 
 boost::asio::awaitable<void> daemon::parts::sweep() {
     // Sweeps go straight to the database only while this collector leads and nothing older
     // waits in the spool: the database receives sweeps in the order they were taken.
     const bool direct = status.current_role == role::leader && status.spool_files == 0;
-    sweeper.use_store(status.current_role == role::leader ? &store : nullptr);
-    const collected_sweep collected = co_await sweeper.collect();
+    sweeping.use_store(status.current_role == role::leader ? &store : nullptr);
+    const collected_sweep collected = co_await sweeping.collect();
 
     bool stored = false;
     std::int64_t rows = 0;

@@ -16,7 +16,7 @@ const char* to_string(page_verdict v) {
     return "?";
 }
 
-page_verdict page_guard::check(const twitch::streams_page& page) const {
+page_verdict page_guard::check(const listing_page& page) const {
     if (page.streams.empty() && page.cursor) {
         return page_verdict::empty_with_cursor;
     }
@@ -37,7 +37,7 @@ page_verdict page_guard::check(const twitch::streams_page& page) const {
     return page_verdict::ok;
 }
 
-void page_guard::accept(const twitch::streams_page& page) {
+void page_guard::accept(const listing_page& page) {
     if (pages_ == 0) {
         for (const auto& s : page.streams) {
             first_page_.insert(s.platform_stream_id);

@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "collector/twitch/models.hpp"
+#include "collector/platform/platform_client.hpp"
 
 namespace streamscope::collector {
 
@@ -25,8 +25,8 @@ class page_guard {
 public:
     // Judges the next page in order. Does not remember it: call accept() for pages that are
     // used, so that a retried page is judged afresh.
-    page_verdict check(const twitch::streams_page& page) const;
-    void accept(const twitch::streams_page& page);
+    page_verdict check(const listing_page& page) const;
+    void accept(const listing_page& page);
 
 private:
     std::unordered_set<std::string> cursors_;

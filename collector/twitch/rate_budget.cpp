@@ -1,12 +1,34 @@
 #include "collector/twitch/rate_budget.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace streamscope::twitch {
 
 namespace {
 using seconds_d = std::chrono::duration<double>;
+
+std::optional<std::int64_t> header_number(const http::response& res, std::string_view name) {
+    auto it = res.find(name);
+    if (it == res.end()) {
+        return std::nullopt;
+    }
+    std::int64_t value = 0;
+    const auto text = it->value();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+rate_headers read_rate_headers(const http::response& res) {
+    return {header_number(res, "Ratelimit-Limit"), header_number(res, "Ratelimit-Remaining"),
+            header_number(res, "Ratelimit-Reset")};
 }
 
 rate_budget::rate_budget(std::int64_t assumed_limit)
@@ -43,7 +65,23 @@ void rate_budget::spend(clock::time_point now) {
     synced_at_ = now;
 }
 
+void rate_budget::answered(const http::response& res, clock::time_point now) {
+    observe(read_rate_headers(res), now);
+}
+
+void rate_budget::throttled(const http::response& res, clock::time_point now,
+                            std::chrono::system_clock::time_point wall_now) {
+    exhausted(read_rate_headers(res), now, wall_now);
+}
+
+double rate_budget::spare(clock::time_point now) const {
+    return available(now) - reserve();
+}
+
 void rate_budget::observe(const rate_headers& headers, clock::time_point now) {
+    if (headers.remaining) {
+        remaining_ = headers.remaining;
+    }
     if (headers.limit && *headers.limit > 0) {
         limit_ = *headers.limit;
     }

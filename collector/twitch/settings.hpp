@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "collector/twitch/token_source.hpp"
+#include "collector/platform/oauth_token_source.hpp"
 #include "common/http/client.hpp"
 
 namespace streamscope::twitch {
 
 struct twitch_settings {
-    twitch::credentials credentials;
+    collector::credentials credentials;
     http::origin api;
     http::origin auth;
     std::optional<std::string> ca_file;

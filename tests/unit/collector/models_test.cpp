@@ -1,10 +1,12 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include "collector/platform/json_fields.hpp"
 #include "collector/twitch/models.hpp"
 
 namespace json = boost::json;
 using namespace streamscope::twitch;
+using streamscope::collector::describe_error;
 
 TEST_CASE("a Get Streams page maps onto observations", "[unit][helix]") {
     const auto body = json::parse(R"({
@@ -23,7 +25,7 @@ TEST_CASE("a Get Streams page maps onto observations", "[unit][helix]") {
       }],
       "pagination": {"cursor": "eyJiIjpudWxsLCJhIjp7Ik+/="}
     })");
-    const auto page = json::value_to<streams_page>(body);
+    const auto page = read_streams_page(body);
     REQUIRE(page.streams.size() == 2);
     const auto& s = page.streams[0];
     CHECK(s.platform_stream_id == "40952121085");
@@ -39,46 +41,60 @@ TEST_CASE("a Get Streams page maps onto observations", "[unit][helix]") {
 }
 
 TEST_CASE("the end of the list: empty or missing pagination", "[unit][helix]") {
-    CHECK_FALSE(json::value_to<streams_page>(json::parse(R"({"data":[],"pagination":{}})"))
-                    .cursor.has_value());
-    CHECK_FALSE(json::value_to<streams_page>(json::parse(R"({"data":[]})")).cursor.has_value());
+    CHECK_FALSE(
+        read_streams_page(json::parse(R"({"data":[],"pagination":{}})")).cursor.has_value());
+    CHECK_FALSE(read_streams_page(json::parse(R"({"data":[]})")).cursor.has_value());
 }
 
-TEST_CASE("a page without the fields we need is rejected", "[unit][helix]") {
-    CHECK_THROWS(json::value_to<streams_page>(json::parse(R"({"pagination":{}})")));
-    CHECK_THROWS(json::value_to<streams_page>(json::parse(
-        R"({"data":[{"id":"1","user_login":"a","user_name":"a","viewer_count":1,
-            "started_at":"2021-03-31T20:57:26Z"}]})"))); // no user_id
-    CHECK_THROWS(json::value_to<streams_page>(json::parse(
-        R"({"data":[{"id":"1","user_id":"1","user_login":"a","user_name":"a",
-            "viewer_count":"many","started_at":"2021-03-31T20:57:26Z"}]})")));
-    CHECK_THROWS(json::value_to<streams_page>(json::parse(
-        R"({"data":[{"id":"1","user_id":"1","user_login":"a","user_name":"a",
-            "viewer_count":1,"started_at":"yesterday"}]})")));
+TEST_CASE("a page without data is rejected", "[unit][helix]") {
+    CHECK_THROWS(read_streams_page(json::parse(R"({"pagination":{}})")));
+    CHECK_THROWS(read_streams_page(json::parse(R"({"data":{},"pagination":{}})")));
 }
 
-TEST_CASE("users, games, followers and tokens map", "[unit][helix]") {
-    const auto users = json::value_to<users_page>(json::parse(R"({"data":[{
+TEST_CASE("a malformed record is left out and counted, never its page", "[unit][helix]") {
+    const auto page = read_streams_page(json::parse(R"({"data":[
+        {"id":"1","user_login":"a","user_name":"a","viewer_count":1,
+         "started_at":"2021-03-31T20:57:26Z"},
+        {"id":"2","user_id":"2","user_login":"b","user_name":"b",
+         "viewer_count":"many","started_at":"2021-03-31T20:57:26Z"},
+        {"id":"3","user_id":"3","user_login":"c","user_name":"c",
+         "viewer_count":1,"started_at":"yesterday"},
+        {"id":"4","user_id":"4","user_login":"d","user_name":"d",
+         "viewer_count":1,"started_at":"2021-03-31T20:57:26Z","tags":["ok",7]},
+        {"id":"5","user_id":"5","user_login":"e","user_name":"e",
+         "viewer_count":3000000000,"started_at":"2021-03-31T20:57:26Z"},
+        {"id":"6","user_id":"6","user_login":"f","user_name":"f",
+         "viewer_count":null,"started_at":"2021-03-31T20:57:26Z"},
+        "not a record",
+        {"id":"8","user_id":"8","user_login":"h","user_name":"h",
+         "viewer_count":8,"started_at":"2021-03-31T20:57:26Z"}],
+        "pagination":{"cursor":"next"}})"));
+    CHECK(page.malformed == 7);
+    REQUIRE(page.streams.size() == 1);
+    CHECK(page.streams[0].platform_stream_id == "8");
+    CHECK(page.cursor == "next");
+}
+
+TEST_CASE("users, games, followers and errors map", "[unit][helix]") {
+    const auto users = read_users(json::parse(R"({"data":[{
         "id":"141981764","login":"twitchdev","display_name":"TwitchDev","type":"",
         "broadcaster_type":"partner","description":"Supporting developers",
         "profile_image_url":"https://p.png","offline_image_url":"","view_count":0,
         "created_at":"2016-12-14T20:32:28Z"}]})"));
-    REQUIRE(users.users.size() == 1);
-    CHECK(users.users[0].profile.platform_user_id == "141981764");
-    CHECK(users.users[0].profile.broadcaster_type == "partner");
-    CHECK(users.users[0].profile.account_created_at.has_value());
+    REQUIRE(users.size() == 1);
+    CHECK(users[0].platform_user_id == "141981764");
+    CHECK(users[0].broadcaster_type == "partner");
+    CHECK(users[0].account_created_at.has_value());
 
-    const auto games = json::value_to<games_page>(json::parse(
+    const auto games = read_games(json::parse(
         R"({"data":[{"id":"33214","name":"Fortnite","box_art_url":"https://b-{width}x{height}.jpg","igdb_id":""}]})"));
-    REQUIRE(games.games.size() == 1);
-    CHECK(games.games[0].name == "Fortnite");
+    REQUIRE(games.size() == 1);
+    CHECK(games[0].name == "Fortnite");
 
-    CHECK(json::value_to<followers_total>(json::parse(R"({"total":8,"data":[],"pagination":{}})"))
-              .total == 8);
-    CHECK(json::value_to<app_token>(
-              json::parse(R"({"access_token":"abc","expires_in":5011271,"token_type":"bearer"})"))
-              .access_token == "abc");
-    CHECK(json::value_to<error_body>(
-              json::parse(R"({"error":"Bad Request","status":400,"message":"invalid cursor"})"))
-              .message == "invalid cursor");
+    CHECK(read_followers_total(json::parse(R"({"total":8,"data":[],"pagination":{}})")) == 8);
+    CHECK(
+        describe_error(400, R"({"error":"Bad Request","status":400,"message":"invalid cursor"})") ==
+        "HTTP 400: invalid cursor");
+    CHECK(describe_error(401, R"({"error":"invalid_client"})") == "HTTP 401: invalid_client");
+    CHECK(describe_error(502, "<html>") == "HTTP 502");
 }

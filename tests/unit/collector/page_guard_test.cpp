@@ -4,7 +4,7 @@
 
 using streamscope::collector::page_guard;
 using streamscope::collector::page_verdict;
-using streamscope::twitch::streams_page;
+using streams_page = streamscope::collector::listing_page;
 
 namespace {
 // (Not "u" + std::to_string(i): GCC 12 warns about it with a false -Wrestrict, PR 105329.)

@@ -1,20 +1,27 @@
 #pragma once
-// One sweep of Twitch: page through Get Streams to the end, look up the channels that paging
-// missed, decide which broadcasts ended, enrich what is new or stale within the rate budget,
-// and hand the whole sweep to the write path.
+// One sweep of a platform, whichever it is: page through every live stream to the end (guarded
+// against cursor bugs), keep one sighting per channel, look up the channels that paging missed,
+// decide which broadcasts ended, enrich what is new or stale within the rate budget, and hand
+// the whole sweep to the write path. The platform's own part is its platform_client.
 
+#include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "collector/platform/platform_client.hpp"
 #include "collector/store/sweep_store.hpp"
 #include "collector/sweep/end_decision.hpp"
-#include "collector/twitch/helix_client.hpp"
-#include "collector/twitch/settings.hpp"
 #include "common/model/sweep.hpp"
 
 namespace streamscope::collector {
+
+struct sweep_options {
+    std::size_t max_streams = 0; // stop paging after this many streams; 0: all
+    std::chrono::hours channel_refresh{24};
+};
 
 struct sweep_report {
     model::sweep_status status = model::sweep_status::failed;
@@ -25,6 +32,7 @@ struct sweep_report {
     std::int32_t pages = 0;
     std::int64_t requests = 0;
     std::int64_t throttled = 0;
+    std::int32_t malformed = 0; // records the platform sent that could not be read
     std::string error;
 };
 
@@ -34,36 +42,33 @@ struct collected_sweep {
     sweep_report report;
 };
 
-class twitch_sweep {
+class sweeper {
 public:
     // `store`: the database to read from, or nullptr when it is unreachable (the sweep then
     // only pages). `stopping` turning true ends paging at the next page, as partial.
-    twitch_sweep(twitch::helix_client& helix, sweep_store* store,
-                 const twitch::twitch_settings& settings, const bool& stopping);
+    sweeper(platform_client& client, sweep_store* store, sweep_options options,
+            const bool& stopping);
 
     // Collects one sweep. Throws credentials_rejected and untrusted_certificate (fatal);
-    // Twitch failures end the sweep as partial or failed, database failures make it go on
+    // platform failures end the sweep as partial or failed, database failures make it go on
     // without the database.
     boost::asio::awaitable<collected_sweep> collect();
 
     // The database for the next sweeps; nullptr while it is unreachable.
     void use_store(sweep_store* store) { store_ = store; }
 
+    platform_client& client() { return client_; }
+
 private:
     struct paging;
     boost::asio::awaitable<void> page_streams(paging& p);
     boost::asio::awaitable<lookup_answers> look_up(const std::vector<std::string>& user_ids,
-                                                   std::string& problems);
-    boost::asio::awaitable<void> enrich(sweep_store& store, model::sweep& sweep,
-                                        std::int64_t budget);
+                                                   std::int32_t& malformed, std::string& problems);
 
-    twitch::helix_client& helix_;
+    platform_client& client_;
     sweep_store* store_;
-    const twitch::twitch_settings& settings_;
+    sweep_options options_;
     const bool& stopping_;
-    // Follower counts need a user token on some accounts: after the first refusal they are
-    // left alone for the rest of the process.
-    bool followers_enabled_ = true;
 };
 
 } // namespace streamscope::collector

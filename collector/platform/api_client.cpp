@@ -1,48 +1,25 @@
-#include "collector/twitch/helix_client.hpp"
-
-#include <charconv>
+#include "collector/platform/api_client.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/value_to.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <spdlog/spdlog.h>
 
-#include "collector/twitch/models.hpp"
+#include "collector/platform/json_fields.hpp"
 #include "common/time/sleep.hpp"
 
-namespace streamscope::twitch {
+namespace streamscope::collector {
 namespace beast = boost::beast;
 using steady = std::chrono::steady_clock;
 
-namespace {
+api_client::api_client(std::string name, http::client& api, oauth_token_source& tokens, pacer& pace,
+                       time::backoff_policy retry,
+                       std::vector<std::pair<std::string, std::string>> headers,
+                       int max_throttled_per_call)
+    : name_(std::move(name)), api_(api), tokens_(tokens), pace_(pace), retry_(retry),
+      headers_(std::move(headers)), max_throttled_per_call_(max_throttled_per_call) {}
 
-std::optional<std::int64_t> header_number(const http::response& res, std::string_view name) {
-    auto it = res.find(name);
-    if (it == res.end()) {
-        return std::nullopt;
-    }
-    std::int64_t value = 0;
-    const auto text = it->value();
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-rate_headers read_rate_headers(const http::response& res) {
-    return {header_number(res, "Ratelimit-Limit"), header_number(res, "Ratelimit-Remaining"),
-            header_number(res, "Ratelimit-Reset")};
-}
-
-} // namespace
-
-helix_client::helix_client(http::client& api, token_source& tokens, time::backoff_policy retry,
-                           int max_throttled_per_call)
-    : api_(api), tokens_(tokens), retry_(retry), max_throttled_per_call_(max_throttled_per_call) {}
-
-std::string helix_client::target(std::string_view path, const query& params) const {
+std::string api_client::target(std::string_view path, const query& params) const {
     std::string out = api_.where().base_path;
     out += path;
     char sep = '?';
@@ -56,18 +33,18 @@ std::string helix_client::target(std::string_view path, const query& params) con
     return out;
 }
 
-boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, const query& params,
-                                                      bool may_be_forbidden) {
+boost::asio::awaitable<api_reply> api_client::get(std::string_view path, const query& params,
+                                                  bool may_be_forbidden) {
     const std::string where = target(path, params);
-    helix_reply reply;
+    api_reply reply;
     int failures = 0;
     int throttled = 0;
     bool renewed = false;
     const bool& stopping = stopping_ != nullptr ? *stopping_ : never;
     for (;;) {
-        co_await time::sleep_for(budget_.delay(steady::now()), stopping);
+        co_await time::sleep_for(pace_.delay(steady::now()), stopping);
         if (stopping) {
-            reply.result = helix_reply::outcome::unavailable;
+            reply.result = api_reply::outcome::unavailable;
             reply.problem = "not sent: the collector is stopping";
             co_return reply;
         }
@@ -75,8 +52,10 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
 
         http::request req{beast::http::verb::get, where, 11};
         req.set(beast::http::field::authorization, "Bearer " + token);
-        req.set("Client-Id", tokens_.client_id());
-        budget_.spend(steady::now());
+        for (const auto& [header, value] : headers_) {
+            req.set(header, value);
+        }
+        pace_.spend(steady::now());
         ++counters_.requests;
 
         std::string failure; // empty: the response is final
@@ -84,40 +63,43 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
             http::response res = co_await api_.send(std::move(req));
             reply.status = res.result_int();
             ++counters_.by_status[reply.status];
-            const rate_headers rate = read_rate_headers(res);
-            if (rate.remaining) {
-                counters_.rate_limit_remaining = rate.remaining;
-            }
             if (reply.status == 429) {
                 ++counters_.throttled;
-                budget_.exhausted(rate, steady::now(), std::chrono::system_clock::now());
+                pace_.throttled(res, steady::now(), std::chrono::system_clock::now());
+                if (const auto remaining = pace_.reported_remaining()) {
+                    counters_.rate_limit_remaining = remaining;
+                }
                 if (++throttled > max_throttled_per_call_) {
-                    reply.result = helix_reply::outcome::unavailable;
+                    reply.result = api_reply::outcome::unavailable;
                     reply.problem = "still rate limited (HTTP 429) after " +
                                     std::to_string(throttled) + " tries";
                     co_return reply;
                 }
-                spdlog::warn("Helix {}: rate limited (HTTP 429); waiting {} ms for the reset", path,
+                spdlog::warn("{} {}: rate limited (HTTP 429); waiting {} ms", name_, path,
                              std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 budget_.delay(steady::now()))
+                                 pace_.delay(steady::now()))
                                  .count());
                 ++counters_.retries;
                 continue;
             }
-            budget_.observe(rate, steady::now());
+            pace_.answered(res, steady::now());
+            if (const auto remaining = pace_.reported_remaining()) {
+                counters_.rate_limit_remaining = remaining;
+            }
             if (reply.status == 401) {
                 if (renewed && may_be_forbidden) {
-                    reply.result = helix_reply::outcome::refused;
+                    reply.result = api_reply::outcome::refused;
                     reply.problem = describe_error(res.result_int(), res.body());
                     co_return reply;
                 }
                 if (renewed) {
-                    throw credentials_rejected(
-                        "Helix rejects a freshly issued app token (" +
-                        describe_error(res.result_int(), res.body()) +
-                        "): check that TWITCH_CLIENT_ID matches TWITCH_CLIENT_SECRET");
+                    const auto& endpoint = tokens_.endpoint();
+                    throw credentials_rejected(name_ + " rejects a freshly issued app token (" +
+                                               describe_error(res.result_int(), res.body()) +
+                                               "): check that " + endpoint.id_setting +
+                                               " matches " + endpoint.secret_setting);
                 }
-                spdlog::warn("Helix {}: {}; getting a new app token", path,
+                spdlog::warn("{} {}: {}; getting a new app token", name_, path,
                              describe_error(res.result_int(), res.body()));
                 renewed = true;
                 ++counters_.retries;
@@ -127,14 +109,14 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
             if (reply.status >= 500) {
                 failure = describe_error(res.result_int(), res.body());
             } else if (reply.status >= 400) {
-                reply.result = helix_reply::outcome::refused;
+                reply.result = api_reply::outcome::refused;
                 reply.problem = describe_error(res.result_int(), res.body());
                 co_return reply;
             } else {
                 boost::system::error_code ec;
                 reply.body = boost::json::parse(res.body(), ec);
                 if (!ec && reply.body.is_object()) {
-                    reply.result = helix_reply::outcome::ok;
+                    reply.result = api_reply::outcome::ok;
                     co_return reply;
                 }
                 failure = "the response body is not a JSON object (" +
@@ -146,22 +128,22 @@ boost::asio::awaitable<helix_reply> helix_client::get(std::string_view path, con
             failure = e.code().message();
         }
         if (stopping) {
-            reply.result = helix_reply::outcome::unavailable;
+            reply.result = api_reply::outcome::unavailable;
             reply.problem = failure + " (the collector is stopping)";
             co_return reply;
         }
 
         if (failures >= retry_.max_retries) {
-            reply.result = helix_reply::outcome::unavailable;
+            reply.result = api_reply::outcome::unavailable;
             reply.problem = failure + " (after " + std::to_string(failures) + " retries)";
             co_return reply;
         }
         const auto wait = retry_.delay(failures++, random_);
         ++counters_.retries;
-        spdlog::warn("Helix {}: {}; retry {} of {} in {} ms", path, failure, failures,
+        spdlog::warn("{} {}: {}; retry {} of {} in {} ms", name_, path, failure, failures,
                      retry_.max_retries, wait.count());
         co_await time::sleep_for(wait, stopping);
     }
 }
 
-} // namespace streamscope::twitch
+} // namespace streamscope::collector

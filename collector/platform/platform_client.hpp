@@ -1,0 +1,85 @@
+#pragma once
+// The seam between the sweep and a platform. A platform client turns "every live stream now"
+// into pages of the common sweep model, re-checks channels by id, and fetches what enrichment
+// asks for; paging guards, duplicates, the end-of-broadcast decision, spool, store, leadership
+// and metrics are the sweep's and the daemon's, and know no platform. A platform is a folder
+// beside collector/twitch/ with a class that implements this.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "collector/platform/api_client.hpp"
+#include "collector/store/sweep_state.hpp"
+#include "common/model/sweep.hpp"
+
+namespace streamscope::collector {
+
+// One page of the platform's list of every live stream.
+struct listing_page {
+    std::vector<model::stream_observation> streams;
+    std::optional<std::string> cursor; // nullopt: the last page
+    std::int32_t malformed = 0;        // records left out because they were malformed
+};
+
+struct page_answer {
+    enum class outcome {
+        ok,
+        // Worth asking once more: the platform refused the cursor (Helix's intermittent
+        // "invalid cursor"), or the page could not be read at all.
+        retry,
+        failed, // anything else: the platform is unavailable
+    };
+    outcome result = outcome::failed;
+    listing_page page; // ok only
+    std::string problem;
+};
+
+struct lookup_answer {
+    bool answered = false; // false: the platform did not answer; `problem` says why
+    std::vector<model::stream_observation> live; // the asked channels' live streams
+    std::int32_t malformed = 0;
+    std::string problem;
+};
+
+class platform_client {
+public:
+    virtual ~platform_client() = default;
+
+    virtual model::platform platform() const = 0;
+    // Ids per look_up() call.
+    virtual std::size_t lookup_batch() const = 0;
+
+    // The page after `cursor` (the first for nullopt) of every live stream, at most `limit`
+    // streams (0: as many as the platform gives). Throws credentials_rejected and
+    // http::untrusted_certificate: those end the collector, not a sweep.
+    virtual boost::asio::awaitable<page_answer> list_page(const std::optional<std::string>& cursor,
+                                                          std::size_t limit) = 0;
+
+    // The live streams of these channels (at most lookup_batch() ids).
+    virtual boost::asio::awaitable<lookup_answer> look_up(std::span<const std::string> channels) = 0;
+
+    // How many streams the platform says are live now, where it says so (Kick); nullopt
+    // elsewhere. For the log line that compares it with what the sweep stored.
+    virtual boost::asio::awaitable<std::optional<std::int64_t>> reported_live() {
+        co_return std::nullopt;
+    }
+
+    // Requests that enrichment may spend now without slowing the platform's next sweep.
+    virtual std::int64_t enrichment_allowance() const = 0;
+    // Fetches what `plan` asks for into `sweep` (games, profiles, follower counts), spending at
+    // most `budget` requests; what does not fit waits for the next sweep. Problems are logged.
+    virtual boost::asio::awaitable<void> enrich(const enrichment_plan& plan, std::int64_t budget,
+                                                model::sweep& sweep) = 0;
+
+    virtual const api_counters& counters() const = 0;
+    // When the app token expires, as the platform last said; nullopt where there is none yet.
+    virtual std::optional<std::chrono::system_clock::time_point> token_expires_at() const = 0;
+};
+
+} // namespace streamscope::collector

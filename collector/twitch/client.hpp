@@ -1,0 +1,60 @@
+#pragma once
+// Twitch behind the platform seam: everything the collector needs to talk to Helix, built once
+// from the settings (the TLS context, kept-alive HTTPS clients of the OAuth and Helix hosts,
+// the app token, the rate budget read from Twitch's headers), and Get Streams, Get Users, Get
+// Games and Get Channel Followers in the sweep's terms.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "collector/platform/api_client.hpp"
+#include "collector/platform/oauth_token_source.hpp"
+#include "collector/platform/platform_client.hpp"
+#include "collector/twitch/rate_budget.hpp"
+#include "collector/twitch/settings.hpp"
+#include "common/http/client.hpp"
+
+namespace streamscope::twitch {
+
+class client : public collector::platform_client {
+public:
+    // Throws std::runtime_error when settings.ca_file cannot be read. `settings` must outlive
+    // the client.
+    client(boost::asio::any_io_executor executor, const twitch_settings& settings);
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    model::platform platform() const override { return model::platform::twitch; }
+    std::size_t lookup_batch() const override;
+    boost::asio::awaitable<collector::page_answer>
+    list_page(const std::optional<std::string>& cursor, std::size_t limit) override;
+    boost::asio::awaitable<collector::lookup_answer>
+    look_up(std::span<const std::string> channels) override;
+    std::int64_t enrichment_allowance() const override;
+    boost::asio::awaitable<void> enrich(const collector::enrichment_plan& plan, std::int64_t budget,
+                                        model::sweep& sweep) override;
+    const collector::api_counters& counters() const override { return helix_.counters(); }
+    std::optional<std::chrono::system_clock::time_point> token_expires_at() const override {
+        return tokens_.expires_at();
+    }
+
+    // Requests stop at once when `stopping` turns true (see api_client::stop_when); cancel()
+    // aborts those in flight. Both on the executor's thread.
+    void stop_when(const bool& stopping) { helix_.stop_when(stopping); }
+    void cancel();
+
+private:
+    const twitch_settings& settings_;
+    boost::asio::ssl::context tls_;
+    http::client auth_http_;
+    http::client api_http_;
+    time::backoff_policy retry_;
+    collector::oauth_token_source tokens_;
+    rate_budget budget_;
+    collector::api_client helix_;
+    // Follower counts need a user token on some accounts: after the first refusal they are
+    // left alone for the rest of the process.
+    bool followers_enabled_ = true;
+};
+
+} // namespace streamscope::twitch
