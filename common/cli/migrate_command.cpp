@@ -18,8 +18,8 @@ int run_migrate(const config::database_url& url, std::string_view application_na
         const auto result =
             db::migrate(*conn, db::embedded_migrations(), db::embedded_repeatables());
         if (!result.updated_checksums.empty()) {
-            spdlog::info("database {}: {} applied migrations were recorded with an earlier text; "
-                         "their current text is recorded now",
+            spdlog::info("database {}: {} applied migrations were recorded with earlier, "
+                         "equivalent texts; their current checksums are recorded now",
                          url.redacted(), result.updated_checksums.size());
         }
         if (result.applied.empty() && result.repeatables_applied.empty()) {

@@ -295,8 +295,8 @@ TEST_CASE("a sweep's rollup leaves its hour to the fold, which folds each comple
 TEST_CASE("the rollup functions plan each call for the sweep at hand, without JIT",
           "[db][rollups]") {
     // A generic plan kept by PL/pgSQL, made while sweeps were small, took minutes on the
-    // first large one (sql/0006). A later CREATE OR REPLACE drops a function's settings: this
-    // notices when one forgets to restate them.
+    // first large one (sql/functions/rollup_sweep.sql says more). A CREATE OR REPLACE sets
+    // only the settings it states: this notices a function file that does not state them.
     testing::scratch_database db;
     auto conn = db.connect();
     pqxx::nontransaction tx{*conn};
