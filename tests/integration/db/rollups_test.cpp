@@ -375,7 +375,8 @@ TEST_CASE("a day's follower total names the total before it and its neighbours' 
         }
         return out;
     };
-    // Each total also links the channel's previous and next day with one (sql/0011).
+    // Each total also links the channel's previous and next day with one
+    // (sql/functions/rollup_fold_followers.sql).
     const std::string expected = "2020-03-01 100 - -infinity 2020-03-02\n"
                                  "2020-03-02 210 100 2020-03-01 2020-03-03\n"
                                  "2020-03-03 205 210 2020-03-02 infinity\n";
