@@ -1,5 +1,5 @@
 // The /stats routes and a game's history: what market research asks of the rollups
-// (sql/0003_rollups.sql has the definitions).
+// (tables: sql/migrations/0003_rollups.sql and later; how they are kept: sql/functions/).
 //
 // Windows shorter than 7 days read the hour rollups (from the hour that holds `from`); longer
 // ones read the day rollups, in whole UTC days. Channel averages are per hour streamed (hours

@@ -26,7 +26,7 @@ int main() {
     const long channels = std::getenv("CHANNELS") ? std::atol(std::getenv("CHANNELS")) : 2000;
     const long days = std::getenv("DAYS") ? std::atol(std::getenv("DAYS")) : 7;
     auto conn = db::connect(*url, {.application_name = "streamscope-seed-api"});
-    db::migrate(*conn, db::embedded_migrations());
+    db::migrate(*conn, db::embedded_migrations(), db::embedded_repeatables());
     db::sweep_writer writer(*conn);
 
     using namespace std::chrono;

@@ -1,7 +1,8 @@
 #pragma once
 // Folds each complete hour into the channels' hours, the day tables and the broadcasts
-// (sql/0007) on a connection and a thread of its own. A fold reads the hour's snapshots: at
-// 100,000 live channels it takes seconds, once an hour, and no sweep's write may wait for it.
+// (sql/functions/rollup_fold_hour.sql) on a connection and a thread of its own. A fold reads the
+// hour's snapshots: at 100,000 live channels it takes seconds, once an hour, and no sweep's write
+// may wait for it.
 
 #include <atomic>
 #include <mutex>

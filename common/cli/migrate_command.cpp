@@ -1,5 +1,6 @@
 #include "common/cli/migrate_command.hpp"
 
+#include <fmt/ranges.h>
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
 
@@ -14,14 +15,26 @@ int run_migrate(const config::database_url& url, std::string_view application_na
         // Migrations may build indexes on big tables: no statement timeout for them.
         auto conn = db::connect(url, {.application_name = std::string(application_name),
                                       .statement_timeout = std::chrono::milliseconds{0}});
-        const auto result = db::migrate(*conn, db::embedded_migrations());
-        if (result.applied.empty()) {
+        const auto result =
+            db::migrate(*conn, db::embedded_migrations(), db::embedded_repeatables());
+        if (!result.updated_checksums.empty()) {
+            spdlog::info("database {}: {} applied migrations were recorded with earlier, "
+                         "equivalent texts; their current checksums are recorded now",
+                         url.redacted(), result.updated_checksums.size());
+        }
+        if (result.applied.empty() && result.repeatables_applied.empty()) {
             spdlog::info("database {} is up to date at schema version {}", url.redacted(),
                          result.to_version);
+        } else if (result.applied.empty()) {
+            spdlog::info("database {} is at schema version {}; applied {} new or changed "
+                         "function and view files: {}",
+                         url.redacted(), result.to_version, result.repeatables_applied.size(),
+                         fmt::join(result.repeatables_applied, ", "));
         } else {
-            spdlog::info("database {} migrated from schema version {} to {} ({} applied)",
+            spdlog::info("database {} migrated from schema version {} to {} ({} applied, {} "
+                         "function and view files)",
                          url.redacted(), result.from_version, result.to_version,
-                         result.applied.size());
+                         result.applied.size(), result.repeatables_applied.size());
         }
         return exit_ok;
     } catch (const db::schema_refused& e) {

@@ -1,5 +1,6 @@
 #include "common/db/migrate.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <openssl/evp.h>
@@ -23,6 +24,24 @@ constexpr std::string_view applied_sql = "SELECT version, name, checksum FROM sc
 
 constexpr std::string_view record_sql =
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
+
+constexpr std::string_view update_checksum_sql =
+    "UPDATE schema_migrations SET checksum = $2 WHERE version = $1";
+
+// The text of each function and view file as it was last applied (name: its path under sql/).
+constexpr std::string_view create_repeatables_table_sql = R"(
+CREATE TABLE IF NOT EXISTS schema_repeatables (
+    name       text PRIMARY KEY,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+))";
+
+constexpr std::string_view applied_repeatables_sql =
+    "SELECT name, checksum FROM schema_repeatables";
+
+constexpr std::string_view record_repeatable_sql =
+    "INSERT INTO schema_repeatables (name, checksum) VALUES ($1, $2) "
+    "ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()";
 
 // Holds the session-level advisory lock for its lifetime. If the connection breaks, the
 // server releases the lock with the session.
@@ -51,6 +70,52 @@ struct applied_migration {
     std::string checksum;
 };
 
+bool is_earlier_text(const migration& m, std::string_view recorded) {
+    return std::find(m.earlier_checksums.begin(), m.earlier_checksums.end(), recorded) !=
+           m.earlier_checksums.end();
+}
+
+// The versioned migrations whose recorded checksum is an earlier text's; throws schema_refused
+// when one is neither the current text's nor an earlier one's.
+std::vector<const migration*> check_applied(std::span<const migration> versioned,
+                                            const std::map<int, applied_migration>& applied) {
+    std::vector<const migration*> earlier;
+    for (const migration& m : versioned) {
+        const auto it = applied.find(m.version);
+        if (it == applied.end() || it->second.checksum == checksum(m.sql)) {
+            continue;
+        }
+        if (!is_earlier_text(m, it->second.checksum)) {
+            throw schema_refused("migration " + std::string(m.name) +
+                                 " was changed after it was applied to this database: restore "
+                                 "the original file and put the change in a new migration");
+        }
+        earlier.push_back(&m);
+    }
+    return earlier;
+}
+
+void apply_repeatables(pqxx::connection& conn, std::span<const repeatable> repeatables,
+                       migrate_result& result) {
+    pqxx::nontransaction(conn).exec(std::string(create_repeatables_table_sql));
+    std::map<std::string, std::string, std::less<>> recorded;
+    for (const auto& row : pqxx::nontransaction(conn).exec(std::string(applied_repeatables_sql))) {
+        recorded.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    }
+    for (const repeatable& r : repeatables) {
+        const std::string sum = checksum(r.sql);
+        const auto it = recorded.find(r.name);
+        if (it != recorded.end() && it->second == sum) {
+            continue;
+        }
+        pqxx::work tx(conn);
+        tx.exec(std::string(r.sql));
+        tx.exec_params(std::string(record_repeatable_sql), std::string(r.name), sum);
+        tx.commit();
+        result.repeatables_applied.emplace_back(r.name);
+    }
+}
+
 } // namespace
 
 std::string checksum(std::string_view sql) {
@@ -74,7 +139,8 @@ int schema_version(pqxx::connection& conn) {
     return tx.exec("SELECT coalesce(max(version), 0) FROM schema_migrations")[0][0].as<int>();
 }
 
-migrate_result migrate(pqxx::connection& conn, std::span<const migration> known) {
+migrate_result migrate(pqxx::connection& conn, std::span<const migration> versioned,
+                       std::span<const repeatable> repeatables) {
     migration_lock lock(conn);
     pqxx::nontransaction(conn).exec(std::string(create_table_sql));
 
@@ -85,7 +151,7 @@ migrate_result migrate(pqxx::connection& conn, std::span<const migration> known)
     }
     migrate_result result;
     result.from_version = applied.empty() ? 0 : applied.rbegin()->first;
-    const int newest_known = known.empty() ? 0 : known.back().version;
+    const int newest_known = versioned.empty() ? 0 : versioned.back().version;
     if (result.from_version > newest_known) {
         throw schema_refused(
             "the database schema is at version " + std::to_string(result.from_version) +
@@ -93,16 +159,19 @@ migrate_result migrate(pqxx::connection& conn, std::span<const migration> known)
             ": run a newer Streamscope release against this database (downgrades are not "
             "supported)");
     }
-    for (const migration& m : known) {
-        auto it = applied.find(m.version);
-        if (it != applied.end() && it->second.checksum != checksum(m.sql)) {
-            throw schema_refused("migration " + std::string(m.name) +
-                                 " was changed after it was applied to this database: restore "
-                                 "the original file and put the change in a new migration");
-        }
-    }
+    const std::vector<const migration*> earlier = check_applied(versioned, applied);
 
-    for (const migration& m : known) {
+    // A listed earlier text did what the current one does but for functions and views that the
+    // repeatables create now: the current text stands for it from here on.
+    if (!earlier.empty()) {
+        pqxx::work tx(conn);
+        for (const migration* m : earlier) {
+            tx.exec_params(std::string(update_checksum_sql), m->version, checksum(m->sql));
+            result.updated_checksums.push_back(m->version);
+        }
+        tx.commit();
+    }
+    for (const migration& m : versioned) {
         if (applied.contains(m.version)) {
             continue;
         }
@@ -113,6 +182,7 @@ migrate_result migrate(pqxx::connection& conn, std::span<const migration> known)
         result.applied.push_back(m.version);
     }
     result.to_version = std::max(result.from_version, newest_known);
+    apply_repeatables(conn, repeatables, result);
     return result;
 }
 

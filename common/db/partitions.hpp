@@ -1,7 +1,7 @@
 #pragma once
 // Daily partitions of the snapshots table: created ahead of need, dropped whole at the end of
 // their retention (never DELETE), in ways that no query on snapshots waits for
-// (sql/0012_snapshot_partitions_without_stalls.sql).
+// (sql/functions/ensure_snapshot_partitions.sql; the why: sql/migrations/0012_*.sql).
 
 #include <chrono>
 

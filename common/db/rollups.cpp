@@ -114,7 +114,8 @@ rebuild_result rebuild_rollups(pqxx::connection& conn, std::chrono::sys_days fro
         tx.exec_params1("SELECT rollup_rebuild_broadcasts($1::date, $2::date)", first, end)[0]
             .as<std::size_t>();
     // The rebuilt days may have rows where there were none (or none where there were): the
-    // links between each channel's days, and its running totals, follow (sql/0011).
+    // links between each channel's days, and its running totals, follow
+    // (sql/functions/rollup_channel_day_links.sql).
     tx.exec_params("SELECT rollup_channel_day_links($1::date)", first);
     tx.commit();
     return result;

@@ -1,6 +1,7 @@
 #pragma once
-// The rollups that /stats reads (sql/0003_rollups.sql defines them and their rules): kept up
-// to date after each stored sweep, and rebuilt from the raw snapshots for a range of days.
+// The rollups that /stats reads (their tables: sql/migrations/0003_rollups.sql and later; the
+// functions called here, with their rules: sql/functions/rollup_*.sql): kept up to date after
+// each stored sweep, and rebuilt from the raw snapshots for a range of days.
 
 #include <chrono>
 #include <cstddef>
@@ -16,15 +17,15 @@ namespace streamscope::db {
 int roll_up_pending(pqxx::connection& conn, int platform_id);
 
 // Folds the platform's oldest complete hour that is not folded yet into the day tables, the
-// follower totals and the broadcasts (sql/0007), in a transaction of its own. Returns 1 when it
-// folded one, 0 when none waits, -1 when another session folds (a rebuild): the hours wait
-// for the next call then. Throws pqxx exceptions on database failure.
+// follower totals and the broadcasts (sql/functions/rollup_fold_hour.sql), in a transaction of its
+// own. Returns 1 when it folded one, 0 when none waits, -1 when another session folds (a rebuild):
+// the hours wait for the next call then. Throws pqxx exceptions on database failure.
 int fold_next_hour(pqxx::connection& conn, int platform_id);
 
 // Ranks the best channels of the day windows of /stats/channels/top's window=7d, 30d and 90d
 // (the days that end with `today`) again when the day totals changed since, or the day did
-// (sql/0010); they let the API sum 100 channels instead of all. Returns whether it ranked.
-// Throws pqxx exceptions on database failure.
+// (sql/functions/rollup_refresh_leaderboards.sql); they let the API sum 100 channels instead of
+// all. Returns whether it ranked. Throws pqxx exceptions on database failure.
 bool refresh_leaderboards(pqxx::connection& conn, std::chrono::sys_days today);
 
 struct rebuild_result {

@@ -35,7 +35,7 @@ scratch_database::scratch_database(bool migrated) : admin_(test_database_url()) 
     pqxx::nontransaction(*admin).exec("CREATE DATABASE " + admin->quote_name(name_));
     if (migrated) {
         auto conn = connect();
-        db::migrate(*conn, db::embedded_migrations());
+        db::migrate(*conn, db::embedded_migrations(), db::embedded_repeatables());
     }
 }
 

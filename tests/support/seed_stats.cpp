@@ -85,7 +85,7 @@ int main() {
     const long interval = setting("INTERVAL_MINUTES", 10);
     const long big = setting("BIG_SWEEP", 0);
     auto conn = db::connect(*url, {.application_name = "streamscope-seed-stats"});
-    db::migrate(*conn, db::embedded_migrations());
+    db::migrate(*conn, db::embedded_migrations(), db::embedded_repeatables());
     db::sweep_writer writer(*conn);
 
     const auto now = floor<minutes>(system_clock::now());

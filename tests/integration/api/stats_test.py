@@ -154,7 +154,8 @@ def main(work, db):
     in_win = f"collected_at >= '{iso(t0)}' AND collected_at < '{iso(t1)}'"
     in_prev = f"collected_at >= '{iso(p0)}' AND collected_at < '{iso(t0)}'"
     # Channel figures come with each hour's fold: the hours before the newest sweep's
-    # (sql/0007), so the window's channels are those of its folded hours.
+    # (sql/functions/rollup_fold_pending.sql), so the window's channels are those of its folded
+    # hours.
     newest_hour = "date_trunc('hour', (SELECT max(started_at) FROM sweeps))"
     in_win_folded = f"{in_win} AND hour < {newest_hour}"
     api = Api(work, db)
@@ -202,7 +203,7 @@ def main(work, db):
               f"channels/top narrowed to a game and a language: {got} vs {want}")
 
         # /stats/channels/top by followers: the channels live in the window, most followed
-        # first (walked in follower order, sql/0008), also narrowed to a language
+        # first (walked in follower order, sql/migrations/0008), also narrowed to a language
         for extra, narrow in [("", ""), ("&language=pt", "AND language = 'pt'")]:
             status, c = get(api, f"/stats/channels/top?{win}&limit=5&sort=followers{extra}")
             want = most_followed(db, f"{in_win_folded} {narrow}")

@@ -21,8 +21,8 @@ refute() { # refute NAME PATTERN: $out does not contain PATTERN
   else passes=$((passes + 1)); fi
 }
 
-# The newest migration in sql/: what a fresh database ends at.
-newest=$(ls "$(dirname "$0")/../../../sql" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
+# The newest migration in sql/migrations/: what a fresh database ends at.
+newest=$(ls "$(dirname "$0")/../../../sql/migrations" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work" # no stray .env from the caller's folder
 db="streamscope_cli_$$"

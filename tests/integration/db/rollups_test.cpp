@@ -295,8 +295,8 @@ TEST_CASE("a sweep's rollup leaves its hour to the fold, which folds each comple
 TEST_CASE("the rollup functions plan each call for the sweep at hand, without JIT",
           "[db][rollups]") {
     // A generic plan kept by PL/pgSQL, made while sweeps were small, took minutes on the
-    // first large one (sql/0006). A later CREATE OR REPLACE drops a function's settings: this
-    // notices when one forgets to restate them.
+    // first large one (sql/functions/rollup_sweep.sql says more). A CREATE OR REPLACE sets
+    // only the settings it states: this notices a function file that does not state them.
     testing::scratch_database db;
     auto conn = db.connect();
     pqxx::nontransaction tx{*conn};
@@ -375,7 +375,8 @@ TEST_CASE("a day's follower total names the total before it and its neighbours' 
         }
         return out;
     };
-    // Each total also links the channel's previous and next day with one (sql/0011).
+    // Each total also links the channel's previous and next day with one
+    // (sql/functions/rollup_fold_followers.sql).
     const std::string expected = "2020-03-01 100 - -infinity 2020-03-02\n"
                                  "2020-03-02 210 100 2020-03-01 2020-03-03\n"
                                  "2020-03-03 205 210 2020-03-02 infinity\n";

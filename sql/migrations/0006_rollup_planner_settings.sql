@@ -1,0 +1,4 @@
+-- The rollup functions plan every statement for the sweep at hand, without JIT, with 64 MB of
+-- work_mem. This migration once altered each function to set that; the settings are now part
+-- of each function's own text (sql/functions/; rollup_sweep.sql says why), which a CREATE OR
+-- REPLACE sets whole, so a later change of a function can no longer lose them.
