@@ -31,7 +31,7 @@ void note(std::string& problems, const std::string& problem) {
 } // namespace
 
 struct sweeper::paging {
-    explicit paging(std::size_t expected) : seen(expected) {}
+    explicit paging(std::size_t index_size) : seen(index_size) {}
     stream_set seen;
     page_guard guard;
     std::int32_t pages = 0;
