@@ -1,6 +1,6 @@
-#include "tests/helix_mock/tokens.hpp"
+#include "tests/platform_mock/tokens.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 token_registry::token_registry(std::string client_id, std::string client_secret, std::uint64_t seed)
     : client_id_(std::move(client_id)), client_secret_(std::move(client_secret)),
@@ -29,4 +29,4 @@ std::optional<std::int64_t> token_registry::remaining(std::string_view token,
     return std::chrono::duration_cast<std::chrono::seconds>(it->second - now).count();
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -1,4 +1,4 @@
-// streamscope-helix-mock: a fake Twitch Helix (and id.twitch.tv) over HTTPS, for integration
+// streamscope-mock: a fake Twitch Helix (and id.twitch.tv) over HTTPS, for integration
 // tests, benchmarks and the product's demo mode. --help lists the options and the admin API.
 
 #include <chrono>
@@ -11,15 +11,15 @@
 #include <spdlog/spdlog.h>
 
 #include "common/log/log.hpp"
-#include "tests/helix_mock/config.hpp"
-#include "tests/helix_mock/server.hpp"
-#include "tests/helix_mock/tls_cert.hpp"
+#include "tests/platform_mock/config.hpp"
+#include "tests/platform_mock/server.hpp"
+#include "tests/platform_mock/tls_cert.hpp"
 
 namespace {
 
-using namespace streamscope::helix_mock;
+using namespace streamscope::platform_mock;
 
-constexpr std::string_view program = "streamscope-helix-mock";
+constexpr std::string_view program = "streamscope-mock";
 
 std::optional<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 // What the Ratelimit-* headers say.
 struct rate_limit_headers {
@@ -44,4 +44,4 @@ private:
     clock::time_point updated_;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -1,4 +1,4 @@
-#include "tests/helix_mock/tls_cert.hpp"
+#include "tests/platform_mock/tls_cert.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -13,7 +13,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 namespace {
 
 template <auto free_fn>
@@ -97,9 +97,9 @@ pem_identity make_self_signed_identity() {
     }
     check(X509_set_pubkey(cert.get(), key.get()), "X509_set_pubkey");
     X509_NAME* name = X509_get_subject_name(cert.get());
-    check(X509_NAME_add_entry_by_txt(
-              name, "CN", MBSTRING_ASC,
-              reinterpret_cast<const unsigned char*>("streamscope-helix-mock"), -1, -1, 0),
+    check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                     reinterpret_cast<const unsigned char*>("streamscope-mock"), -1,
+                                     -1, 0),
           "X509_NAME_add_entry_by_txt");
     check(X509_set_issuer_name(cert.get(), name), "X509_set_issuer_name");
 
@@ -129,4 +129,4 @@ pem_identity make_self_signed_identity() {
     return out;
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

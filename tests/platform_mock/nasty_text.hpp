@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/helix_mock/rng.hpp"
+#include "tests/platform_mock/rng.hpp"
 
-namespace streamscope::helix_mock::text {
+namespace streamscope::platform_mock::text {
 
 // Lowercase a-z, 0-9 and '_', 4 to 25 characters, starting with a letter. Not unique: the
 // caller de-duplicates.
@@ -46,4 +46,4 @@ std::size_t code_points(std::string_view utf8);
 // The longest prefix of valid UTF-8 `s` with at most `limit` code points (never splits one).
 std::string_view truncate_code_points(std::string_view s, std::size_t limit);
 
-} // namespace streamscope::helix_mock::text
+} // namespace streamscope::platform_mock::text

@@ -7,9 +7,9 @@
 #include <functional>
 #include <string>
 
-#include "tests/helix_mock/service.hpp"
+#include "tests/platform_mock/service.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 struct server_options {
     std::string host = "127.0.0.1"; // an IP address literal
@@ -27,4 +27,4 @@ struct server_options {
 void serve(service& svc, const server_options& options,
            const std::function<void(std::uint16_t port)>& on_listening);
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -1,4 +1,4 @@
-#include "tests/helix_mock/faults.hpp"
+#include "tests/platform_mock/faults.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 namespace {
 
 struct kind_name {
@@ -300,4 +300,4 @@ boost::json::value fault_table::describe() const {
     return boost::json::object{{"faults", std::move(list)}};
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

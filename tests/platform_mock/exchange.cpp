@@ -1,10 +1,10 @@
-#include "tests/helix_mock/exchange.hpp"
+#include "tests/platform_mock/exchange.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 std::string_view reason(unsigned status) {
     switch (status) {
@@ -93,4 +93,4 @@ std::optional<std::string_view> query::first(std::string_view key) const {
     return std::nullopt;
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

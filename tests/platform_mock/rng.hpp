@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <iterator>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 // xoshiro256** seeded through splitmix64, as its authors recommend.
 class rng {
@@ -70,4 +70,4 @@ private:
     std::uint64_t state_[4];
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

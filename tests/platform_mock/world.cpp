@@ -1,4 +1,4 @@
-#include "tests/helix_mock/world.hpp"
+#include "tests/platform_mock/world.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include "tests/helix_mock/nasty_text.hpp"
+#include "tests/platform_mock/nasty_text.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 namespace {
 
 constexpr std::string_view language_codes[] = {"en", "es",    "ja", "pt", "ru", "de", "ko",
@@ -361,4 +361,4 @@ const game* world::find_game_by_name(std::string_view name) const {
     return it == game_by_name_.end() ? nullptr : &games_[it->second];
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

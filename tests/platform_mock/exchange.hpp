@@ -13,9 +13,9 @@
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
-#include "tests/helix_mock/rate_limit.hpp"
+#include "tests/platform_mock/rate_limit.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 struct request {
     std::string_view method; // "GET"
@@ -69,4 +69,4 @@ private:
     std::vector<std::pair<std::string, std::string>> params_;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -19,7 +19,7 @@
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 enum class fault_kind {
     server_error,           // "5xx": 503 (or status 500/502/504) with Twitch's error body
@@ -107,4 +107,4 @@ private:
     std::uint64_t triggered_total_ = 0;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

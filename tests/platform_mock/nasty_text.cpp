@@ -1,10 +1,10 @@
-#include "tests/helix_mock/nasty_text.hpp"
+#include "tests/platform_mock/nasty_text.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <iterator>
 
-namespace streamscope::helix_mock::text {
+namespace streamscope::platform_mock::text {
 namespace {
 
 // Ordinary titles, the bulk of what Twitch carries.
@@ -349,4 +349,4 @@ std::vector<std::uint16_t> tags(rng& r) {
     return out;
 }
 
-} // namespace streamscope::helix_mock::text
+} // namespace streamscope::platform_mock::text

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "tests/helix_mock/rng.hpp"
+#include "tests/platform_mock/rng.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 class token_registry {
 public:
@@ -43,4 +43,4 @@ private:
     std::unordered_map<std::string, clock::time_point> expiry_;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -1,4 +1,4 @@
-#include "tests/helix_mock/server.hpp"
+#include "tests/platform_mock/server.hpp"
 
 #include <chrono>
 #include <exception>
@@ -25,7 +25,7 @@
 
 #include "common/http/listen.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 namespace {
 
 namespace asio = boost::asio;
@@ -340,4 +340,4 @@ void serve(service& svc, const server_options& options,
     io.run();
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

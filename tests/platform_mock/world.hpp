@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "common/time/timestamp.hpp"
-#include "tests/helix_mock/rng.hpp"
+#include "tests/platform_mock/rng.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 // How many streams one churn step touches: a fixed number, or a percentage of the streams live
 // at that moment. Fractions are rounded up or down at random, so 0.5 means "every other step
@@ -142,4 +142,4 @@ private:
     std::unordered_map<std::string_view, std::uint32_t> game_by_name_;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "common/time/timestamp.hpp"
-#include "tests/helix_mock/exchange.hpp"
-#include "tests/helix_mock/faults.hpp"
-#include "tests/helix_mock/rate_limit.hpp"
-#include "tests/helix_mock/tokens.hpp"
-#include "tests/helix_mock/world.hpp"
+#include "tests/platform_mock/exchange.hpp"
+#include "tests/platform_mock/faults.hpp"
+#include "tests/platform_mock/rate_limit.hpp"
+#include "tests/platform_mock/tokens.hpp"
+#include "tests/platform_mock/world.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 struct service_config {
     world_options world;
@@ -75,4 +75,4 @@ private:
     std::uint64_t rate_limited_ = 0;
 };
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

@@ -1,4 +1,4 @@
-#include "tests/helix_mock/service.hpp"
+#include "tests/platform_mock/service.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,9 +8,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
-#include "tests/helix_mock/helix_api.hpp"
+#include "tests/platform_mock/helix_api.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 namespace {
 
@@ -360,4 +360,4 @@ reply service::admin_shutdown(const call&) {
     return r;
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

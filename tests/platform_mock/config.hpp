@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "tests/helix_mock/service.hpp"
+#include "tests/platform_mock/service.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 
 struct mock_config {
     service_config service;
@@ -30,4 +30,4 @@ mock_config parse_command_line(int argc, const char* const* argv,
 // The --help text, from the same table the parser uses.
 std::string help_text();
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock

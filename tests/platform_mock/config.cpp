@@ -1,4 +1,4 @@
-#include "tests/helix_mock/config.hpp"
+#include "tests/platform_mock/config.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -8,7 +8,7 @@
 
 #include "common/time/timestamp.hpp"
 
-namespace streamscope::helix_mock {
+namespace streamscope::platform_mock {
 namespace {
 
 struct flag {
@@ -228,7 +228,7 @@ mock_config parse_command_line(int argc, const char* const* argv,
 }
 
 std::string help_text() {
-    std::string out = "Usage: streamscope-helix-mock [--option VALUE ...]\n\n"
+    std::string out = "Usage: streamscope-mock [--option VALUE ...]\n\n"
                       "A fake Twitch Helix over HTTPS for tests and benchmarks. Prints\n"
                       "'listening on https://HOST:PORT' on stdout once it accepts connections;\n"
                       "stops on SIGINT, SIGTERM or POST /_mock/shutdown.\n\nOptions:\n";
@@ -267,4 +267,4 @@ std::string help_text() {
     return out;
 }
 
-} // namespace streamscope::helix_mock
+} // namespace streamscope::platform_mock
