@@ -139,15 +139,15 @@ mock_config parse_command_line(int argc, const char* const* argv,
             problems.push_back("--" + std::string(name) + " " + std::string(value) + ": " +
                                std::string(why));
         };
-        auto& world = config.service.world;
+        auto& world = config.service.twitch.world;
         if (name == "help") {
             config.help = true;
         } else if (name == "verbose") {
             config.verbose = true;
         } else if (name == "churn") {
-            config.service.churn = true;
+            config.service.twitch.churn = true;
         } else if (name == "followers-forbidden") {
-            config.service.followers_forbidden = true;
+            config.service.twitch.followers_forbidden = true;
         } else if (name == "listen") {
             if (!parse_listen(value, config)) {
                 bad("expected HOST:PORT with an IP address, e.g. 127.0.0.1:0");
@@ -181,12 +181,12 @@ mock_config parse_command_line(int argc, const char* const* argv,
             if (value.empty()) {
                 bad("must not be empty");
             } else {
-                (name == "client-id" ? config.service.client_id : config.service.client_secret) =
-                    std::string(value);
+                (name == "client-id" ? config.service.twitch.client_id
+                                     : config.service.twitch.client_secret) = std::string(value);
             }
         } else if (name == "rate-limit-per-minute") {
             if (const auto n = parse_number<std::uint32_t>(value, 1'000'000'000)) {
-                config.service.rate_limit_per_minute = *n;
+                config.service.twitch.rate_limit_per_minute = *n;
             } else {
                 bad("expected a non-negative integer");
             }
@@ -202,19 +202,19 @@ mock_config parse_command_line(int argc, const char* const* argv,
             }
         } else if (name == "start-time") {
             if (const auto t = time::parse_rfc3339(value)) {
-                config.service.fixed_start = *t;
+                config.service.twitch.fixed_start = *t;
             } else {
                 bad("expected an RFC 3339 timestamp, e.g. 2026-11-26T10:00:00Z");
             }
         } else if (name == "fault") {
-            if (auto rule = parse_fault_spec(value)) {
-                config.service.faults.push_back(std::move(*rule));
+            if (auto rule = parse_fault_spec(value, twitch::default_fault_path)) {
+                config.service.twitch.faults.push_back(std::move(*rule));
             } else {
                 problems.push_back("--fault: " + rule.error());
             }
         }
     }
-    auto& world = config.service.world;
+    auto& world = config.service.twitch.world;
     world.channels = channels.value_or(std::max<std::uint32_t>(
         world.streams > UINT32_MAX / 2 ? UINT32_MAX : 2 * world.streams, 1000));
     if (world.streams > world.channels) {

@@ -42,18 +42,6 @@ reply json_reply(unsigned status, const boost::json::value& body) {
     return r;
 }
 
-reply helix_error(unsigned status, std::string_view message) {
-    return json_reply(status, boost::json::object{
-                                  {"error", reason(status)},
-                                  {"status", status},
-                                  {"message", message},
-                              });
-}
-
-reply oauth_error(unsigned status, std::string_view message) {
-    return json_reply(status, boost::json::object{{"status", status}, {"message", message}});
-}
-
 boost::system::result<query> query::parse(std::string_view text) {
     query q;
     if (text.empty()) {

@@ -1,9 +1,10 @@
 #pragma once
 // A request and its reply as the mock's logic sees them, free of Beast: the server fills a
 // `request` from the wire and carries out a `reply`, including the transport-level faults.
-// Also the two error body shapes Twitch uses and query-string parsing.
+// Also query-string parsing. Each platform's error shapes live in its own folder.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +14,14 @@
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
-#include "tests/platform_mock/rate_limit.hpp"
-
 namespace streamscope::platform_mock {
+
+// What the Ratelimit-* headers say (Twitch sends them; Kick sends none).
+struct rate_limit_headers {
+    std::int64_t limit = 0;     // Ratelimit-Limit
+    std::int64_t remaining = 0; // Ratelimit-Remaining
+    std::int64_t reset = 0;     // Ratelimit-Reset: Unix seconds when the bucket is full again
+};
 
 struct request {
     std::string_view method; // "GET"
@@ -37,6 +43,7 @@ struct reply {
     std::string body;                                         // JSON, unless a fault says otherwise
     std::optional<rate_limit_headers> rate_limit;             // the Ratelimit-* headers, when set
     std::vector<std::pair<std::string, std::string>> headers; // any others, e.g. Allow
+    std::string_view content_type = "application/json; charset=utf-8";
     delivery how = delivery::normal;
     std::chrono::milliseconds delay{0}; // wait this long before answering
     bool shutdown_after = false;        // stop the server once this reply is sent
@@ -46,12 +53,6 @@ struct reply {
 std::string_view reason(unsigned status);
 
 reply json_reply(unsigned status, const boost::json::value& body);
-
-// Helix's error shape: {"error":"Bad Request","status":400,"message":"..."}.
-reply helix_error(unsigned status, std::string_view message);
-
-// id.twitch.tv's error shape: {"status":403,"message":"invalid client secret"}.
-reply oauth_error(unsigned status, std::string_view message);
 
 // Query parameters in order, decoded ('+' is a space, as in HTML forms and on Twitch).
 class query {

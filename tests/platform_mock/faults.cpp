@@ -64,10 +64,10 @@ std::optional<std::uint64_t> read_count(const boost::json::value& v, std::uint64
 bool applies_to(fault_kind kind, const fault_request& request) {
     switch (kind) {
     case fault_kind::invalid_cursor:
-        return request.is_streams && request.has_after;
+        return request.is_listing && request.has_cursor;
     case fault_kind::empty_page_with_cursor:
     case fault_kind::cursor_loop:
-        return request.is_streams;
+        return request.is_listing;
     default:
         return true;
     }
@@ -84,7 +84,8 @@ std::string_view fault_kind_name(fault_kind kind) {
     return "?";
 }
 
-boost::system::result<fault_rule, std::string> parse_fault(const boost::json::value& json) {
+boost::system::result<fault_rule, std::string> parse_fault(const boost::json::value& json,
+                                                           std::string_view default_path) {
     const auto* object = json.if_object();
     if (object == nullptr) {
         return std::string("a fault rule must be a JSON object");
@@ -94,6 +95,7 @@ boost::system::result<fault_rule, std::string> parse_fault(const boost::json::va
         return std::string("a fault rule needs \"kind\", one of: ") + known_kinds();
     }
     fault_rule rule;
+    rule.path = default_path;
     if (const auto k = kind_from_name(kind->get_string()); k) {
         rule.kind = *k;
     } else {
@@ -152,7 +154,8 @@ boost::system::result<fault_rule, std::string> parse_fault(const boost::json::va
     return rule;
 }
 
-boost::system::result<std::vector<fault_rule>, std::string> parse_faults(std::string_view json) {
+boost::system::result<std::vector<fault_rule>, std::string>
+parse_faults(std::string_view json, std::string_view default_path) {
     boost::system::error_code ec;
     const auto value = boost::json::parse(json, ec);
     if (ec) {
@@ -161,7 +164,7 @@ boost::system::result<std::vector<fault_rule>, std::string> parse_faults(std::st
     std::vector<fault_rule> rules;
     if (const auto* array = value.if_array()) {
         for (const auto& item : *array) {
-            auto rule = parse_fault(item);
+            auto rule = parse_fault(item, default_path);
             if (!rule) {
                 return "rule " + std::to_string(rules.size() + 1) + ": " + rule.error();
             }
@@ -169,7 +172,7 @@ boost::system::result<std::vector<fault_rule>, std::string> parse_faults(std::st
         }
         return rules;
     }
-    auto rule = parse_fault(value);
+    auto rule = parse_fault(value, default_path);
     if (!rule) {
         return rule.error();
     }
@@ -177,9 +180,11 @@ boost::system::result<std::vector<fault_rule>, std::string> parse_faults(std::st
     return rules;
 }
 
-boost::system::result<fault_rule, std::string> parse_fault_spec(std::string_view spec) {
+boost::system::result<fault_rule, std::string> parse_fault_spec(std::string_view spec,
+                                                                std::string_view default_path) {
     const auto colon = spec.find(':');
     fault_rule rule;
+    rule.path = default_path;
     if (const auto k = kind_from_name(spec.substr(0, colon)); k) {
         rule.kind = *k;
     } else {

@@ -3,11 +3,14 @@
 // matching requests it hits. Pure logic: the service asks which faults apply to a request and
 // carries them out. Not thread-safe.
 //
+// Each platform has its own table, which sees only that platform's requests.
+//
 // A rule hits the (after+1)-th through (after+count)-th request that matches it, counted from
 // when it was installed; with `always` (or count 0) it hits every matching request after the
-// first `after`. A request matches when its path starts with the rule's `path` (default
-// "/helix/") and the kind can apply to it (invalid_cursor only to Get Streams with `after`;
-// empty_page_with_cursor and cursor_loop only to Get Streams).
+// first `after`. A request matches when its path starts with the rule's `path` (default: the
+// platform's API prefix, e.g. "/helix/") and the kind can apply to it (invalid_cursor only to a
+// listing page that continues from a cursor; empty_page_with_cursor and cursor_loop only to
+// listing pages).
 
 #include <chrono>
 #include <cstdint>
@@ -43,7 +46,7 @@ struct fault_rule {
     std::uint64_t count = 1;
     std::uint64_t after = 0;
     bool always = false;
-    std::string path = "/helix/";
+    std::string path;
     unsigned status = 503;         // server_error only
     std::uint32_t delay_ms = 3000; // slow only
     std::uint32_t reset_s = 2;     // rate_limit_storm only
@@ -52,21 +55,24 @@ struct fault_rule {
     std::uint64_t triggered = 0; // of those, the ones it hit
 };
 
-// A rule from its JSON form, e.g. {"kind":"5xx","count":3,"after":10,"path":"/helix/streams"}.
-// The error says what is wrong, for the 400 answer.
-boost::system::result<fault_rule, std::string> parse_fault(const boost::json::value& json);
+// A rule from its JSON form, e.g. {"kind":"5xx","count":3,"after":10,"path":"/helix/streams"};
+// without "path" it gets `default_path`. The error says what is wrong, for the 400 answer.
+boost::system::result<fault_rule, std::string> parse_fault(const boost::json::value& json,
+                                                           std::string_view default_path);
 
 // A JSON rule or an array of rules, all or nothing.
-boost::system::result<std::vector<fault_rule>, std::string> parse_faults(std::string_view json);
+boost::system::result<std::vector<fault_rule>, std::string>
+parse_faults(std::string_view json, std::string_view default_path);
 
 // The command-line form kind[:count[:after]], e.g. "5xx:3:10"; count 0 means always.
-boost::system::result<fault_rule, std::string> parse_fault_spec(std::string_view spec);
+boost::system::result<fault_rule, std::string> parse_fault_spec(std::string_view spec,
+                                                                std::string_view default_path);
 
 // What a request carries that decides whether a rule can apply to it.
 struct fault_request {
     std::string_view path;
-    bool is_streams = false; // GET /helix/streams
-    bool has_after = false;  // ... with an `after` cursor
+    bool is_listing = false; // a page of the platform's live list (GET /helix/streams)
+    bool has_cursor = false; // ... that continues from a cursor (`after`)
 };
 
 // Everything the installed rules do to one request. Several rules can hit the same request:

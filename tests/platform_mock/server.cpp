@@ -66,7 +66,7 @@ void reset(tcp::socket& socket) {
 // Takes the body out of `r`: pages are tens of kilobytes, not worth copying.
 http::response<http::string_body> to_response(reply& r, unsigned version, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::content_type, r.content_type);
     if (r.rate_limit) {
         res.set("Ratelimit-Limit", std::to_string(r.rate_limit->limit));
         res.set("Ratelimit-Remaining", std::to_string(r.rate_limit->remaining));
@@ -240,7 +240,7 @@ private:
             return service_.handle(r);
         } catch (const std::exception& e) {
             spdlog::error("{} {}: {}", r.method, r.target, e.what());
-            return helix_error(500, "");
+            return json_reply(500, boost::json::object{{"message", "internal error"}});
         }
     }
 

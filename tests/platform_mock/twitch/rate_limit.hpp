@@ -6,14 +6,9 @@
 #include <chrono>
 #include <cstdint>
 
-namespace streamscope::platform_mock {
+#include "tests/platform_mock/exchange.hpp"
 
-// What the Ratelimit-* headers say.
-struct rate_limit_headers {
-    std::int64_t limit = 0;     // Ratelimit-Limit
-    std::int64_t remaining = 0; // Ratelimit-Remaining
-    std::int64_t reset = 0;     // Ratelimit-Reset: Unix seconds when the bucket is full again
-};
+namespace streamscope::platform_mock::twitch {
 
 class token_bucket {
 public:
@@ -44,4 +39,4 @@ private:
     clock::time_point updated_;
 };
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch

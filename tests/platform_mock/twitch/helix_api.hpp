@@ -12,7 +12,7 @@
 #include "tests/platform_mock/faults.hpp"
 #include "tests/platform_mock/world.hpp"
 
-namespace streamscope::platform_mock {
+namespace streamscope::platform_mock::twitch {
 
 struct streams_context {
     bool churn = false;         // advance the world one tick before answering a page
@@ -40,4 +40,4 @@ reply get_channel_followers(const world& w, const query& q, bool forbidden, bool
 // GET /_mock/world: {"tick":T,"live":[...]} with every live stream in ranking order.
 std::string world_snapshot(const world& w);
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch

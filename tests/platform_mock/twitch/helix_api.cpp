@@ -1,4 +1,4 @@
-#include "tests/platform_mock/helix_api.hpp"
+#include "tests/platform_mock/twitch/helix_api.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,10 +7,11 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "tests/platform_mock/cursor.hpp"
 #include "tests/platform_mock/nasty_text.hpp"
+#include "tests/platform_mock/twitch/cursor.hpp"
+#include "tests/platform_mock/twitch/errors.hpp"
 
-namespace streamscope::platform_mock {
+namespace streamscope::platform_mock::twitch {
 namespace {
 
 constexpr std::size_t max_values = 100;
@@ -375,4 +376,4 @@ std::string world_snapshot(const world& w) {
     return out + "]}";
 }
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch

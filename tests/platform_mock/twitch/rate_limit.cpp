@@ -1,9 +1,9 @@
-#include "tests/platform_mock/rate_limit.hpp"
+#include "tests/platform_mock/twitch/rate_limit.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace streamscope::platform_mock {
+namespace streamscope::platform_mock::twitch {
 namespace {
 
 constexpr std::int64_t unlimited_size = 1'000'000;
@@ -57,4 +57,4 @@ rate_limit_headers token_bucket::peek(clock::time_point now) {
     return headers(now);
 }
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch

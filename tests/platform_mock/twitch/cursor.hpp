@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace streamscope::platform_mock {
+namespace streamscope::platform_mock::twitch {
 
 struct page_cursor {
     std::uint64_t start = 0; // first offset of the page that issued the cursor (for `before`)
@@ -24,4 +24,4 @@ std::string encode_cursor(const page_cursor& cursor);
 // The caller compares `scope` to reject cursors from another filter or instance.
 std::optional<page_cursor> decode_cursor(std::string_view text);
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch

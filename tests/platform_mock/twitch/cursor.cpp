@@ -1,10 +1,10 @@
-#include "tests/platform_mock/cursor.hpp"
+#include "tests/platform_mock/twitch/cursor.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 
-namespace streamscope::platform_mock {
+namespace streamscope::platform_mock::twitch {
 namespace {
 
 constexpr std::string_view alphabet =
@@ -103,4 +103,4 @@ std::optional<page_cursor> decode_cursor(std::string_view text) {
     return cursor;
 }
 
-} // namespace streamscope::platform_mock
+} // namespace streamscope::platform_mock::twitch
