@@ -20,14 +20,6 @@ constexpr unsigned language_weights[] = {40, 10, 8, 7, 6, 6, 6, 5, 4, 2, 2, 2, 1
 
 constexpr std::int64_t max_viewers = 3'000'000;
 
-// Stream ranking: more viewers first; among equals, the older (smaller) stream id first.
-bool ranks_before(const ranked_stream& a, const ranked_stream& b) {
-    if (a.viewer_count != b.viewer_count) {
-        return a.viewer_count > b.viewer_count;
-    }
-    return a.stream_id < b.stream_id;
-}
-
 // Pareto with shape 0.75: about 80 % of streams below 10 viewers, 1 in 5,000 above 100,000.
 std::int64_t heavy_tail_viewers(rng& r) {
     const double v = std::pow(1.0 - r.unit(), -1.0 / 0.75) - 1.0;
@@ -54,18 +46,28 @@ std::uint32_t random_game(rng& r, std::uint32_t games) {
     return static_cast<std::uint32_t>(static_cast<double>(games) * u * u * u);
 }
 
-// RFC 3339 with a fraction of `digits` digits (none when 0), e.g. 2026-11-26T10:00:00.123456789Z.
-std::string rfc3339(std::chrono::sys_seconds t, unsigned digits, rng& r) {
+// RFC 3339 with a random fraction of `digits` digits (none when 0), e.g.
+// 2026-11-26T10:00:00.123456789Z. `fraction_ns`, when given, receives the fraction's value.
+std::string rfc3339(std::chrono::sys_seconds t, unsigned digits, rng& r,
+                    std::int64_t* fraction_ns = nullptr) {
     std::string out = time::format_rfc3339(t);
-    if (digits == 0) {
-        return out;
+    std::int64_t ns = 0;
+    if (digits > 0) {
+        out.pop_back(); // the Z
+        out += '.';
+        for (unsigned i = 0; i < 9; ++i) {
+            const auto digit = i < digits ? static_cast<std::int64_t>(r.below(10)) : 0;
+            if (i < digits) {
+                out += static_cast<char>('0' + digit);
+            }
+            ns = ns * 10 + digit;
+        }
+        out += 'Z';
     }
-    out.pop_back(); // the Z
-    out += '.';
-    for (unsigned i = 0; i < digits; ++i) {
-        out += static_cast<char>('0' + r.below(10));
+    if (fraction_ns != nullptr) {
+        *fraction_ns = ns;
     }
-    return out + "Z";
+    return out;
 }
 
 // Most Helix timestamps have whole seconds; some carry 3, 6 or 9 digits (EventSub-style).
@@ -159,10 +161,16 @@ world::world(const world_options& options, time::timestamp now)
         if (i < 3) {
             streams_[slot].viewer_count = 100'000 + rng_.between(0, 300'000);
         }
-        const live_stream& s = streams_[slot];
-        ranking_.push_back({s.viewer_count, s.id, slot});
+        ranking_.push_back(ranked(slot));
     }
     std::sort(ranking_.begin(), ranking_.end(), ranks_before);
+}
+
+ranked_stream world::ranked(std::uint32_t slot) const {
+    const live_stream& s = streams_[slot];
+    const std::int64_t key =
+        options_.order == world_order::by_viewers ? s.viewer_count : -s.started_ns;
+    return {key, s.id, slot};
 }
 
 std::span<const std::string_view> world::languages() {
@@ -201,7 +209,11 @@ std::uint32_t world::go_live(std::uint32_t channel_index, time::timestamp now, b
     if (initial) {
         started -= std::chrono::seconds(rng_.between(60, 36 * 3600));
     }
-    s.started_at = rfc3339(started, random_fraction_digits(rng_), rng_);
+    std::int64_t fraction_ns = 0;
+    s.started_at = rfc3339(started, random_fraction_digits(rng_), rng_, &fraction_ns);
+    s.started_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(started.time_since_epoch()).count() +
+        fraction_ns;
     s.since_tick = tick_;
 
     std::uint32_t slot = 0;
@@ -241,6 +253,9 @@ void world::tick(time::timestamp now) {
     mark_.resize(streams_.size(), untouched);
     removed_.clear();
     changed_.clear();
+    redrawn_.clear();
+    // By start a new viewer count moves nothing: drifted entries stay where they are.
+    const bool rerank_drift = options_.order == world_order::by_viewers;
 
     // Drift and ends pick among the streams live before this tick. removed_ collects the
     // ranking entries to take out, under the key they are ranked by now.
@@ -249,7 +264,11 @@ void world::tick(time::timestamp now) {
         const ranked_stream& r = ranking_[rng_.below(ranking_.size())];
         if (mark_[r.slot] == untouched) {
             mark_[r.slot] = redrawn;
-            removed_.push_back(r);
+            if (rerank_drift) {
+                removed_.push_back(r);
+            } else {
+                redrawn_.push_back(r.slot);
+            }
             live_stream& s = streams_[r.slot];
             s.viewer_count = drifted(s.viewer_count);
         }
@@ -257,10 +276,15 @@ void world::tick(time::timestamp now) {
     const std::uint64_t ends = ranking_.empty() ? 0 : amount(options_.end);
     for (std::uint64_t i = 0; i < ends; ++i) {
         const ranked_stream& r = ranking_[rng_.below(ranking_.size())];
-        if (mark_[r.slot] == untouched) {
+        if (mark_[r.slot] == untouched || (!rerank_drift && mark_[r.slot] == redrawn)) {
             removed_.push_back(r);
         }
         mark_[r.slot] = ended;
+    }
+    for (const std::uint32_t slot : redrawn_) {
+        if (mark_[slot] == redrawn) {
+            mark_[slot] = untouched; // ended ones are unmarked with the removals below
+        }
     }
     const std::uint64_t starts = amount(options_.start);
 
@@ -276,7 +300,7 @@ void world::tick(time::timestamp now) {
         out = out == in ? at : std::move(in, at, out);
         in = at + 1;
         if (mark_[r.slot] == redrawn) {
-            changed_.push_back({streams_[r.slot].viewer_count, r.stream_id, r.slot});
+            changed_.push_back(ranked(r.slot));
         } else {
             const std::uint32_t c = streams_[r.slot].channel;
             channels_[c].live_slot = channel::offline;
@@ -293,9 +317,7 @@ void world::tick(time::timestamp now) {
 
     for (std::uint64_t i = 0; i < starts && !offline_.empty(); ++i) {
         const std::uint32_t c = take_offline_channel(rng_.below(offline_.size()));
-        const std::uint32_t slot = go_live(c, now, false);
-        const live_stream& s = streams_[slot];
-        changed_.push_back({s.viewer_count, s.id, slot});
+        changed_.push_back(ranked(go_live(c, now, false)));
     }
     std::sort(changed_.begin(), changed_.end(), ranks_before);
     // Merge from the back: each entry's place by binary search, the tail shifted once.

@@ -1,6 +1,8 @@
 #pragma once
-// The simulated Twitch population: channels, games, and the live streams among them in the
-// order Get Streams pages through them (viewer_count descending, then stream id ascending).
+// A simulated platform's population: channels, games (categories), and the live streams among
+// them in the order the platform's listing pages through them: by viewers (Twitch's Get
+// Streams: viewer_count descending, then stream id ascending) or by start (Kick's v2
+// livestreams: oldest first, then stream id ascending). Each platform has its own instance.
 // Pure logic: no I/O and no clock of its own (callers pass the time). Deterministic for a given
 // seed and sequence of calls. Not thread-safe; the server uses it from its one I/O thread.
 
@@ -24,7 +26,13 @@ struct churn_amount {
     bool percent = false;
 };
 
+enum class world_order {
+    by_viewers, // Twitch
+    by_start,   // Kick
+};
+
 struct world_options {
+    world_order order = world_order::by_viewers;
     std::uint32_t streams = 1000;  // live at the start
     std::uint32_t channels = 1000; // the whole population, live and offline; >= streams
     std::uint32_t games = 500;
@@ -70,16 +78,27 @@ struct live_stream {
     std::string id_text;  // the same as a decimal string
     std::uint32_t channel = 0;
     std::int64_t viewer_count = 0;
-    std::string started_at; // RFC 3339 UTC; a few with 1 to 9 fractional digits
+    std::string started_at;      // RFC 3339 UTC; a few with 1 to 9 fractional digits
+    std::int64_t started_ns = 0; // the same instant, nanoseconds since the Unix epoch
     std::uint64_t since_tick = 0;
 };
 
-// One row of the ranking, with its sort key copied in so that re-ranking stays in cache.
+// One row of the ranking, with its sort key copied in so that re-ranking stays in cache. The
+// key is the viewer_count by viewers, and minus started_ns by start: one comparison (key
+// descending, then stream id ascending) serves both orders.
 struct ranked_stream {
-    std::int64_t viewer_count;
+    std::int64_t key;
     std::uint64_t stream_id;
     std::uint32_t slot; // for world::stream()
 };
+
+// Whether `a` comes before `b` in the listing.
+inline bool ranks_before(const ranked_stream& a, const ranked_stream& b) {
+    if (a.key != b.key) {
+        return a.key > b.key;
+    }
+    return a.stream_id < b.stream_id;
+}
 
 class world {
 public:
@@ -88,13 +107,14 @@ public:
     world(const world_options& options, time::timestamp now);
 
     // One step of churn: drift, then ends, then starts (see world_options). `now` dates the
-    // streams that start.
+    // streams that start. By start, drift changes viewer counts without moving anything.
     void tick(time::timestamp now);
 
     std::uint64_t tick_count() const { return tick_; }
 
-    // Every live stream, highest viewer_count first, ties by stream id ascending.
+    // Every live stream in listing order (see ranks_before).
     std::span<const ranked_stream> ranking() const { return ranking_; }
+    world_order order() const { return options_.order; }
 
     const live_stream& stream(std::uint32_t slot) const { return streams_[slot]; }
     const channel& channel_at(std::uint32_t index) const { return channels_[index]; }
@@ -114,6 +134,7 @@ public:
 
 private:
     std::uint32_t go_live(std::uint32_t channel_index, time::timestamp now, bool initial);
+    ranked_stream ranked(std::uint32_t slot) const;
     std::uint32_t take_offline_channel(std::uint64_t position);
     std::uint64_t amount(const churn_amount& a);
     std::int64_t drifted(std::int64_t viewers);
@@ -135,6 +156,7 @@ private:
     std::vector<std::uint8_t> mark_;     // by slot
     std::vector<ranked_stream> removed_; // entries to take out, under their old key
     std::vector<ranked_stream> changed_; // entries to put in, under their new key
+    std::vector<std::uint32_t> redrawn_; // by start: slots drifted in place, to unmark
 
     std::unordered_map<std::string_view, std::uint32_t> channel_by_id_;
     std::unordered_map<std::string_view, std::uint32_t> channel_by_login_;
