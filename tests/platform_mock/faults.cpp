@@ -28,12 +28,35 @@ constexpr kind_name kind_names[] = {
     {fault_kind::cursor_loop, "cursor_loop"},
     {fault_kind::omit_ratelimit_headers, "omit_ratelimit_headers"},
     {fault_kind::omit_pagination, "omit_pagination"},
+    {fault_kind::bad_record, "bad_record"},
+};
+
+struct corruption_name {
+    record_corruption how;
+    std::string_view name;
+};
+
+constexpr corruption_name corruption_names[] = {
+    {record_corruption::null_viewer_count, "null_viewer_count"},
+    {record_corruption::numeric_tag, "numeric_tag"},
+    {record_corruption::viewer_count_overflow, "viewer_count_overflow"},
+    {record_corruption::missing_broadcaster_user, "missing_broadcaster_user"},
+    {record_corruption::rotate, "rotate"},
 };
 
 std::optional<fault_kind> kind_from_name(std::string_view name) {
     for (const auto& k : kind_names) {
         if (k.name == name) {
             return k.kind;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<record_corruption> corruption_from_name(std::string_view name) {
+    for (const auto& c : corruption_names) {
+        if (c.name == name) {
+            return c.how;
         }
     }
     return std::nullopt;
@@ -68,12 +91,23 @@ bool applies_to(fault_kind kind, const fault_request& request) {
     case fault_kind::empty_page_with_cursor:
     case fault_kind::cursor_loop:
         return request.is_listing;
+    case fault_kind::bad_record:
+        return request.has_records;
     default:
         return true;
     }
 }
 
 } // namespace
+
+std::string_view record_corruption_name(record_corruption how) {
+    for (const auto& c : corruption_names) {
+        if (c.how == how) {
+            return c.name;
+        }
+    }
+    return "?";
+}
 
 std::string_view fault_kind_name(fault_kind kind) {
     for (const auto& k : kind_names) {
@@ -143,9 +177,18 @@ boost::system::result<fault_rule, std::string> parse_fault(const boost::json::va
                 return std::string("\"reset_s\" is for kind rate_limit_storm only, 0 to 86400");
             }
             rule.reset_s = static_cast<std::uint32_t>(*n);
+        } else if (key == "how") {
+            const auto how =
+                value.is_string() ? corruption_from_name(value.get_string()) : std::nullopt;
+            if (rule.kind != fault_kind::bad_record || !how) {
+                return std::string("\"how\" is for kind bad_record only: null_viewer_count, "
+                                   "numeric_tag, viewer_count_overflow, "
+                                   "missing_broadcaster_user or rotate");
+            }
+            rule.how = *how;
         } else {
             return "unknown field \"" + std::string(key) +
-                   "\" (known: kind, count, after, always, path, status, delay_ms, reset_s)";
+                   "\" (known: kind, count, after, always, path, status, delay_ms, reset_s, how)";
         }
     }
     if (rule.count == 0) {
@@ -276,6 +319,17 @@ fault_effects fault_table::match(const fault_request& request) {
         case fault_kind::omit_pagination:
             effects.omit_pagination = true;
             break;
+        case fault_kind::bad_record:
+            if (!effects.bad_record) {
+                constexpr record_corruption turns[] = {record_corruption::null_viewer_count,
+                                                       record_corruption::numeric_tag,
+                                                       record_corruption::viewer_count_overflow,
+                                                       record_corruption::missing_broadcaster_user};
+                effects.bad_record = rule.how != record_corruption::rotate
+                                         ? rule.how
+                                         : turns[(rule.triggered - 1) % std::size(turns)];
+            }
+            break;
         }
     }
     return effects;
@@ -299,6 +353,8 @@ boost::json::value fault_table::describe() const {
             o["delay_ms"] = rule.delay_ms;
         } else if (rule.kind == fault_kind::rate_limit_storm) {
             o["reset_s"] = rule.reset_s;
+        } else if (rule.kind == fault_kind::bad_record) {
+            o["how"] = record_corruption_name(rule.how);
         }
         list.push_back(std::move(o));
     }

@@ -10,7 +10,7 @@
 // first `after`. A request matches when its path starts with the rule's `path` (default: the
 // platform's API prefix, e.g. "/helix/") and the kind can apply to it (invalid_cursor only to a
 // listing page that continues from a cursor; empty_page_with_cursor and cursor_loop only to
-// listing pages).
+// listing pages; bad_record only to pages of records of a platform that corrupts them, Kick).
 
 #include <chrono>
 #include <cstdint>
@@ -37,7 +37,20 @@ enum class fault_kind {
     cursor_loop,            // the next cursor restarts from the top
     omit_ratelimit_headers, // no Ratelimit-* headers
     omit_pagination,        // no "pagination" key at all
+    bad_record,             // one record of the page is malformed (see record_corruption)
 };
+
+// How a bad_record fault breaks a record (Kick's field names: the only platform that applies
+// it so far). `rotate` takes the four in turn, one per hit, starting with the first.
+enum class record_corruption {
+    null_viewer_count,        // "viewer_count": null
+    numeric_tag,              // a number among the tags
+    viewer_count_overflow,    // a viewer_count beyond int32
+    missing_broadcaster_user, // no "broadcaster_user" key
+    rotate,
+};
+
+std::string_view record_corruption_name(record_corruption how);
 
 std::string_view fault_kind_name(fault_kind kind);
 
@@ -47,9 +60,10 @@ struct fault_rule {
     std::uint64_t after = 0;
     bool always = false;
     std::string path;
-    unsigned status = 503;         // server_error only
-    std::uint32_t delay_ms = 3000; // slow only
-    std::uint32_t reset_s = 2;     // rate_limit_storm only
+    unsigned status = 503;                             // server_error only
+    std::uint32_t delay_ms = 3000;                     // slow only
+    std::uint32_t reset_s = 2;                         // rate_limit_storm only
+    record_corruption how = record_corruption::rotate; // bad_record only
 
     std::uint64_t seen = 0;      // matching requests since installed
     std::uint64_t triggered = 0; // of those, the ones it hit
@@ -71,8 +85,9 @@ boost::system::result<fault_rule, std::string> parse_fault_spec(std::string_view
 // What a request carries that decides whether a rule can apply to it.
 struct fault_request {
     std::string_view path;
-    bool is_listing = false; // a page of the platform's live list (GET /helix/streams)
-    bool has_cursor = false; // ... that continues from a cursor (`after`)
+    bool is_listing = false;  // a page of the platform's live list (GET /helix/streams)
+    bool has_cursor = false;  // ... that continues from a cursor (`after`)
+    bool has_records = false; // a page of records that bad_record can corrupt
 };
 
 // Everything the installed rules do to one request. Several rules can hit the same request:
@@ -92,6 +107,7 @@ struct fault_effects {
     bool omit_ratelimit_headers = false;
     bool truncate = false;
     std::chrono::milliseconds delay{0};
+    std::optional<record_corruption> bad_record; // never `rotate`: the turn it is
 };
 
 class fault_table {

@@ -211,6 +211,10 @@ std::string_view fragment(rng& r, double nasty_share) {
 
 } // namespace
 
+std::string_view nasty_fragment(rng& r) {
+    return r.pick(nasty);
+}
+
 std::size_t code_points(std::string_view utf8) {
     std::size_t n = 0;
     for (char c : utf8) {

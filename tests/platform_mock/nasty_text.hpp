@@ -40,6 +40,10 @@ std::span<const std::string_view> tag_pool();
 // 0 to 6 distinct indices into tag_pool().
 std::vector<std::uint16_t> tags(rng& r);
 
+// One of the strings collectors get wrong (emoji sequences, RTL overrides, combining marks,
+// control characters, injection look-alikes...), e.g. for free-text tags.
+std::string_view nasty_fragment(rng& r);
+
 // Number of code points in valid UTF-8.
 std::size_t code_points(std::string_view utf8);
 

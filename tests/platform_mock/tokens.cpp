@@ -2,20 +2,20 @@
 
 namespace streamscope::platform_mock {
 
-token_registry::token_registry(std::string client_id, std::string client_secret, std::uint64_t seed)
-    : client_id_(std::move(client_id)), client_secret_(std::move(client_secret)),
+token_registry::token_registry(std::string client_id, std::string client_secret, std::uint64_t seed,
+                               token_style style)
+    : client_id_(std::move(client_id)), client_secret_(std::move(client_secret)), style_(style),
       rng_(rng::mix(seed ^ 0x70c3e5ULL)) {}
 
 std::string token_registry::issue(clock::time_point now) {
-    constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     std::string token;
     do {
         token.clear();
-        for (int i = 0; i < 30; ++i) {
-            token += rng_.pick(alphabet);
+        for (int i = 0; i < style_.length; ++i) {
+            token += rng_.pick(style_.alphabet);
         }
     } while (expiry_.contains(token));
-    expiry_.emplace(token, now + std::chrono::seconds(lifetime_s));
+    expiry_.emplace(token, now + std::chrono::seconds(style_.lifetime_s));
     ++issued_;
     return token;
 }

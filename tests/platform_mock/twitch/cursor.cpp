@@ -1,67 +1,16 @@
 #include "tests/platform_mock/twitch/cursor.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cstdio>
+
+#include "tests/platform_mock/base64.hpp"
 
 namespace streamscope::platform_mock::twitch {
 namespace {
 
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 // Three bytes whose base64 is "+/+/": every cursor starts with characters that need care in a
 // query string.
 constexpr unsigned char prefix[] = {0xFB, 0xFF, 0xBF};
-
-std::string base64_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-        std::uint32_t chunk = 0;
-        for (std::size_t j = 0; j < 3; ++j) {
-            chunk = (chunk << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U);
-        }
-        for (std::size_t j = 0; j < 4; ++j) {
-            out += j <= n ? alphabet[(chunk >> (18 - 6 * j)) & 0x3F] : '=';
-        }
-    }
-    return out;
-}
-
-// Strict: length a multiple of 4, padding only at the end, no other characters.
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.empty() || text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); i += 4) {
-        std::uint32_t chunk = 0;
-        std::size_t padding = 0;
-        for (std::size_t j = 0; j < 4; ++j) {
-            const char c = text[i + j];
-            std::uint32_t value = 0;
-            if (c == '=') {
-                if (i + 4 != text.size() || j < 2) {
-                    return std::nullopt;
-                }
-                ++padding;
-            } else {
-                const auto pos = alphabet.find(c);
-                if (pos == std::string_view::npos || padding > 0) {
-                    return std::nullopt;
-                }
-                value = static_cast<std::uint32_t>(pos);
-            }
-            chunk = (chunk << 6) | value;
-        }
-        for (std::size_t j = 0; j < 3 - padding; ++j) {
-            out += static_cast<char>((chunk >> (16 - 8 * j)) & 0xFF);
-        }
-    }
-    return out;
-}
 
 bool read_number(std::string_view& text, char separator, std::uint64_t& out, int base = 10) {
     const auto end = text.find(separator);
@@ -84,11 +33,11 @@ std::string encode_cursor(const page_cursor& cursor) {
                                 static_cast<unsigned long long>(cursor.scope));
     std::string bytes(reinterpret_cast<const char*>(prefix), sizeof prefix);
     bytes.append(payload, static_cast<std::size_t>(n));
-    return base64_encode(bytes);
+    return base64::encode(bytes);
 }
 
 std::optional<page_cursor> decode_cursor(std::string_view text) {
-    const auto bytes = base64_decode(text);
+    const auto bytes = base64::decode(text);
     const std::string_view head(reinterpret_cast<const char*>(prefix), sizeof prefix);
     if (!bytes || !bytes->starts_with(head) || bytes->size() < head.size() + 1 ||
         (*bytes)[head.size()] != 'o') {

@@ -244,7 +244,7 @@ reply service::oauth_token(const call& c) {
     }
     return json_reply(200, boost::json::object{
                                {"access_token", tokens_.issue(std::chrono::system_clock::now())},
-                               {"expires_in", token_registry::lifetime_s},
+                               {"expires_in", tokens_.lifetime_s()},
                                {"token_type", "bearer"},
                            });
 }
