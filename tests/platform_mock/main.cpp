@@ -1,5 +1,6 @@
-// streamscope-mock: a fake Twitch Helix (and id.twitch.tv) over HTTPS, for integration
-// tests, benchmarks and the product's demo mode. --help lists the options and the admin API.
+// streamscope-mock: fake streaming platforms over HTTPS on one port (Twitch's Helix and
+// id.twitch.tv, Kick's public API and id.kick.com), for integration tests, benchmarks and the
+// product's demo mode. --help lists the options and the admin API.
 
 #include <chrono>
 #include <filesystem>

@@ -4,7 +4,8 @@
 
 namespace streamscope::platform_mock {
 
-service::service(service_config config) : twitch_(std::move(config.twitch)) {}
+service::service(service_config config)
+    : twitch_(std::move(config.twitch)), kick_(std::move(config.kick)) {}
 
 reply service::handle(const request& req) {
     const auto target = boost::urls::parse_origin_form(req.target);
@@ -17,6 +18,9 @@ reply service::handle(const request& req) {
         reply r = json_reply(200, boost::json::object{{"status", "shutting down"}});
         r.shutdown_after = true;
         return r;
+    }
+    if (target && kick::service::owns(target->path())) {
+        return kick_.handle(req, target);
     }
     return twitch_.handle(req, target);
 }

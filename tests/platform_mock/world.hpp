@@ -115,6 +115,7 @@ public:
     // Every live stream in listing order (see ranks_before).
     std::span<const ranked_stream> ranking() const { return ranking_; }
     world_order order() const { return options_.order; }
+    std::uint64_t seed() const { return options_.seed; }
 
     const live_stream& stream(std::uint32_t slot) const { return streams_[slot]; }
     const channel& channel_at(std::uint32_t index) const { return channels_[index]; }

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <unordered_set>
+
+#include <catch2/catch.hpp>
 
 #include "tests/platform_mock/world.hpp"
 
