@@ -56,7 +56,7 @@ bench-ingest: build ## write-path benchmark; last line is a JSON object
 
 bench-collector: build ## one sweep of 100,000 streams against the mock; last line is a JSON object
 	scripts/pg.sh run python3 bench/collector/bench_collector.py \
-	  $(BUILD_DIR)/bin/streamscope-collector $(BUILD_DIR)/bin/streamscope-helix-mock
+	  $(BUILD_DIR)/bin/streamscope-collector $(BUILD_DIR)/bin/streamscope-mock
 
 bench-api: build ## the API under wrk on 7 days of seeded data; last line is a JSON object
 	@deploy/install-deps.sh --bench

@@ -40,7 +40,7 @@ bad = [f"{n}: {what}" for n, s in services.items() if n != "migrate"
                           ("restart", s.get("restart") == "unless-stopped")) if not good]
 profiles = {n: s.get("profiles", []) for n, s in services.items()}
 expected = dict.fromkeys(["db", "migrate", "collector", "api"], [])
-expected.update({"helix-mock": ["demo"], "prometheus": ["monitoring"], "grafana": ["monitoring"]})
+expected.update({"mock": ["demo"], "prometheus": ["monitoring"], "grafana": ["monitoring"]})
 if profiles != expected:
     bad.append(f"profiles: {profiles}")
 bad += [f"{n}: depends on db without service_healthy" for n, s in services.items()

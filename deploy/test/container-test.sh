@@ -169,7 +169,7 @@ TEST_COLLECTOR_PORT=$(free_port); TEST_MOCK_PORT=$(free_port)
 # The project folder holds the .env that docker-compose.yml reads: the demo settings with the
 # mock's address on this host, and a sweep every 6 s so that the test need not wait minutes.
 mkdir -p "$WORK/project"
-sed -e "s|https://helix-mock:8443|https://127.0.0.1:$TEST_MOCK_PORT|" \
+sed -e "s|https://mock:8443|https://127.0.0.1:$TEST_MOCK_PORT|" \
     -e "s|^COLLECTION_INTERVAL_MINUTES=.*|COLLECTION_INTERVAL_MINUTES=0.1|" \
     deploy/demo.env >"$WORK/project/.env"
 echo "HTTP_TIMEOUT_SECONDS=5" >>"$WORK/project/.env"
@@ -214,7 +214,7 @@ wait_healthy() {
     done
   done
 }
-wait_healthy "db helix-mock collector api" 120
+wait_healthy "db mock collector api" 120
 migrate_exit=$("${P[@]}" inspect --format '{{.State.ExitCode}}' "$(container_of migrate)")
 [ "$migrate_exit" = 0 ] || die "the migrate service exited $migrate_exit"
 phase_done up

@@ -7,11 +7,9 @@ Each scenario starts its own mock on a free loopback port, creates its own datab
 `streamscope-collector --once` as a user would and checks what was stored against what the
 mock's world held. Exit code 0 when every check passed.
 """
-import http.client
 import json
 import os
 import re
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -19,56 +17,17 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from e2e import check, run  # noqa: E402
+from platform_mock import PlatformMock  # noqa: E402
 
 COLLECTOR, MOCK, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
 CLIENT_ID, SECRET = "it-client", "it-secret-do-not-log"
 
 
-class Mock:
+class Mock(PlatformMock):
+    """The mock with this test's Twitch credentials (Kick's are platform_mock's)."""
+
     def __init__(self, work, *flags):
-        self.ca = os.path.join(work, "mock-ca.pem")
-        port_file = os.path.join(work, "mock.port")
-        for stale in (self.ca, port_file):  # from an earlier mock in the same folder
-            if os.path.exists(stale):
-                os.remove(stale)
-        self.log = open(os.path.join(work, "mock.log"), "w")
-        self.proc = subprocess.Popen(
-            [MOCK, "--listen", "127.0.0.1:0", "--port-file", port_file, "--ca-out", self.ca,
-             "--client-id", CLIENT_ID, "--client-secret", SECRET, *flags],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while not (os.path.exists(port_file) and os.path.exists(self.ca)):
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the mock did not start; see " + self.log.name)
-            time.sleep(0.05)
-        self.port = int(open(port_file).read().strip())
-        self.tls = ssl.create_default_context(cafile=self.ca)
-
-    def request(self, method, path, body=None):
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.tls, timeout=60)
-        conn.request(method, path, body=None if body is None else json.dumps(body))
-        res = conn.getresponse()
-        data = res.read()
-        conn.close()
-        if res.status >= 300:
-            raise RuntimeError(f"{method} {path}: HTTP {res.status} {data[:200]!r}")
-        return json.loads(data) if data else None
-
-    def world(self):
-        return self.request("GET", "/_mock/world")
-
-    def stats(self):
-        return self.request("GET", "/_mock/stats")
-
-    def faults(self, rules):
-        self.request("POST", "/_mock/faults", rules)
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        super().__init__(MOCK, work, "--client-id", CLIENT_ID, "--client-secret", SECRET, *flags)
 
 
 def collect(db, mock, *flags, env_extra=None, ca=True, secret=SECRET, timeout=600):
