@@ -62,7 +62,8 @@ public:
                                                           std::size_t limit) = 0;
 
     // The live streams of these channels (at most lookup_batch() ids).
-    virtual boost::asio::awaitable<lookup_answer> look_up(std::span<const std::string> channels) = 0;
+    virtual boost::asio::awaitable<lookup_answer>
+    look_up(std::span<const std::string> channels) = 0;
 
     // How many streams the platform says are live now, where it says so (Kick); nullopt
     // elsewhere. For the log line that compares it with what the sweep stored.
@@ -70,12 +71,20 @@ public:
         co_return std::nullopt;
     }
 
+    // Whether the platform gives follower counts to this client (Twitch may refuse app tokens;
+    // Kick never gives them): enrichment asks for them only then.
+    virtual bool counts_followers() const { return false; }
     // Requests that enrichment may spend now without slowing the platform's next sweep.
     virtual std::int64_t enrichment_allowance() const = 0;
     // Fetches what `plan` asks for into `sweep` (games, profiles, follower counts), spending at
     // most `budget` requests; what does not fit waits for the next sweep. Problems are logged.
     virtual boost::asio::awaitable<void> enrich(const enrichment_plan& plan, std::int64_t budget,
                                                 model::sweep& sweep) = 0;
+
+    // From now on requests return at once when `stopping` is true, and waits end early (see
+    // api_client::stop_when); cancel() aborts those in flight. On the client's executor.
+    virtual void stop_when(const bool& stopping) = 0;
+    virtual void cancel() = 0;
 
     virtual const api_counters& counters() const = 0;
     // When the app token expires, as the platform last said; nullopt where there is none yet.

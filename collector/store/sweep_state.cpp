@@ -153,7 +153,8 @@ load_unmatched_broadcasts(pqxx::connection& conn, model::platform platform,
 
 enrichment_plan plan_enrichment(pqxx::connection& conn, model::platform platform,
                                 const std::deque<model::stream_observation>& streams,
-                                std::chrono::hours profile_refresh, std::int64_t budget) {
+                                std::chrono::hours profile_refresh, std::int64_t budget,
+                                bool with_followers) {
     using stream = model::stream_observation;
     const std::string id_array = text_array(
         streams, [](const stream& s) -> const std::string& { return s.platform_user_id; });
@@ -177,8 +178,10 @@ enrichment_plan plan_enrichment(pqxx::connection& conn, model::platform platform
     plan.stale_channels =
         column(tx.exec_params(stale_channels_sql, platform_id, id_array, viewer_array,
                               static_cast<int>(profile_refresh.count()), budget * 100));
-    plan.follower_channels =
-        column(tx.exec_params(follower_channels_sql, platform_id, id_array, viewer_array, budget));
+    if (with_followers) {
+        plan.follower_channels = column(
+            tx.exec_params(follower_channels_sql, platform_id, id_array, viewer_array, budget));
+    }
     return plan;
 }
 

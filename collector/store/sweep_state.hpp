@@ -34,8 +34,9 @@ load_unmatched_broadcasts(pqxx::connection& conn, model::platform platform,
 
 // What enrichment should fetch for a sweep's streams, most watched first, at most what the
 // budget of requests can cover: unknown games, channels whose profile is missing or older
-// than the refresh period (100 per request), channels for a follower count (one per request:
-// those without one first).
+// than the refresh period (100 per request), and where the platform gives them
+// (`with_followers`), channels for a follower count (one per request: those without one
+// first).
 struct enrichment_plan {
     std::vector<std::string> games;
     std::vector<std::string> stale_channels;
@@ -44,6 +45,7 @@ struct enrichment_plan {
 
 enrichment_plan plan_enrichment(pqxx::connection& conn, model::platform platform,
                                 const std::deque<model::stream_observation>& streams,
-                                std::chrono::hours profile_refresh, std::int64_t budget);
+                                std::chrono::hours profile_refresh, std::int64_t budget,
+                                bool with_followers);
 
 } // namespace streamscope::collector

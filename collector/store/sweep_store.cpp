@@ -28,10 +28,11 @@ sweep_store::unmatched(model::platform platform, const latest_sweep& latest,
 
 boost::asio::awaitable<enrichment_plan>
 sweep_store::plan(model::platform platform, const std::deque<model::stream_observation>& streams,
-                  std::chrono::hours profile_refresh, std::int64_t budget) {
-    co_return co_await run([platform, &streams, profile_refresh, budget](pqxx::connection& c) {
-        return plan_enrichment(c, platform, streams, profile_refresh, budget);
-    });
+                  std::chrono::hours profile_refresh, std::int64_t budget, bool with_followers) {
+    co_return co_await run(
+        [platform, &streams, profile_refresh, budget, with_followers](pqxx::connection& c) {
+            return plan_enrichment(c, platform, streams, profile_refresh, budget, with_followers);
+        });
 }
 
 boost::asio::awaitable<db::write_result> sweep_store::write(const model::sweep& sweep) {

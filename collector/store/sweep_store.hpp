@@ -35,7 +35,7 @@ public:
               const std::deque<model::stream_observation>& seen);
     boost::asio::awaitable<enrichment_plan>
     plan(model::platform platform, const std::deque<model::stream_observation>& streams,
-         std::chrono::hours profile_refresh, std::int64_t budget);
+         std::chrono::hours profile_refresh, std::int64_t budget, bool with_followers);
     boost::asio::awaitable<db::write_result> write(const model::sweep& sweep);
 
     // Runs `work(connection)` on the database thread. Database errors propagate as pqxx

@@ -212,7 +212,8 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
         try {
             const std::int64_t budget = client_.enrichment_allowance() + p.pages / 10;
             const enrichment_plan plan =
-                co_await store->plan(platform, sweep.streams, options_.channel_refresh, budget);
+                co_await store->plan(platform, sweep.streams, options_.channel_refresh, budget,
+                                     client_.counts_followers());
             co_await client_.enrich(plan, budget, sweep);
         } catch (const std::exception& e) {
             without_database(e);

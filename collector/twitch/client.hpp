@@ -30,6 +30,7 @@ public:
     list_page(const std::optional<std::string>& cursor, std::size_t limit) override;
     boost::asio::awaitable<collector::lookup_answer>
     look_up(std::span<const std::string> channels) override;
+    bool counts_followers() const override { return followers_enabled_; }
     std::int64_t enrichment_allowance() const override;
     boost::asio::awaitable<void> enrich(const collector::enrichment_plan& plan, std::int64_t budget,
                                         model::sweep& sweep) override;
@@ -38,10 +39,8 @@ public:
         return tokens_.expires_at();
     }
 
-    // Requests stop at once when `stopping` turns true (see api_client::stop_when); cancel()
-    // aborts those in flight. Both on the executor's thread.
-    void stop_when(const bool& stopping) { helix_.stop_when(stopping); }
-    void cancel();
+    void stop_when(const bool& stopping) override { helix_.stop_when(stopping); }
+    void cancel() override;
 
 private:
     const twitch_settings& settings_;
