@@ -51,8 +51,7 @@ boost::json::value category_json(const game* g, no_category_shape no_category,
             {"id", id},
             {"name", g->name},
             {"thumbnail", "https://files.kick.com/images/subcategories/" + std::to_string(id) +
-                              "/banner/" + hex(rng::mix(static_cast<std::uint64_t>(id))) +
-                              ".webp"},
+                              "/banner/" + hex(rng::mix(static_cast<std::uint64_t>(id))) + ".webp"},
         },
         sp);
 }

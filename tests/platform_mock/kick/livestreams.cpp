@@ -57,8 +57,8 @@ struct filter {
                 return false;
             }
         }
-        return languages.empty() || std::binary_search(languages.begin(), languages.end(),
-                                                       language_code(c.language));
+        return languages.empty() ||
+               std::binary_search(languages.begin(), languages.end(), language_code(c.language));
     }
 
     // The filter a cursor belongs to, folded with the world instance: a cursor from another
@@ -110,8 +110,7 @@ void apply_bad_record(boost::json::array& data, const page_context& context,
         return;
     }
     auto& record = data[context.random->below(data.size())].as_object();
-    context.corrupted->push_back(
-        {std::string(record["id"].as_string()), *how, std::string(path)});
+    context.corrupted->push_back({std::string(record["id"].as_string()), *how, std::string(path)});
     corrupt(record, *how);
 }
 
@@ -194,7 +193,8 @@ reply list_livestreams(world& w, const query& q, const page_context& context) {
     boost::json::array data(sp);
     data.reserve(end - begin);
     for (std::uint64_t i = begin; i < end; ++i) {
-        data.push_back(livestream_json(w, w.stream(list[i].slot), context.settings.no_category, sp));
+        data.push_back(
+            livestream_json(w, w.stream(list[i].slot), context.settings.no_category, sp));
     }
     apply_bad_record(data, context, listing_path);
     boost::json::object body({{"data", std::move(data)}, {"message", "OK"}}, sp);
@@ -231,7 +231,8 @@ reply users_livestreams(const world& w, const query& q, const page_context& cont
         }
         const channel* c = w.find_channel_by_id(std::to_string(*id));
         if (c != nullptr && c->live_slot != channel::offline && seen.insert(c).second) {
-            data.push_back(livestream_json(w, w.stream(c->live_slot), context.settings.no_category, sp));
+            data.push_back(
+                livestream_json(w, w.stream(c->live_slot), context.settings.no_category, sp));
         }
     }
     apply_bad_record(data, context, lookup_path);

@@ -1,9 +1,9 @@
 #pragma once
 // Kick's public livestream endpoints over the simulated world, in Kick's shapes (see
 // livestream_json.hpp for one item):
-//   GET /public/v2/livestreams          {"data":[...],"message":"OK","pagination":{"next_cursor":"..."}}
-//   GET /public/v1/users/livestreams    {"data":[...],"message":"OK"}
-//   GET /public/v1/livestreams/stats    {"data":{"total_count":N},"message":"OK"}
+//   GET /public/v2/livestreams {"data":[...],"message":"OK","pagination":{"next_cursor":"..."}} GET
+//   /public/v1/users/livestreams    {"data":[...],"message":"OK"} GET /public/v1/livestreams/stats
+//   {"data":{"total_count":N},"message":"OK"}
 // They run after authentication and the rate limit (see service.hpp). Invalid parameters come
 // back as 400 replies; nothing throws but std::bad_alloc.
 
@@ -45,7 +45,7 @@ struct page_context {
     std::uint64_t instance = 0; // ties cursors to this world: others are "invalid cursor"
     time::timestamp now;        // dates streams that start during the tick
     const fault_effects* effects = nullptr;
-    rng* random = nullptr;                          // which record breaks; random last pages
+    rng* random = nullptr;                              // which record breaks; random last pages
     std::vector<corrupted_record>* corrupted = nullptr; // where broken records are noted
 };
 

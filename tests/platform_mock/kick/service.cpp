@@ -11,9 +11,9 @@ namespace streamscope::platform_mock::kick {
 namespace {
 
 enum class area {
-    oauth,  // id.kick.com: no bearer token, not rate limited, faults apply
-    api,    // api.kick.com/public: bearer token, rate limit, faults
-    admin,  // /_mock/kick: none of that, never counted by fault rules
+    oauth, // id.kick.com: no bearer token, not rate limited, faults apply
+    api,   // api.kick.com/public: bearer token, rate limit, faults
+    admin, // /_mock/kick: none of that, never counted by fault rules
 };
 
 constexpr std::string_view listing_path = "/public/v2/livestreams";
@@ -110,9 +110,9 @@ reply service::handle(const request& req,
     } else {
         const bool is_listing = path == listing_path;
         const auto cursor = q->first("cursor");
-        const fault_effects effects = faults_.match(
-            {path, is_listing, is_listing && cursor && !cursor->empty(),
-             is_listing || path == lookup_path});
+        const fault_effects effects =
+            faults_.match({path, is_listing, is_listing && cursor && !cursor->empty(),
+                           is_listing || path == lookup_path});
         const std::size_t corrupted_before = corrupted_.size();
         out = guarded(*match, {req, *q, effects});
         corrupted_total_ += corrupted_.size() - corrupted_before;
@@ -156,7 +156,8 @@ reply service::guarded(const route& r, const call& c) {
         out = std::move(*denied);
     } else if (effects.rate_limit_storm) {
         out = too_many_requests(std::chrono::seconds(effects.storm_reset_s));
-    } else if (const auto taken = limit_.take(tokens_.client_id(), std::chrono::system_clock::now());
+    } else if (const auto taken =
+                   limit_.take(tokens_.client_id(), std::chrono::system_clock::now());
                !taken.allowed) {
         out = too_many_requests(taken.retry_after);
     } else {

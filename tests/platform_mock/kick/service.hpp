@@ -33,8 +33,8 @@ enum class retry_after_mode { on, off, random };
 
 struct service_config {
     // Smaller than Twitch: the one public figure is about 2,000 live channels (2023).
-    world_options world{.order = world_order::by_start, .streams = 2000, .channels = 4000,
-                        .games = 200};
+    world_options world{
+        .order = world_order::by_start, .streams = 2000, .channels = 4000, .games = 200};
     std::string client_id = "mock-kick-client-id";
     std::string client_secret = "mock-kick-client-secret";
     // Kick publishes none; a maintainer spoke of "100pm" (platform-apis.md §2.4). 0: none.

@@ -16,14 +16,33 @@ mock_config parse(std::vector<const char*> args, std::vector<std::string>& probl
 TEST_CASE("the mock's Kick flags fill Kick's settings and leave Twitch's alone",
           "[unit][platform_mock]") {
     std::vector<std::string> problems;
-    const auto config =
-        parse({"--kick-streams", "300", "--kick-categories=20", "--kick-client-id", "k-id",
-               "--kick-client-secret", "k-secret", "--kick-rate-limit-per-minute", "7",
-               "--kick-retry-after", "off", "--kick-churn", "--kick-end-per-request", "2",
-               "--kick-cursor", "keyset", "--kick-last-page-cursor", "absent",
-               "--kick-no-category", "null", "--kick-fault", "bad_record:3", "--streams", "40",
-               "--fault", "5xx"},
-              problems);
+    const auto config = parse({"--kick-streams",
+                               "300",
+                               "--kick-categories=20",
+                               "--kick-client-id",
+                               "k-id",
+                               "--kick-client-secret",
+                               "k-secret",
+                               "--kick-rate-limit-per-minute",
+                               "7",
+                               "--kick-retry-after",
+                               "off",
+                               "--kick-churn",
+                               "--kick-end-per-request",
+                               "2",
+                               "--kick-cursor",
+                               "keyset",
+                               "--kick-last-page-cursor",
+                               "absent",
+                               "--kick-no-category",
+                               "null",
+                               "--kick-fault",
+                               "bad_record:3",
+                               "--streams",
+                               "40",
+                               "--fault",
+                               "5xx"},
+                              problems);
     CHECK(problems.empty());
     const auto& kick = config.service.kick;
     CHECK(kick.world.streams == 300);
@@ -53,8 +72,7 @@ TEST_CASE("the mock's Kick flags fill Kick's settings and leave Twitch's alone",
     CHECK(kick.world.seed != twitch.world.seed);
 }
 
-TEST_CASE("the mock's Kick defaults, and bad Kick values each say why",
-          "[unit][platform_mock]") {
+TEST_CASE("the mock's Kick defaults, and bad Kick values each say why", "[unit][platform_mock]") {
     std::vector<std::string> problems;
     const auto defaults = parse({}, problems);
     CHECK(problems.empty());

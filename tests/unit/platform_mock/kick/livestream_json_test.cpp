@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include <chrono>
+
+#include <catch2/catch.hpp>
 
 #include "common/time/timestamp.hpp"
 #include "tests/platform_mock/kick/livestream_json.hpp"
@@ -63,8 +63,7 @@ TEST_CASE("every Kick item has Kick's field names and JSON types", "[unit][platf
     CHECK(with_nasty_tag > 0);
 }
 
-TEST_CASE("a stream without a category shows {id 0} or null, as chosen",
-          "[unit][platform_mock]") {
+TEST_CASE("a stream without a category shows {id 0} or null, as chosen", "[unit][platform_mock]") {
     const world w = kick_world();
     for (const auto& r : w.ranking()) {
         const live_stream& s = w.stream(r.slot);

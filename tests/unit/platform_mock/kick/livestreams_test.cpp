@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <map>
 #include <set>
 
 #include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
 
 #include "tests/platform_mock/kick/cursor.hpp"
 #include "tests/platform_mock/kick/livestreams.hpp"
@@ -14,8 +13,7 @@ using namespace streamscope::platform_mock::kick;
 
 namespace {
 
-const streamscope::time::timestamp start =
-    std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+const streamscope::time::timestamp start = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
 
 // A still world unless the test ticks it: `ends` and `starts` per tick, no drift.
 world make_world(std::uint32_t streams, double ends, double starts, std::uint64_t seed = 3) {
@@ -40,9 +38,7 @@ struct client {
     rng random{9};
     std::vector<corrupted_record> corrupted;
 
-    page_context context() {
-        return {settings, false, 77, start, &effects, &random, &corrupted};
-    }
+    page_context context() { return {settings, false, 77, start, &effects, &random, &corrupted}; }
 
     // (status, body) of GET /public/v2/livestreams?<query>
     std::pair<unsigned, boost::json::value> list(const std::string& query_text) {
@@ -87,8 +83,8 @@ std::vector<std::string> page_to_end(client& c, int limit, Between between) {
     std::vector<std::string> seen;
     std::string cursor;
     for (int pages = 0; pages < 1000; ++pages) {
-        auto [status, body] =
-            c.list("limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + encoded(cursor)));
+        auto [status, body] = c.list("limit=" + std::to_string(limit) +
+                                     (cursor.empty() ? "" : "&cursor=" + encoded(cursor)));
         REQUIRE(status == 200);
         for (auto& id : ids_of(body)) {
             seen.push_back(id);
@@ -189,9 +185,8 @@ TEST_CASE("streams that start while paging come at the end, in either mode",
         client c{w};
         c.settings.cursor = mode;
         int ticks = 0;
-        const auto seen = page_to_end(c, 100, [&] {
-            w.tick(start + std::chrono::hours(1) + std::chrono::seconds(++ticks));
-        });
+        const auto seen = page_to_end(
+            c, 100, [&] { w.tick(start + std::chrono::hours(1) + std::chrono::seconds(++ticks)); });
         CHECK(seen == live_ids(w)); // the new ones included, last
         CHECK(seen.size() == 500 + 3 * static_cast<std::size_t>(ticks));
     }
@@ -220,8 +215,8 @@ TEST_CASE("the last page says next_cursor \"\", nothing, or either", "[unit][pla
 TEST_CASE("filters, limits and cursors are checked", "[unit][platform_mock]") {
     world w = make_world(800, 0, 0);
     client c{w};
-    for (const char* bad : {"limit=0", "limit=1001", "limit=ten", "cursor=abc",
-                            "category_id=x", "cursor=a2ljazE6bzoyOmY5ODY5NTQyNWQzYTMwMTU%3D"}) {
+    for (const char* bad : {"limit=0", "limit=1001", "limit=ten", "cursor=abc", "category_id=x",
+                            "cursor=a2ljazE6bzoyOmY5ODY5NTQyNWQzYTMwMTU%3D"}) {
         auto [status, body] = c.list(bad);
         CHECK(status == 400);
         CHECK(body.at("data").is_null());

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
 
 #include "tests/platform_mock/service.hpp"
 
@@ -45,9 +44,8 @@ answer call(service& svc, std::string_view method, std::string_view target,
     return {r.status, json, std::move(r)};
 }
 
-constexpr std::string_view good_form =
-    "grant_type=client_credentials&client_id=mock-kick-client-id"
-    "&client_secret=mock-kick-client-secret";
+constexpr std::string_view good_form = "grant_type=client_credentials&client_id=mock-kick-client-id"
+                                       "&client_secret=mock-kick-client-secret";
 
 std::string bearer(service& svc) {
     const auto token = call(svc, "POST", "/oauth/token", std::nullopt, good_form);
@@ -74,8 +72,8 @@ TEST_CASE("Kick's token endpoint: 200, 401 for wrong credentials, 400 for the re
     CHECK(call(svc, "POST", "/oauth/token", std::nullopt,
                "grant_type=password&client_id=a&client_secret=b")
               .status == 400);
-    CHECK(call(svc, "POST", "/oauth/token", std::nullopt, "grant_type=client_credentials")
-              .status == 400);
+    CHECK(call(svc, "POST", "/oauth/token", std::nullopt, "grant_type=client_credentials").status ==
+          400);
     CHECK(call(svc, "GET", "/oauth/token").status == 405);
     // Twitch's own token endpoint is another path and another client.
     CHECK(call(svc, "POST", "/oauth2/token", std::nullopt, good_form).status == 400);
