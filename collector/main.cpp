@@ -9,13 +9,11 @@
 #include "collector/commands/daemon.hpp"
 #include "collector/commands/once.hpp"
 #include "collector/commands/rollup.hpp"
-#include "collector/platform/oauth_token_source.hpp"
 #include "collector/settings/options.hpp"
 #include "collector/settings/settings.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
-#include "common/http/client.hpp"
 #include "common/http/healthcheck.hpp"
 
 namespace {
@@ -86,13 +84,6 @@ int main(int argc, char** argv) {
     try {
         return own.once ? collector::run_once(run.settings, own)
                         : collector::run_daemon(run.settings, own);
-    } catch (const collector::credentials_rejected& e) {
-        spdlog::critical("{}", e.what());
-        return cli::exit_bad_credentials;
-    } catch (const http::untrusted_certificate& e) {
-        spdlog::critical("{}: install the CA in the system store or name it in TWITCH_CA_FILE",
-                         e.what());
-        return cli::exit_untrusted_certificate;
     } catch (const std::exception& e) {
         spdlog::critical("streamscope-collector failed: {}", e.what());
         return cli::exit_failure;

@@ -1,7 +1,8 @@
 #pragma once
-// streamscope-collector's daemon: a sweep at every interval boundary while this collector
-// leads, sweeps spooled to disk while the database is unreachable and replayed in order when
-// it returns, /health and /metrics all along, and a clean stop on SIGTERM.
+// streamscope-collector's daemon: for each chosen platform, a sweep at every one of its
+// interval boundaries while this collector leads that platform; sweeps spooled to disk while
+// the database is unreachable and replayed in order when it returns; /health and /metrics all
+// along; a clean stop on SIGTERM.
 
 #include <memory>
 
@@ -22,8 +23,9 @@ public:
     daemon(const daemon&) = delete;
     daemon& operator=(const daemon&) = delete;
 
-    // Runs until stop(); returns the process's exit code. Throws what is fatal
-    // (credentials_rejected, untrusted_certificate).
+    // Runs until stop(); returns the process's exit code: 0 when stopped; when every platform
+    // refused this collector, the code of the last refusal (4: credentials, 5: certificate);
+    // 3 when the database's schema is refused.
     boost::asio::awaitable<int> run();
 
     // Stops paging at the next page, stores or spools what was fetched, then run() returns 0.

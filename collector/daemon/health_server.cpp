@@ -83,32 +83,43 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& where) {
 std::string health_json(const collector_status& s, system_clock::time_point now) {
     boost::json::object out;
     out["status"] = is_healthy(s, now) ? "ok" : "failing";
-    out["role"] = to_string(s.current_role);
     out["database"] = s.database_up ? "up" : "down";
-    if (s.last_sweep) {
-        const sweep_summary& sweep = *s.last_sweep;
-        out["last_sweep"] = {
-            {"started_at", rfc3339(sweep.started_at)},
-            {"finished_at", rfc3339(sweep.finished_at)},
-            {"status", sweep.status},
-            {"streams", sweep.streams},
-            {"pages", sweep.pages},
-            {"spooled", sweep.spooled},
-            {"age_s", seconds(seconds_between(sweep.finished_at, now))},
-        };
-    } else {
-        out["last_sweep"] = nullptr;
-    }
-    out["leader_last_sweep_at"] = rfc3339(s.leader_last_sweep_at);
     out["spool"] = {{"bytes", s.spool_bytes}, {"files", s.spool_files}};
-    if (s.token_expires_at) {
-        // Whole seconds, rounded down: a token with 0.5 s left is as good as expired.
-        out["token_expires_in_s"] =
-            std::chrono::floor<std::chrono::seconds>(*s.token_expires_at - now).count();
-    } else {
-        out["token_expires_in_s"] = nullptr;
+    boost::json::object& platforms = out["platforms"].emplace_object();
+    for (const auto& [platform, p] : s.platforms) {
+        boost::json::object entry;
+        entry["status"] = p.current_role == role::stopped    ? "stopped"
+                          : is_healthy(p, s.started_at, now) ? "ok"
+                                                             : "failing";
+        entry["role"] = to_string(p.current_role);
+        if (p.current_role == role::stopped) {
+            entry["stopped_because"] = p.stopped_because;
+        }
+        if (p.last_sweep) {
+            const sweep_summary& sweep = *p.last_sweep;
+            entry["last_sweep"] = {
+                {"started_at", rfc3339(sweep.started_at)},
+                {"finished_at", rfc3339(sweep.finished_at)},
+                {"status", sweep.status},
+                {"streams", sweep.streams},
+                {"pages", sweep.pages},
+                {"spooled", sweep.spooled},
+                {"age_s", seconds(seconds_between(sweep.finished_at, now))},
+            };
+        } else {
+            entry["last_sweep"] = nullptr;
+        }
+        entry["leader_last_sweep_at"] = rfc3339(p.leader_last_sweep_at);
+        if (p.token_expires_at) {
+            // Whole seconds, rounded down: a token with 0.5 s left is as good as expired.
+            entry["token_expires_in_s"] =
+                std::chrono::floor<std::chrono::seconds>(*p.token_expires_at - now).count();
+        } else {
+            entry["token_expires_in_s"] = nullptr;
+        }
+        entry["interval_s"] = seconds(p.interval.count());
+        platforms[model::to_string(platform)] = std::move(entry);
     }
-    out["interval_s"] = seconds(s.interval.count());
     return json::serialize(out);
 }
 

@@ -16,10 +16,11 @@
 
 namespace streamscope::collector {
 
-// The body of /health: {"status":"ok"|"failing","role":..,"database":"up"|"down",
-// "last_sweep":{..}|null,"leader_last_sweep_at":..|null,"spool":{"bytes":N,"files":N},
-// "token_expires_in_s":N|null,"interval_s":x}. Times are RFC 3339 UTC; token_expires_in_s is
-// negative once the token has expired.
+// The body of /health: {"status":"ok"|"failing","database":"up"|"down",
+// "spool":{"bytes":N,"files":N},"platforms":{"twitch":{"status":"ok"|"failing"|"stopped",
+// "role":..,["stopped_because":..,]"last_sweep":{..}|null,"leader_last_sweep_at":..|null,
+// "token_expires_in_s":N|null,"interval_s":x},...}}. Times are RFC 3339 UTC;
+// token_expires_in_s is negative once the token has expired.
 std::string health_json(const collector_status& s, std::chrono::system_clock::time_point now);
 
 // Serves the status on the executor, whose thread must be the one that updates it: the status

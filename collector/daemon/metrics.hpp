@@ -8,9 +8,10 @@
 
 namespace streamscope::collector {
 
-// Every metric is named streamscope_collector_* and comes with # HELP and # TYPE lines. Gauges
-// without a value yet (no sweep finished, no rate-limit header seen) have no sample, rather than
-// a made-up 0 that alerts would misread. Counters are since the process started.
+// Every metric is named streamscope_collector_* and comes with # HELP and # TYPE lines; those
+// of a platform carry a platform="twitch" label. Gauges without a value yet (no sweep finished,
+// no rate-limit header seen) have no sample, rather than a made-up 0 that alerts would
+// misread. Counters are since the process started.
 std::string metrics_text(const collector_status& s, std::chrono::system_clock::time_point now);
 
 } // namespace streamscope::collector

@@ -1,6 +1,7 @@
 #pragma once
-// What the collector daemon knows about itself, for /health and /metrics. Plain data, owned
-// by the daemon and read by the health server on the same io_context thread (no locking).
+// What the collector daemon knows about itself, for /health and /metrics: its own part and
+// each platform's. Plain data, owned by the daemon and read by the health server on the same
+// io_context thread (no locking).
 
 #include <chrono>
 #include <cstdint>
@@ -8,13 +9,16 @@
 #include <optional>
 #include <string>
 
+#include "common/model/platform.hpp"
+
 namespace streamscope::collector {
 
 enum class role {
     starting, // not yet connected to the database
-    leader,   // holds the advisory lock: sweeps and writes
-    standby,  // another collector leads: does not sweep
+    leader,   // holds the platform's advisory lock: sweeps and writes
+    standby,  // another collector leads the platform: does not sweep it
     detached, // the database is unreachable: sweeps into the spool
+    stopped,  // the platform refused this collector (credentials, certificate): left out
 };
 const char* to_string(role r);
 
@@ -28,20 +32,16 @@ struct sweep_summary {
     bool spooled = false;
 };
 
-struct collector_status {
+// One platform's part: each platform has its own schedule, leader lock and sweeps.
+struct platform_status {
     role current_role = role::starting;
-    // When the process started: a collector with no sweep to judge by yet is healthy for a grace
-    // period after it (see is_healthy). The daemon sets it first thing.
-    std::chrono::system_clock::time_point started_at;
     std::chrono::duration<double> interval{300};
-    bool database_up = false;
     std::optional<sweep_summary> last_sweep;      // the last one this process finished
     std::optional<sweep_summary> last_good_sweep; // ... that was stored or spooled complete
     // For a standby: when the leader's newest sweep started, read from the database.
     std::optional<std::chrono::system_clock::time_point> leader_last_sweep_at;
     std::optional<std::chrono::system_clock::time_point> token_expires_at;
-    std::uint64_t spool_bytes = 0;
-    std::uint64_t spool_files = 0;
+    std::string stopped_because; // role::stopped: what the platform said
 
     // Counters since start, for /metrics.
     std::map<std::string, std::int64_t> sweeps_by_status; // complete/partial/failed
@@ -49,6 +49,7 @@ struct collector_status {
     std::map<unsigned, std::int64_t> requests_by_status; // HTTP status; 0: no response
     std::int64_t retries_total = 0;
     std::int64_t throttled_total = 0; // 429s
+    std::int64_t malformed_total = 0; // records the platform sent that could not be read
     std::optional<std::int64_t> rate_limit_remaining;
     double last_sweep_duration_s = 0;
     // Writing the last sweep stored (with its rollups); none before the first.
@@ -57,12 +58,28 @@ struct collector_status {
     std::int64_t sweeps_replayed_total = 0;
 };
 
-// Healthy while the newest sweep this collector answers for is younger than 2.5 intervals, so
-// that one slow or failed sweep is tolerated but a second is not. A leader or detached collector
-// answers for its own last good sweep (when it finished), a standby for the leader's newest sweep
-// (when it started). With no such sweep yet, the newest of started_at and, for a leader or
-// detached collector, leader_last_sweep_at starts the same grace period: a standby promoted to
-// leader inherits the age of the sweeps it takes over.
+struct collector_status {
+    // When the process started: a platform with no sweep to judge by yet is healthy for a
+    // grace period after it (see is_healthy). The daemon sets it first thing.
+    std::chrono::system_clock::time_point started_at;
+    bool database_up = false;
+    std::uint64_t spool_bytes = 0;
+    std::uint64_t spool_files = 0;
+    std::map<model::platform, platform_status> platforms;
+};
+
+// A platform is healthy while the newest sweep this collector answers for is younger than 2.5
+// of its intervals, so that one slow or failed sweep is tolerated but a second is not. A leader
+// or detached collector answers for its own last good sweep (when it finished), a standby for
+// the leader's newest sweep (when it started). With no such sweep yet, the newest of
+// `started_at` and, for a leader or detached collector, leader_last_sweep_at starts the same
+// grace period: a standby promoted to leader inherits the age of the sweeps it takes over. A
+// stopped platform is not healthy.
+bool is_healthy(const platform_status& p, std::chrono::system_clock::time_point started_at,
+                std::chrono::system_clock::time_point now);
+
+// The collector is healthy while at least one platform runs and every platform that runs is
+// healthy: a platform that refused this collector is reported, not counted.
 bool is_healthy(const collector_status& s, std::chrono::system_clock::time_point now);
 
 } // namespace streamscope::collector

@@ -13,6 +13,9 @@ inline constexpr std::array collector_options{
                    "run one sweep, store it and exit (0: complete, 1: partial or failed)", true},
     config::option{"FROM", "", "rollup: the first UTC day to rebuild (YYYY-MM-DD)"},
     config::option{"TO", "", "rollup: the day after the last one to rebuild (default: tomorrow)"},
+    config::option{"PLATFORMS", "",
+                   "comma list of platforms to sweep (twitch, kick); empty: every platform "
+                   "whose credentials are set"},
     config::option{"COLLECTION_INTERVAL_MINUTES", "5",
                    "minutes between sweeps (decimals allowed); sweeps start on multiples of it"},
     config::option{"SPOOL_DIR", "spool",
@@ -42,10 +45,22 @@ inline constexpr std::array collector_options{
     config::option{"TWITCH_GAME_IDS", "", "comma list of game ids to sweep; empty: all"},
     config::option{"CHANNEL_REFRESH_HOURS", "24",
                    "refresh a channel's profile (Get Users) when it is older than this"},
+    config::option{"KICK_CLIENT_ID", "", "client id of your Kick app (to sweep Kick)"},
+    config::option{"KICK_CLIENT_SECRET", "", "client secret of your Kick app (never logged)"},
+    config::option{"KICK_API_BASE_URL", "https://api.kick.com", "Kick's public API base URL"},
+    config::option{"KICK_AUTH_BASE_URL", "https://id.kick.com", "Kick's OAuth base URL"},
+    config::option{"KICK_CA_FILE", "",
+                   "PEM file of an extra CA to trust for Kick besides the system store (test "
+                   "servers)"},
+    config::option{"KICK_COLLECTION_INTERVAL_MINUTES", "",
+                   "minutes between Kick sweeps; empty: COLLECTION_INTERVAL_MINUTES"},
+    config::option{"KICK_REQUESTS_PER_MINUTE", "60",
+                   "the pace Kick requests start at; it adapts to Kick's unpublished limit "
+                   "(up on clean answers, down on 429)"},
     config::option{"HTTP_TIMEOUT_SECONDS", "15",
-                   "deadline for one HTTP exchange with Twitch (connecting: a third of it)"},
+                   "deadline for one HTTP exchange with a platform (connecting: a third of it)"},
     config::option{"HTTP_MAX_RETRIES", "5",
-                   "retries of a failed Twitch request (5xx, timeout, reset, bad body)"},
+                   "retries of a failed platform request (5xx, timeout, reset, bad body)"},
 };
 
 } // namespace streamscope::collector

@@ -1,127 +1,86 @@
 #include "collector/settings/settings.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
 
 #include <boost/asio/ip/address.hpp>
 
+#include "collector/platforms.hpp"
+#include "collector/settings/readers.hpp"
 #include "common/config/values.hpp"
 
 namespace streamscope::collector {
 namespace {
 
-std::optional<bool> parse_flag(const config::settings& s, std::string_view name,
-                               std::vector<std::string>& problems) {
-    const auto text = s.get(name);
-    if (!text || text->empty() || *text == "false" || *text == "0" || *text == "no") {
-        return false;
-    }
-    if (*text == "true" || *text == "1" || *text == "yes") {
-        return true;
-    }
-    problems.push_back(std::string(name) + " must be true or false, got '" + *text + "'");
-    return std::nullopt;
-}
-
-// A list setting's valid items, each once; Helix takes at most 100 values per parameter.
-std::vector<std::string> parse_list(const config::settings& s, std::string_view name,
-                                    bool (*valid)(std::string_view),
-                                    std::vector<std::string>& problems) {
-    std::vector<std::string> out;
-    for (std::string& item : config::list_setting(s, name)) {
-        if (!valid(item)) {
-            problems.push_back(std::string(name) + ": '" + item + "' is not a valid value");
-        } else if (std::find(out.begin(), out.end(), item) == out.end()) {
-            out.push_back(std::move(item));
-        }
-    }
-    if (out.size() > 100) {
-        problems.push_back(std::string(name) +
-                           " may list at most 100 values (Helix's limit), got " +
-                           std::to_string(out.size()));
+std::string swept_names() {
+    std::string out;
+    for (const platform_entry& entry : swept_platforms()) {
+        out += (out.empty() ? "" : ", ") + std::string(model::to_string(entry.id));
     }
     return out;
 }
 
-bool valid_language(std::string_view v) {
-    // ISO 639-1 codes, or Twitch's "other".
-    return v == "other" || (v.size() == 2 && std::all_of(v.begin(), v.end(), [](char c) {
-                                return c >= 'a' && c <= 'z';
-                            }));
-}
-
-bool valid_id(std::string_view v) {
-    return v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-           });
-}
-
-std::optional<http::origin> parse_origin(const config::settings& s, std::string_view name,
-                                         std::vector<std::string>& problems) {
-    const std::string text = s.get(name).value_or("");
-    auto parsed = http::origin::parse(text);
-    if (!parsed) {
-        problems.push_back(std::string(name) + " must be an https:// URL without query, got '" +
-                           text + "'");
-        return std::nullopt;
+std::vector<model::platform> choose_platforms(const config::settings& s,
+                                              std::vector<std::string>& problems) {
+    std::vector<model::platform> chosen;
+    const std::string listed = s.get("PLATFORMS").value_or("");
+    for (const std::string& name : config::list_setting(s, "PLATFORMS")) {
+        const auto platform = model::parse_platform(name);
+        if (!platform || find_platform(*platform) == nullptr) {
+            problems.push_back("PLATFORMS: '" + name +
+                               "' is not a platform this collector sweeps (" + swept_names() + ")");
+        } else if (std::find(chosen.begin(), chosen.end(), *platform) == chosen.end()) {
+            chosen.push_back(*platform);
+        }
     }
-    return *parsed;
+    if (!listed.empty()) {
+        return chosen;
+    }
+    // Unset: every platform whose credentials are there; Twitch when none are, so that the
+    // lines about missing credentials name what to set.
+    for (const platform_entry& entry : swept_platforms()) {
+        if (entry.has_credentials(s)) {
+            chosen.push_back(entry.id);
+        }
+    }
+    if (chosen.empty()) {
+        chosen.push_back(model::platform::twitch);
+    }
+    return chosen;
+}
+
+bool contains(const std::vector<model::platform>& list, model::platform p) {
+    return std::find(list.begin(), list.end(), p) != list.end();
 }
 
 } // namespace
 
-collector_settings load_collector_settings(const config::settings& s, bool needs_twitch,
+collector_settings load_collector_settings(const config::settings& s, bool needs_credentials,
                                            std::vector<std::string>& problems) {
     collector_settings out;
-    out.once = parse_flag(s, "ONCE", problems).value_or(false);
+    out.once = flag_setting(s, "ONCE", problems).value_or(false);
+    out.platforms = choose_platforms(s, problems);
 
-    twitch::twitch_settings& t = out.twitch;
-    t.credentials.client_id = s.get("TWITCH_CLIENT_ID").value_or("");
-    t.credentials.client_secret = config::secret(s.get("TWITCH_CLIENT_SECRET").value_or(""));
-    if (needs_twitch && t.credentials.client_id.empty()) {
-        problems.emplace_back("TWITCH_CLIENT_ID is required (your Twitch application's client "
-                              "id, from https://dev.twitch.tv/console)");
-    }
-    if (needs_twitch && t.credentials.client_secret.empty()) {
-        problems.emplace_back("TWITCH_CLIENT_SECRET is required (your Twitch application's "
-                              "client secret)");
-    }
-    if (auto api = parse_origin(s, "TWITCH_API_BASE_URL", problems)) {
-        t.api = *api;
-    }
-    if (auto auth = parse_origin(s, "TWITCH_AUTH_BASE_URL", problems)) {
-        t.auth = *auth;
-    }
-    if (auto ca = s.get("TWITCH_CA_FILE"); ca && !ca->empty()) {
-        t.ca_file = *ca;
-    }
-    t.languages = parse_list(s, "TWITCH_LANGUAGES", valid_language, problems);
-    t.game_ids = parse_list(s, "TWITCH_GAME_IDS", valid_id, problems);
-    config::read_integer(s, "MAX_STREAMS_PER_COLLECTION", 0, 10'000'000, t.max_streams, problems);
-    int refresh_hours = 0;
-    config::read_integer(s, "CHANNEL_REFRESH_HOURS", 1, 24 * 365, refresh_hours, problems);
-    t.channel_refresh = std::chrono::hours(refresh_hours);
-    int timeout_s = 0;
-    config::read_integer(s, "HTTP_TIMEOUT_SECONDS", 1, 600, timeout_s, problems);
-    const auto timeout = std::chrono::seconds(timeout_s);
-    t.timeouts.exchange = timeout;
-    t.timeouts.connect = std::max<std::chrono::milliseconds>(timeout / 3, std::chrono::seconds(1));
-    config::read_integer(s, "HTTP_MAX_RETRIES", 0, 20, t.max_retries, problems);
+    int max_retries = 0;
+    config::read_integer(s, "HTTP_MAX_RETRIES", 0, 20, max_retries, problems);
+    const http::timeouts timeouts = http_timeouts(s, problems);
+    out.twitch = twitch::load_settings(
+        s, needs_credentials && contains(out.platforms, model::platform::twitch), timeouts,
+        max_retries, problems);
+    out.kick =
+        kick::load_settings(s, needs_credentials && contains(out.platforms, model::platform::kick),
+                            timeouts, max_retries, problems);
 
     daemon_settings& d = out.daemon;
-    {
-        const std::string text = s.get("COLLECTION_INTERVAL_MINUTES").value_or("");
-        char* end = nullptr;
-        const double minutes = std::strtod(text.c_str(), &end);
-        // From 3 seconds (tests) to a day.
-        if (text.empty() || end != text.c_str() + text.size() || !(minutes >= 0.05) ||
-            minutes > 24 * 60) {
-            problems.push_back("COLLECTION_INTERVAL_MINUTES must be a number of minutes from "
-                               "0.05 to 1440, got '" +
-                               text + "'");
-        } else {
-            d.interval = std::chrono::milliseconds(static_cast<std::int64_t>(minutes * 60'000));
+    // Each platform's interval; Kick's falls back to COLLECTION_INTERVAL_MINUTES.
+    const auto interval = minutes_setting(s, "COLLECTION_INTERVAL_MINUTES", problems);
+    auto kick_interval = interval;
+    if (!s.get("KICK_COLLECTION_INTERVAL_MINUTES").value_or("").empty()) {
+        kick_interval = minutes_setting(s, "KICK_COLLECTION_INTERVAL_MINUTES", problems);
+    }
+    for (const model::platform p : out.platforms) {
+        const auto& chosen = p == model::platform::kick ? kick_interval : interval;
+        if (chosen) {
+            d.intervals[p] = *chosen;
         }
     }
     d.spool_dir = s.get("SPOOL_DIR").value_or("");

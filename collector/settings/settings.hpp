@@ -4,17 +4,20 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "collector/kick/settings.hpp"
 #include "collector/store/retention.hpp"
 #include "collector/twitch/settings.hpp"
 #include "common/config/settings.hpp"
+#include "common/model/platform.hpp"
 
 namespace streamscope::collector {
 
 struct daemon_settings {
-    std::chrono::milliseconds interval{};
+    std::map<model::platform, std::chrono::milliseconds> intervals; // of every chosen platform
     std::string spool_dir;
     std::uint64_t spool_max_bytes = 0;
     std::string health_address;
@@ -23,14 +26,18 @@ struct daemon_settings {
 
 struct collector_settings {
     bool once = false;
+    // The platforms to sweep, each with its own schedule, rate budget, sweeps and leader lock.
+    std::vector<model::platform> platforms;
     twitch::twitch_settings twitch;
+    kick::kick_settings kick;
     daemon_settings daemon;
     retention_settings retention;
 };
 
-// Validates the collector's settings; appends one line per problem. The Twitch credentials
-// are required only when `needs_twitch` (not for `migrate`).
-collector_settings load_collector_settings(const config::settings& s, bool needs_twitch,
+// Validates the collector's settings; appends one line per problem. The chosen platforms'
+// credentials are required only when `needs_credentials` (not for `migrate`). PLATFORMS chooses
+// the platforms; unset, every platform with credentials set (Twitch when none is).
+collector_settings load_collector_settings(const config::settings& s, bool needs_credentials,
                                            std::vector<std::string>& problems);
 
 } // namespace streamscope::collector

@@ -197,6 +197,15 @@ std::vector<spool::entry> spool::list() const {
     return entries;
 }
 
+std::vector<spool::entry> spool::list(model::platform platform) const {
+    const std::string suffix =
+        "-" + std::string(model::to_string(platform)) + std::string(sweep_extension);
+    std::vector<entry> entries = list();
+    std::erase_if(entries,
+                  [&](const entry& e) { return !e.path.filename().string().ends_with(suffix); });
+    return entries;
+}
+
 model::sweep spool::load(const entry& e) const {
     std::ifstream in(e.path, std::ios::binary);
     if (!in) {

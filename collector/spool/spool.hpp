@@ -36,6 +36,8 @@ public:
     put_result put(const model::sweep& sweep);
 
     std::vector<entry> list() const; // oldest first
+    // The sweeps of one platform, oldest first: each platform replays its own, in order.
+    std::vector<entry> list(model::platform platform) const;
     // Throws spool_corrupt when the file does not hold a whole sweep, std::system_error when it
     // cannot be opened.
     model::sweep load(const entry& e) const;

@@ -38,8 +38,8 @@ void rollup_folder::fold(model::platform platform) {
     int folded = 0;
     bool rebuilding = false;
     const auto started = std::chrono::steady_clock::now();
+    db::pool::lease held{connection_};
     try {
-        db::pool::lease held{connection_};
         pqxx::connection& conn = held.connection();
         // One hour per transaction, oldest first, so that an interrupted backlog (after an
         // outage) keeps what it folded.
@@ -61,6 +61,7 @@ void rollup_folder::fold(model::platform platform) {
             refresh_leaderboards(conn);
         }
     } catch (const std::exception& e) {
+        held.discard(); // a failed statement or a lost server: the next round starts afresh
         spdlog::error("rollups: folding complete hours (or ranking the channel leaderboards) "
                       "failed: {}; it is tried again after the next sweep (or run "
                       "'streamscope-collector rollup --from DAY --to DAY')",

@@ -1,5 +1,5 @@
 #pragma once
-// What the Twitch client needs to know, as the collector's settings loader validated it.
+// What the Twitch client needs to know, read and validated from the collector's settings.
 
 #include <chrono>
 #include <optional>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collector/platform/oauth_token_source.hpp"
+#include "common/config/settings.hpp"
 #include "common/http/client.hpp"
 
 namespace streamscope::twitch {
@@ -23,5 +24,13 @@ struct twitch_settings {
     http::timeouts timeouts;
     int max_retries = 0;
 };
+
+// Whether any Twitch credential is set: Twitch is then swept unless PLATFORMS says otherwise.
+bool has_credentials(const config::settings& s);
+
+// Reads the TWITCH_* settings (and CHANNEL_REFRESH_HOURS, MAX_STREAMS_PER_COLLECTION); appends
+// one line per problem. The credentials are required only when `required`.
+twitch_settings load_settings(const config::settings& s, bool required, http::timeouts timeouts,
+                              int max_retries, std::vector<std::string>& problems);
 
 } // namespace streamscope::twitch

@@ -17,6 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/connection>
+#include <pqxx/except>
 
 #include "common/config/database_url.hpp"
 #include "common/db/connection.hpp"
@@ -45,7 +46,12 @@ public:
     boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
         co_return co_await on_thread([this, work = std::move(work)]() mutable {
             lease held{*this};
-            return work(held.connection());
+            try {
+                return work(held.connection());
+            } catch (const pqxx::broken_connection&) {
+                held.discard();
+                throw;
+            }
         });
     }
 
@@ -81,6 +87,9 @@ public:
         lease(const lease&) = delete;
         lease& operator=(const lease&) = delete;
         pqxx::connection& connection();
+        // The connection failed: it is closed instead of going back to the pool (libpq does not
+        // always notice a dead server itself).
+        void discard() { conn_.reset(); }
 
     private:
         pool& owner_;

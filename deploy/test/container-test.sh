@@ -227,7 +227,7 @@ live_streams() {
 }
 complete_sweeps() {
   curl -fsS --max-time 5 "http://127.0.0.1:$TEST_COLLECTOR_PORT/metrics" \
-    | awk '/^streamscope_collector_sweeps_total\{status="complete"\}/{print $2}'
+    | awk '/^streamscope_collector_sweeps_total\{platform="twitch",status="complete"\}/{print $2}'
 }
 wait_until() { # SECONDS DESCRIPTION COMMAND...
   local limit=$1 what=$2; shift 2

@@ -201,7 +201,7 @@ def check_prometheus(work, collector, api):
         for job in ("streamscope-collector", "streamscope-api"):
             result = prom.query(f'up{{job="{job}"}}')
             check([r["value"][1] for r in result] == ["1"], f"up{{job=\"{job}\"}} is 1 ({result})")
-        key_series = ['streamscope_collector_sweeps_total{status="complete"} >= 1',
+        key_series = ['streamscope_collector_sweeps_total{platform="twitch",status="complete"} >= 1',
                       "streamscope_collector_last_sweep_streams > 0",
                       "streamscope_collector_leader == 1",
                       'streamscope_api_requests_total{route=~".*live.*"}',
@@ -211,7 +211,7 @@ def check_prometheus(work, collector, api):
 
         # A sweep seen by Prometheus itself: before that, "no complete sweep in 20 minutes" is
         # rightly pending (it would fire only if none came for 5 more minutes).
-        swept = 'increase(streamscope_collector_sweeps_total{status="complete"}[1m]) > 0'
+        swept = 'increase(streamscope_collector_sweeps_total{platform="twitch",status="complete"}[1m]) > 0'
         check(wait_for(lambda: prom.query(swept), 30, swept), "prometheus saw a sweep complete")
         time.sleep(3)  # a few rule evaluations (every second here) after it
         rules = [r for g in prom.api("rules")["groups"] for r in g["rules"]]
@@ -236,7 +236,7 @@ def main(work, db):
     try:
         collector = Daemon(work, "collector", db.url, mock)
         complete = lambda: any(
-            line.startswith('streamscope_collector_sweeps_total{status="complete"}') and
+            line.startswith('streamscope_collector_sweeps_total{platform="twitch",status="complete"}') and
             float(line.split()[-1]) >= 1 for line in collector.get("/metrics")[1].splitlines())
         if not wait_for(complete, 60, "a complete sweep"):
             raise RuntimeError("no complete sweep within 60 s")

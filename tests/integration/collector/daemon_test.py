@@ -77,6 +77,10 @@ class Daemon:
         status, body = self.get("/health")
         return status, json.loads(body)
 
+    def twitch(self):
+        """/health's part about Twitch, the platform these tests sweep."""
+        return self.health()[1]["platforms"]["twitch"]
+
     def metric(self, name):
         _, text = self.get("/metrics")
         total = 0.0
@@ -169,9 +173,10 @@ def interval_and_health(work, db):
               f"sweeps after the first start on interval boundaries (offsets {offsets})")
         status, health = daemon.health()
         check(status == 200 and health["status"] == "ok", f"/health is 200 ok ({status})")
-        check(health["role"] == "leader", f"the only collector leads ({health['role']})")
+        twitch = health["platforms"]["twitch"]
+        check(twitch["role"] == "leader", f"the only collector leads ({twitch['role']})")
         check(health["database"] == "up", "the database is up")
-        check(health["last_sweep"]["streams"] == 2000, "/health shows the last sweep's size")
+        check(twitch["last_sweep"]["streams"] == 2000, "/health shows the last sweep's size")
         check(daemon.metric("streamscope_collector_sweeps_total") >= 3, "/metrics counts sweeps")
         check(daemon.metric("streamscope_collector_leader") == 1, "/metrics: leader 1")
         stored_in = daemon.metric("streamscope_collector_last_store_duration_seconds")
@@ -207,7 +212,7 @@ def database_outage(work, db):
         mock = Mock(work, "--streams", "2000", "--rate-limit-per-minute", "0", "--churn")
         daemon = Daemon(work, "d", own, mock)
         try:
-            wait_for(lambda: daemon.health()[1]["last_sweep"] is not None, 3 * INTERVAL_S,
+            wait_for(lambda: daemon.twitch()["last_sweep"] is not None, 3 * INTERVAL_S,
                      "a first sweep")
             cluster.stop()
             outage_started = time.time()
@@ -231,7 +236,7 @@ def database_outage(work, db):
             check(all(r["rows"] == r["streams_seen"] for r in rows) and
                   all(r["rows"] > 1900 for r in rows if r["status"] == "complete"),
                   "every stored sweep has all its snapshots")
-            check(len(re.findall(r"replayed the sweep of", log)) >= spooled,
+            check(len(re.findall(r"replayed the twitch sweep of", log)) >= spooled,
                   "the spooled sweeps were replayed")
         finally:
             if daemon.proc.poll() is None:
@@ -254,13 +259,14 @@ def database_down_at_start(work, db):
             wait_for(lambda: daemon.health()[1]["spool"]["files"] >= 2, 4 * INTERVAL_S,
                      "two sweeps spooled with the database down from the start")
             status, health = daemon.health()
-            check(health["database"] == "down" and health["role"] == "detached",
-                  f"/health: database down, role detached ({health['database']}, {health['role']})")
+            role = health["platforms"]["twitch"]["role"]
+            check(health["database"] == "down" and role == "detached",
+                  f"/health: database down, role detached ({health['database']}, {role})")
             check(status == 200, "sweeping into the spool is healthy")
             cluster.start()
             wait_for(lambda: daemon.health()[1]["spool"]["files"] == 0, 4 * INTERVAL_S,
                      "the spool drained once the database is up")
-            check(daemon.health()[1]["role"] == "leader", "the daemon leads once it can")
+            check(daemon.twitch()["role"] == "leader", "the daemon leads once it can")
             daemon.terminate()
             log = daemon.output()
             rows = sweep_rows(Database.attach(own))
@@ -283,7 +289,7 @@ def kill_while_spooling(work, db):
         mock = Mock(work, "--streams", "40000", "--rate-limit-per-minute", "0")
         daemon = Daemon(work, "d", own, mock)
         try:
-            wait_for(lambda: daemon.health()[1]["last_sweep"] is not None, 4 * INTERVAL_S,
+            wait_for(lambda: daemon.twitch()["last_sweep"] is not None, 4 * INTERVAL_S,
                      "a first sweep")
             cluster.stop()
             wait_for(lambda: daemon.health()[1]["spool"]["files"] >= 1, 4 * INTERVAL_S,
@@ -305,7 +311,7 @@ def kill_while_spooling(work, db):
                      "the spool replayed after the restart")
             daemon.terminate()
             log = daemon.output()
-            check(log.count("replayed the sweep of") >= len(on_disk),
+            check(log.count("replayed the twitch sweep of") >= len(on_disk),
                   f"the restarted daemon replays the {len(on_disk)} spooled sweeps")
             rows = sweep_rows(Database.attach(own))
             check(len(rows) >= 1 + len(on_disk), f"{len(rows)} sweeps stored, spooled ones included")
@@ -347,14 +353,14 @@ def one_leader(work, db):
     second = Daemon(work, "b", db.url, mock)
     try:
         wait_for(lambda: len(sweep_rows(db)) >= 3, 4 * INTERVAL_S, "three sweeps")
-        roles = sorted([first.health()[1]["role"], second.health()[1]["role"]])
+        roles = sorted([first.twitch()["role"], second.twitch()["role"]])
         check(roles == ["leader", "standby"], f"one leader, one standby ({roles})")
         check(first.healthcheck() == 0 and second.healthcheck() == 0,
               "both are healthy (the standby while the leader sweeps)")
-        leader, standby = (first, second) if first.health()[1]["role"] == "leader" else (second, first)
+        leader, standby = (first, second) if first.twitch()["role"] == "leader" else (second, first)
         leader.kill()
         killed_at = time.time()
-        wait_for(lambda: standby.health()[1]["role"] == "leader", INTERVAL_S + 3,
+        wait_for(lambda: standby.twitch()["role"] == "leader", INTERVAL_S + 3,
                  "the standby takes over within one interval")
         print(f"     took over after {time.time() - killed_at:.1f} s")
         before = len(sweep_rows(db))

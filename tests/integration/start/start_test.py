@@ -133,9 +133,10 @@ def main(work):
                   f"... and they came through the fake Twitch ({len(known)}/{len(names)} "
                   "still live there)")
         collector = get(f"http://127.0.0.1:{first.health_port}/health")
-        check(collector["status"] == "ok" and collector["role"] == "leader",
-              f"the collector is healthy ({collector['status']}, {collector['role']})")
-        first_sweep = collector["last_sweep"]["started_at"]
+        twitch = collector["platforms"]["twitch"]
+        check(collector["status"] == "ok" and twitch["role"] == "leader",
+              f"the collector is healthy ({collector['status']}, {twitch['role']})")
+        first_sweep = twitch["last_sweep"]["started_at"]
     finally:
         code = first.interrupt()
     check(code is not None, f"Ctrl-C stops it (exit {code})")

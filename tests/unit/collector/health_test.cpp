@@ -34,14 +34,15 @@ using std::chrono::system_clock;
 namespace {
 
 const system_clock::time_point t0{std::chrono::seconds(1'800'000'000)};
+constexpr auto twitch = streamscope::model::platform::twitch;
+constexpr auto kick = streamscope::model::platform::kick;
 
-// A leader that finished a complete sweep 100 s before t0, with every field filled in.
-collector_status busy_leader() {
-    collector_status s;
-    s.current_role = role::leader;
-    s.started_at = t0 - 1h;
-    s.interval = 300s;
-    s.database_up = true;
+// Twitch led by this collector, which finished a complete sweep 100 s before t0, with every
+// field filled in.
+platform_status busy_leader() {
+    platform_status p;
+    p.current_role = role::leader;
+    p.interval = 300s;
     sweep_summary sweep;
     sweep.started_at = t0 - 160s;
     sweep.finished_at = t0 - 100s + 250ms;
@@ -49,21 +50,30 @@ collector_status busy_leader() {
     sweep.streams = 98'765;
     sweep.pages = 990;
     sweep.rows_written = 98'765;
-    s.last_sweep = sweep;
-    s.last_good_sweep = sweep;
-    s.token_expires_at = t0 + 3600s + 500ms;
+    p.last_sweep = sweep;
+    p.last_good_sweep = sweep;
+    p.token_expires_at = t0 + 3600s + 500ms;
+    p.sweeps_by_status = {{"complete", 11}, {"partial", 2}};
+    p.pages_total = 10'890;
+    p.requests_by_status = {{200, 12'000}, {429, 3}, {0, 1}};
+    p.retries_total = 4;
+    p.throttled_total = 3;
+    p.malformed_total = 5;
+    p.rate_limit_remaining = 777;
+    p.last_sweep_duration_s = 59.75;
+    p.last_store_duration_s = 0.625;
+    p.rows_written_total = 1'086'415;
+    p.sweeps_replayed_total = 1;
+    return p;
+}
+
+collector_status busy_collector() {
+    collector_status s;
+    s.started_at = t0 - 1h;
+    s.database_up = true;
     s.spool_bytes = 1234;
     s.spool_files = 2;
-    s.sweeps_by_status = {{"complete", 11}, {"partial", 2}};
-    s.pages_total = 10'890;
-    s.requests_by_status = {{200, 12'000}, {429, 3}, {0, 1}};
-    s.retries_total = 4;
-    s.throttled_total = 3;
-    s.rate_limit_remaining = 777;
-    s.last_sweep_duration_s = 59.75;
-    s.last_store_duration_s = 0.625;
-    s.rows_written_total = 1'086'415;
-    s.sweeps_replayed_total = 1;
+    s.platforms[twitch] = busy_leader();
     return s;
 }
 
@@ -74,89 +84,116 @@ TEST_CASE("role names", "[unit][health]") {
     CHECK(std::string(to_string(role::leader)) == "leader");
     CHECK(std::string(to_string(role::standby)) == "standby");
     CHECK(std::string(to_string(role::detached)) == "detached");
+    CHECK(std::string(to_string(role::stopped)) == "stopped");
 }
 
 TEST_CASE("a leader is healthy while its last good sweep is younger than 2.5 intervals",
           "[unit][health]") {
-    collector_status s = busy_leader();
-    const auto finished = s.last_good_sweep->finished_at;
-    CHECK(is_healthy(s, finished));
-    CHECK(is_healthy(s, finished + 749s));
-    CHECK_FALSE(is_healthy(s, finished + 750s));
-    CHECK_FALSE(is_healthy(s, finished + 1h));
+    platform_status p = busy_leader();
+    const auto started = t0 - 1h;
+    const auto finished = p.last_good_sweep->finished_at;
+    CHECK(is_healthy(p, started, finished));
+    CHECK(is_healthy(p, started, finished + 749s));
+    CHECK_FALSE(is_healthy(p, started, finished + 750s));
+    CHECK_FALSE(is_healthy(p, started, finished + 1h));
 
     SECTION("a newer failed sweep does not count") {
-        s.last_sweep->status = "failed";
-        s.last_sweep->finished_at = finished + 700s;
-        CHECK_FALSE(is_healthy(s, finished + 751s));
+        p.last_sweep->status = "failed";
+        p.last_sweep->finished_at = finished + 700s;
+        CHECK_FALSE(is_healthy(p, started, finished + 751s));
     }
     SECTION("the interval scales the limit") {
-        s.interval = std::chrono::duration<double>(10.0);
-        CHECK(is_healthy(s, finished + 24s));
-        CHECK_FALSE(is_healthy(s, finished + 26s));
+        p.interval = std::chrono::duration<double>(10.0);
+        CHECK(is_healthy(p, started, finished + 24s));
+        CHECK_FALSE(is_healthy(p, started, finished + 26s));
     }
     SECTION("a detached collector counts its spooled sweeps the same way") {
-        s.current_role = role::detached;
-        s.database_up = false;
-        s.last_good_sweep->spooled = true;
-        CHECK(is_healthy(s, finished + 700s));
-        CHECK_FALSE(is_healthy(s, finished + 800s));
+        p.current_role = role::detached;
+        p.last_good_sweep->spooled = true;
+        CHECK(is_healthy(p, started, finished + 700s));
+        CHECK_FALSE(is_healthy(p, started, finished + 800s));
     }
     SECTION("a clock behind the sweep's is not a failure") {
-        CHECK(is_healthy(s, finished - 10s));
+        CHECK(is_healthy(p, started, finished - 10s));
+    }
+    SECTION("a platform that refused the collector is never healthy") {
+        p.current_role = role::stopped;
+        CHECK_FALSE(is_healthy(p, started, finished));
     }
 }
 
-TEST_CASE("with no sweep yet a collector is healthy for 2.5 intervals after it started",
+TEST_CASE("with no sweep yet a platform is healthy for 2.5 intervals after the start",
           "[unit][health]") {
-    collector_status s;
-    s.started_at = t0;
-    s.interval = 60s;
+    platform_status p;
+    p.interval = 60s;
     for (const role r : {role::starting, role::leader, role::standby, role::detached}) {
-        s.current_role = r;
+        p.current_role = r;
         INFO(to_string(r));
-        CHECK(is_healthy(s, t0));
-        CHECK(is_healthy(s, t0 + 149s));
-        CHECK_FALSE(is_healthy(s, t0 + 150s));
+        CHECK(is_healthy(p, t0, t0));
+        CHECK(is_healthy(p, t0, t0 + 149s));
+        CHECK_FALSE(is_healthy(p, t0, t0 + 150s));
     }
     SECTION("a standby promoted to leader starts from the previous leader's last sweep") {
-        s.current_role = role::leader;
-        s.leader_last_sweep_at = t0 + 1h;
-        CHECK(is_healthy(s, t0 + 1h + 149s));
-        CHECK_FALSE(is_healthy(s, t0 + 1h + 151s));
+        p.current_role = role::leader;
+        p.leader_last_sweep_at = t0 + 1h;
+        CHECK(is_healthy(p, t0, t0 + 1h + 149s));
+        CHECK_FALSE(is_healthy(p, t0, t0 + 1h + 151s));
     }
 }
 
 TEST_CASE("a standby follows the leader's newest sweep", "[unit][health]") {
-    collector_status s;
-    s.current_role = role::standby;
-    s.started_at = t0 - 1h;
-    s.interval = 300s;
-    s.database_up = true;
-    s.leader_last_sweep_at = t0 - 600s;
-    CHECK(is_healthy(s, t0));
-    CHECK(is_healthy(s, t0 + 149s));
-    CHECK_FALSE(is_healthy(s, t0 + 151s));
+    platform_status p;
+    p.current_role = role::standby;
+    p.interval = 300s;
+    p.leader_last_sweep_at = t0 - 600s;
+    const auto started = t0 - 1h;
+    CHECK(is_healthy(p, started, t0));
+    CHECK(is_healthy(p, started, t0 + 149s));
+    CHECK_FALSE(is_healthy(p, started, t0 + 151s));
     SECTION("its own old sweeps from when it led do not count") {
-        s.last_good_sweep = sweep_summary{.started_at = t0,
+        p.last_good_sweep = sweep_summary{.started_at = t0,
                                           .finished_at = t0 + 100s,
                                           .status = "complete",
                                           .streams = 1,
                                           .pages = 1,
                                           .rows_written = 1,
                                           .spooled = false};
-        CHECK_FALSE(is_healthy(s, t0 + 151s));
+        CHECK_FALSE(is_healthy(p, started, t0 + 151s));
     }
 }
 
-TEST_CASE("health_json describes the collector", "[unit][health]") {
-    const collector_status s = busy_leader();
+TEST_CASE("the collector is healthy while every platform that runs is", "[unit][health]") {
+    collector_status s = busy_collector();
+    const auto finished = s.platforms[twitch].last_good_sweep->finished_at;
+    CHECK(is_healthy(s, finished + 10s));
+    s.platforms[kick].current_role = role::leader;
+    s.platforms[kick].interval = 60s;
+    CHECK_FALSE(is_healthy(s, finished + 10s)); // Kick has swept nothing in the hour
+    s.platforms[kick].last_good_sweep = s.platforms[twitch].last_good_sweep;
+    CHECK(is_healthy(s, finished + 10s));
+    CHECK_FALSE(is_healthy(s, finished + 200s)); // Kick's interval is shorter
+    SECTION("a platform that refused the collector is reported, not counted") {
+        s.platforms[kick].current_role = role::stopped;
+        CHECK(is_healthy(s, finished + 200s));
+        s.platforms[twitch].current_role = role::stopped;
+        CHECK_FALSE(is_healthy(s, finished + 200s)); // nothing runs
+    }
+}
+
+TEST_CASE("health_json describes the collector and each platform", "[unit][health]") {
+    const collector_status s = busy_collector();
     const json::value doc = json::parse(health_json(s, t0));
     const json::object& o = doc.as_object();
     CHECK(o.at("status") == "ok");
-    CHECK(o.at("role") == "leader");
     CHECK(o.at("database") == "up");
-    const json::object& sweep = o.at("last_sweep").as_object();
+    CHECK(o.at("spool").at("bytes") == 1234);
+    CHECK(o.at("spool").at("files") == 2);
+    CHECK(o.size() == 4);
+    REQUIRE(o.at("platforms").as_object().size() == 1);
+    const json::object& t = o.at("platforms").at("twitch").as_object();
+    CHECK(t.at("status") == "ok");
+    CHECK(t.at("role") == "leader");
+    const json::object& sweep = t.at("last_sweep").as_object();
     CHECK(sweep.at("started_at") == "2027-01-15T07:57:20Z");
     CHECK(sweep.at("finished_at") == "2027-01-15T07:58:20.250000Z");
     CHECK(sweep.at("status") == "complete");
@@ -164,12 +201,10 @@ TEST_CASE("health_json describes the collector", "[unit][health]") {
     CHECK(sweep.at("pages") == 990);
     CHECK(sweep.at("spooled") == false);
     CHECK(sweep.at("age_s").to_number<double>() == Approx(99.75));
-    CHECK(o.at("leader_last_sweep_at").is_null());
-    CHECK(o.at("spool").at("bytes") == 1234);
-    CHECK(o.at("spool").at("files") == 2);
-    CHECK(o.at("token_expires_in_s") == 3600);
-    CHECK(o.at("interval_s").to_number<double>() == 300.0);
-    CHECK(o.size() == 8);
+    CHECK(t.at("leader_last_sweep_at").is_null());
+    CHECK(t.at("token_expires_in_s") == 3600);
+    CHECK(t.at("interval_s").to_number<double>() == 300.0);
+    CHECK(t.size() == 6);
 
     SECTION("numbers are written as people read them") {
         const std::string text = health_json(s, t0);
@@ -178,35 +213,46 @@ TEST_CASE("health_json describes the collector", "[unit][health]") {
     }
 }
 
-TEST_CASE("health_json of a fresh standby", "[unit][health]") {
+TEST_CASE("health_json of a fresh standby, and of a platform left out", "[unit][health]") {
     collector_status s;
-    s.current_role = role::standby;
     s.started_at = t0;
-    s.interval = std::chrono::duration<double>(0.5);
-    s.leader_last_sweep_at = t0 - 1h;
-    s.token_expires_at = t0 - 1500ms;
+    platform_status& p = s.platforms[twitch];
+    p.current_role = role::standby;
+    p.interval = std::chrono::duration<double>(0.5);
+    p.leader_last_sweep_at = t0 - 1h;
+    p.token_expires_at = t0 - 1500ms;
     const json::value doc = json::parse(health_json(s, t0));
     const json::object& o = doc.as_object();
     CHECK(o.at("status") == "failing");
-    CHECK(o.at("role") == "standby");
     CHECK(o.at("database") == "down");
-    CHECK(o.at("last_sweep").is_null());
-    CHECK(o.at("leader_last_sweep_at") == "2027-01-15T07:00:00Z");
-    CHECK(o.at("token_expires_in_s") == -2); // expired: rounded down, never "0 s left"
-    CHECK(o.at("interval_s").to_number<double>() == 0.5);
+    const json::object& t = o.at("platforms").at("twitch").as_object();
+    CHECK(t.at("status") == "failing");
+    CHECK(t.at("role") == "standby");
+    CHECK(t.at("last_sweep").is_null());
+    CHECK(t.at("leader_last_sweep_at") == "2027-01-15T07:00:00Z");
+    CHECK(t.at("token_expires_in_s") == -2); // expired: rounded down, never "0 s left"
+    CHECK(t.at("interval_s").to_number<double>() == 0.5);
 
-    s.token_expires_at.reset();
-    s.last_sweep = sweep_summary{.started_at = t0,
+    p.token_expires_at.reset();
+    p.last_sweep = sweep_summary{.started_at = t0,
                                  .finished_at = t0,
                                  .status = "fail\"ed\n\\",
                                  .streams = 0,
                                  .pages = 0,
                                  .rows_written = 0,
                                  .spooled = true};
+    platform_status& k = s.platforms[kick];
+    k.current_role = role::stopped;
+    k.stopped_because = "Kick refused the app credentials (HTTP 401: invalid_client)";
     const json::value doc2 = json::parse(health_json(s, t0));
-    CHECK(doc2.at("token_expires_in_s").is_null());
-    CHECK(doc2.at("last_sweep").at("status") == "fail\"ed\n\\");
-    CHECK(doc2.at("last_sweep").at("spooled") == true);
+    const json::object& t2 = doc2.at("platforms").at("twitch").as_object();
+    CHECK(t2.at("token_expires_in_s").is_null());
+    CHECK(t2.at("last_sweep").at("status") == "fail\"ed\n\\");
+    CHECK(t2.at("last_sweep").at("spooled") == true);
+    const json::object& k2 = doc2.at("platforms").at("kick").as_object();
+    CHECK(k2.at("status") == "stopped");
+    CHECK(k2.at("role") == "stopped");
+    CHECK(k2.at("stopped_because").as_string() == k.stopped_because);
 }
 
 namespace {
@@ -277,7 +323,7 @@ exposition parse_exposition(const std::string& text) {
 } // namespace
 
 TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][health]") {
-    const collector_status s = busy_leader();
+    const collector_status s = busy_collector();
     const exposition e = parse_exposition(metrics_text(s, t0));
     CHECK(e.problems.empty());
     for (const auto& p : e.problems) {
@@ -290,6 +336,7 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
         {"requests_total", "counter"},
         {"retries_total", "counter"},
         {"rate_limited_total", "counter"},
+        {"malformed_records_total", "counter"},
         {"rate_limit_remaining", "gauge"},
         {"last_sweep_duration_seconds", "gauge"},
         {"last_store_duration_seconds", "gauge"},
@@ -297,9 +344,11 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
         {"last_sweep_timestamp_seconds", "gauge"},
         {"rows_written_total", "counter"},
         {"sweeps_replayed_total", "counter"},
+        {"leader", "gauge"},
+        {"platform_up", "gauge"},
+        {"platform_healthy", "gauge"},
         {"spool_bytes", "gauge"},
         {"spool_files", "gauge"},
-        {"leader", "gauge"},
         {"database_up", "gauge"},
         {"healthy", "gauge"},
     };
@@ -310,25 +359,29 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
     CHECK(e.types == expected_types);
 
     const std::map<std::string, double> expected{
-        {R"(streamscope_collector_sweeps_total{status="complete"})", 11},
-        {R"(streamscope_collector_sweeps_total{status="partial"})", 2},
-        {R"(streamscope_collector_sweeps_total{status="failed"})", 0},
-        {"streamscope_collector_pages_total", 10'890},
-        {R"(streamscope_collector_requests_total{code="0"})", 1},
-        {R"(streamscope_collector_requests_total{code="200"})", 12'000},
-        {R"(streamscope_collector_requests_total{code="429"})", 3},
-        {"streamscope_collector_retries_total", 4},
-        {"streamscope_collector_rate_limited_total", 3},
-        {"streamscope_collector_rate_limit_remaining", 777},
-        {"streamscope_collector_last_sweep_duration_seconds", 59.75},
-        {"streamscope_collector_last_store_duration_seconds", 0.625},
-        {"streamscope_collector_last_sweep_streams", 98'765},
-        {"streamscope_collector_last_sweep_timestamp_seconds", 1'799'999'900.25},
-        {"streamscope_collector_rows_written_total", 1'086'415},
-        {"streamscope_collector_sweeps_replayed_total", 1},
+        {R"(streamscope_collector_sweeps_total{platform="twitch",status="complete"})", 11},
+        {R"(streamscope_collector_sweeps_total{platform="twitch",status="partial"})", 2},
+        {R"(streamscope_collector_sweeps_total{platform="twitch",status="failed"})", 0},
+        {R"(streamscope_collector_pages_total{platform="twitch"})", 10'890},
+        {R"(streamscope_collector_requests_total{platform="twitch",code="0"})", 1},
+        {R"(streamscope_collector_requests_total{platform="twitch",code="200"})", 12'000},
+        {R"(streamscope_collector_requests_total{platform="twitch",code="429"})", 3},
+        {R"(streamscope_collector_retries_total{platform="twitch"})", 4},
+        {R"(streamscope_collector_rate_limited_total{platform="twitch"})", 3},
+        {R"(streamscope_collector_malformed_records_total{platform="twitch"})", 5},
+        {R"(streamscope_collector_rate_limit_remaining{platform="twitch"})", 777},
+        {R"(streamscope_collector_last_sweep_duration_seconds{platform="twitch"})", 59.75},
+        {R"(streamscope_collector_last_store_duration_seconds{platform="twitch"})", 0.625},
+        {R"(streamscope_collector_last_sweep_streams{platform="twitch"})", 98'765},
+        {R"(streamscope_collector_last_sweep_timestamp_seconds{platform="twitch"})",
+         1'799'999'900.25},
+        {R"(streamscope_collector_rows_written_total{platform="twitch"})", 1'086'415},
+        {R"(streamscope_collector_sweeps_replayed_total{platform="twitch"})", 1},
+        {R"(streamscope_collector_leader{platform="twitch"})", 1},
+        {R"(streamscope_collector_platform_up{platform="twitch"})", 1},
+        {R"(streamscope_collector_platform_healthy{platform="twitch"})", 1},
         {"streamscope_collector_spool_bytes", 1234},
         {"streamscope_collector_spool_files", 2},
-        {"streamscope_collector_leader", 1},
         {"streamscope_collector_database_up", 1},
         {"streamscope_collector_healthy", 1},
     };
@@ -340,31 +393,51 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
     CHECK(e.samples.size() == expected.size());
 }
 
-TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][health]") {
-    collector_status s;
-    s.current_role = role::standby;
-    s.started_at = t0 - 1h;
-    s.sweeps_by_status = {{"we\"ird\\\nstatus", 1}};
-    const std::string text = metrics_text(s, t0);
-    const exposition e = parse_exposition(text);
+TEST_CASE("metrics_text of two platforms keeps each family together", "[unit][health]") {
+    collector_status s = busy_collector();
+    s.platforms[kick] = busy_leader();
+    s.platforms[kick].current_role = role::stopped;
+    const exposition e = parse_exposition(metrics_text(s, t0));
     CHECK(e.problems.empty());
     for (const auto& p : e.problems) {
         UNSCOPED_INFO(p);
     }
-    CHECK(e.types.size() == 17);
-    CHECK(text.find(R"(streamscope_collector_sweeps_total{status="we\"ird\\\nstatus"} 1)") !=
-          std::string::npos);
+    CHECK(e.samples.at(R"(streamscope_collector_pages_total{platform="kick"})") == 10'890);
+    CHECK(e.samples.at(R"(streamscope_collector_platform_up{platform="kick"})") == 0);
+    CHECK(e.samples.at(R"(streamscope_collector_platform_healthy{platform="kick"})") == 0);
+    CHECK(e.samples.at("streamscope_collector_healthy") == 1);
+}
+
+TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][health]") {
+    collector_status s;
+    s.started_at = t0 - 1h;
+    platform_status& p = s.platforms[twitch];
+    p.current_role = role::standby;
+    p.sweeps_by_status = {{"we\"ird\\\nstatus", 1}};
+    const std::string text = metrics_text(s, t0);
+    const exposition e = parse_exposition(text);
+    CHECK(e.problems.empty());
+    for (const auto& problem : e.problems) {
+        UNSCOPED_INFO(problem);
+    }
+    CHECK(e.types.size() == 20);
+    CHECK(
+        text.find(
+            R"(streamscope_collector_sweeps_total{platform="twitch",status="we\"ird\\\nstatus"} 1)") !=
+        std::string::npos);
     // Unknown gauges have no sample rather than a misleading 0.
     for (const char* absent :
          {"rate_limit_remaining", "last_sweep_duration_seconds", "last_store_duration_seconds",
           "last_sweep_streams", "last_sweep_timestamp_seconds"}) {
         INFO(absent);
-        CHECK_FALSE(e.samples.contains(std::string("streamscope_collector_") + absent));
+        CHECK_FALSE(e.samples.contains(std::string("streamscope_collector_") + absent +
+                                       R"({platform="twitch"})"));
     }
-    CHECK(e.samples.at("streamscope_collector_leader") == 0);
+    CHECK(e.samples.at(R"(streamscope_collector_leader{platform="twitch"})") == 0);
     CHECK(e.samples.at("streamscope_collector_database_up") == 0);
     CHECK(e.samples.at("streamscope_collector_healthy") == 0);
-    CHECK(e.samples.at(R"(streamscope_collector_sweeps_total{status="complete"})") == 0);
+    CHECK(e.samples.at(
+              R"(streamscope_collector_sweeps_total{platform="twitch",status="complete"})") == 0);
 }
 
 namespace {
@@ -411,11 +484,11 @@ std::uint16_t closed_port() {
 
 TEST_CASE("the health server answers probes, scrapers and strangers", "[unit][health]") {
     asio::io_context io;
-    collector_status status = busy_leader();
+    collector_status status = busy_collector();
     const auto now = system_clock::now();
     status.started_at = now - 1h;
-    status.last_good_sweep->finished_at = now - 10s;
-    status.last_sweep->finished_at = now - 10s;
+    status.platforms[twitch].last_good_sweep->finished_at = now - 10s;
+    status.platforms[twitch].last_sweep->finished_at = now - 10s;
 
     health_server server(io.get_executor(), status, {asio::ip::make_address("127.0.0.1"), 0});
     const std::uint16_t port = server.listen();
@@ -430,7 +503,7 @@ TEST_CASE("the health server answers probes, scrapers and strangers", "[unit][he
         CHECK(json::parse(out.str()).at("status") == "ok");
         CHECK(err.str().empty());
 
-        runner.run([&] { status.last_good_sweep->finished_at = now - 1h; });
+        runner.run([&] { status.platforms[twitch].last_good_sweep->finished_at = now - 1h; });
         std::ostringstream out2;
         std::ostringstream err2;
         CHECK(run_healthcheck("localhost", port, 2s, out2, err2) == 1);
@@ -474,7 +547,7 @@ TEST_CASE("the health server answers probes, scrapers and strangers", "[unit][he
         REQUIRE_FALSE(client.error);
         CHECK(health.result() == http::status::ok);
         CHECK(health[http::field::content_type] == "application/json");
-        CHECK(json::parse(health.body()).at("role") == "leader");
+        CHECK(json::parse(health.body()).at("platforms").at("twitch").at("role") == "leader");
     }
 
     SECTION("garbage gets a 400 and the server carries on") {
