@@ -71,6 +71,7 @@ json::object header(const model::sweep& sweep, json::storage_ptr storage) {
     h["requests"] = sweep.requests;
     h["retries"] = sweep.retries;
     h["duplicates_dropped"] = sweep.duplicates_dropped;
+    h["malformed_records"] = sweep.malformed_records;
     h["error"] = view(sweep.error);
     return h;
 }
@@ -277,6 +278,10 @@ void read_header(const json::value& v, model::sweep& sweep, const location& wher
     sweep.retries = int32(member(*h, "retries", where), "retries", where);
     sweep.duplicates_dropped =
         int32(member(*h, "duplicates_dropped", where), "duplicates_dropped", where);
+    // Files spooled before sweeps counted malformed records have no such field.
+    if (const json::value* malformed = h->if_contains("malformed_records")) {
+        sweep.malformed_records = int32(*malformed, "malformed_records", where);
+    }
     sweep.error = text(member(*h, "error", where), "error", where);
 }
 

@@ -203,6 +203,7 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
         }
     }
     sweep.duplicates_dropped = p.seen.duplicates();
+    sweep.malformed_records = p.malformed;
     sweep.streams = p.seen.take();
     sweep.ended = std::move(ends.ended);
 

@@ -18,8 +18,8 @@ namespace {
 // row, which makes writing idempotent, also for two writers racing on one sweep.
 constexpr std::string_view insert_sweep_sql = R"(
 INSERT INTO sweeps (platform_id, started_at, finished_at, status, pages, requests, retries,
-                    streams_seen, duplicates_dropped, error)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''))
+                    streams_seen, duplicates_dropped, malformed_records, error)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, ''))
 ON CONFLICT (platform_id, started_at) DO NOTHING
 RETURNING id)";
 
@@ -303,7 +303,7 @@ write_result sweep_writer::write(const model::sweep& sweep) {
         std::string(insert_sweep_sql), platform_id, started_at,
         time::format_rfc3339(sweep.finished_at), std::string(model::to_string(sweep.status)),
         sweep.pages, sweep.requests, sweep.retries, static_cast<std::int64_t>(sweep.streams.size()),
-        sweep.duplicates_dropped, sweep.error);
+        sweep.duplicates_dropped, sweep.malformed_records, sweep.error);
     if (inserted.empty()) {
         tx.abort();
         return result;

@@ -73,7 +73,8 @@ struct sweep {
     std::int32_t requests = 0;
     std::int32_t retries = 0;
     std::int32_t duplicates_dropped = 0;
-    std::string error; // what could not be fetched, for partial and failed sweeps
+    std::int32_t malformed_records = 0; // records the platform sent that could not be read
+    std::string error;                  // what could not be fetched, for partial and failed sweeps
 
     // One per stream, duplicates already dropped. A deque: 100,000 streams grow in chunks,
     // without a vector's copy at each doubling and its unused half (measured: 15-25 MB).

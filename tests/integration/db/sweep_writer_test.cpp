@@ -33,6 +33,7 @@ TEST_CASE("a sweep is stored whole: sweep row, channels, games, streams, snapsho
     const auto t0 = at("2026-11-25T10:00:00Z");
     auto sweep = make_sweep(t0, streams(300, t0 - std::chrono::hours{1}));
     sweep.duplicates_dropped = 7;
+    sweep.malformed_records = 2;
 
     const auto result = db::sweep_writer(*conn).write(sweep);
     CHECK(result.stored);
@@ -49,12 +50,14 @@ TEST_CASE("a sweep is stored whole: sweep row, channels, games, streams, snapsho
           count(*conn, "SELECT sum(100000 / (g + 1)) FROM generate_series(0, 299) g"));
     pqxx::nontransaction tx(*conn);
     const auto row = tx.exec("SELECT status, streams_seen, duplicates_dropped, started_at = "
-                             "'2026-11-25T10:00:00Z', error IS NULL FROM sweeps")[0];
+                             "'2026-11-25T10:00:00Z', error IS NULL, malformed_records "
+                             "FROM sweeps")[0];
     CHECK(row[0].as<std::string>() == "complete");
     CHECK(row[1].as<int>() == 300);
     CHECK(row[2].as<int>() == 7);
     CHECK(row[3].as<bool>());
     CHECK(row[4].as<bool>());
+    CHECK(row[5].as<int>() == 2);
     // Every snapshot is reachable from its sweep through the compat view.
     CHECK(tx.exec("SELECT count(*), count(DISTINCT sweep_id) FROM compat.live_snapshots")[0][0]
               .as<int>() == 300);

@@ -100,6 +100,7 @@ model::sweep nasty_sweep() {
     sweep.requests = 1300;
     sweep.retries = 66;
     sweep.duplicates_dropped = 17;
+    sweep.malformed_records = 3;
     sweep.error = "page 12: \"invalid cursor\"\nretried once\t" + nasty[3];
     for (std::size_t i = 0; i < std::size(nasty); ++i) {
         sweep.streams.push_back(nasty_stream(i));
@@ -140,6 +141,7 @@ void check_same(const model::sweep& a, const model::sweep& b) {
     CHECK(a.requests == b.requests);
     CHECK(a.retries == b.retries);
     CHECK(a.duplicates_dropped == b.duplicates_dropped);
+    CHECK(a.malformed_records == b.malformed_records);
     CHECK(a.error == b.error);
     REQUIRE(a.streams.size() == b.streams.size());
     for (std::size_t i = 0; i < a.streams.size(); ++i) {
@@ -272,6 +274,38 @@ TEST_CASE("the spool lists its sweeps oldest first", "[unit][spool]") {
     CHECK(entries[1].path.filename() == "20261125T095500.000000Z-kick.sweep");
     CHECK(spool_file_name(sweep_at("2026-01-02T03:04:05.000006Z")) ==
           "20260102T030405.000006Z-twitch.sweep");
+
+    // Each platform replays its own sweeps, in order.
+    const auto twitch = s.list(model::platform::twitch);
+    REQUIRE(twitch.size() == 3);
+    CHECK(twitch[0].path == entries[0].path);
+    CHECK(twitch[1].path == entries[2].path);
+    CHECK(twitch[2].path == entries[3].path);
+    const auto kick = s.list(model::platform::kick);
+    REQUIRE(kick.size() == 1);
+    CHECK(kick[0].path == entries[1].path);
+    CHECK(s.list(model::platform::youtube).empty());
+}
+
+TEST_CASE("a file spooled before sweeps counted malformed records still reads", "[unit][spool]") {
+    model::sweep sweep = nasty_sweep();
+    sweep.malformed_records = 0;
+    std::string text = encode_sweep(sweep);
+    // The older format: the header without the field, and the trailer's byte count to match.
+    const std::string field = R"(,"malformed_records":0)";
+    const auto at_field = text.find(field);
+    REQUIRE(at_field < text.find('\n'));
+    text.erase(at_field, field.size());
+    const std::size_t records = sweep.streams.size() + sweep.profiles.size() +
+                                sweep.followers.size() + sweep.games.size() + sweep.ended.size();
+    const std::size_t trailer = after_line(text, records + 1);
+    text = text.substr(0, trailer) + "[\"end\"," + std::to_string(records) + "," +
+           std::to_string(trailer) + "]\n";
+    std::istringstream in(text);
+    sweep.malformed_records = 5;
+    const model::sweep read = decode_sweep(in, "old.sweep");
+    CHECK(read.malformed_records == 0);
+    CHECK(read.streams.size() == sweep.streams.size());
 }
 
 TEST_CASE("a sweep that would take the spool past its limit is refused and leaves nothing",

@@ -22,7 +22,7 @@ const auto wall = std::chrono::system_clock::time_point(std::chrono::seconds(1'8
 // Sends `count` requests as fast as the pacer allows, each answered `status`; returns when the
 // last one went.
 steady::time_point send(adaptive_pacer& pacer, steady::time_point now, int count,
-                       unsigned status = 200) {
+                        unsigned status = 200) {
     for (int i = 0; i < count; ++i) {
         now += pacer.delay(now);
         pacer.spend(now);
@@ -46,8 +46,10 @@ TEST_CASE("requests go evenly spaced at the starting pace", "[unit][kick]") {
 }
 
 TEST_CASE("the pace creeps up while answers are clean", "[unit][kick]") {
-    adaptive_pacer pacer({.start_per_minute = 60, .max_per_minute = 100,
-                          .clean_answers_per_step = 10, .increase = 0.10});
+    adaptive_pacer pacer({.start_per_minute = 60,
+                          .max_per_minute = 100,
+                          .clean_answers_per_step = 10,
+                          .increase = 0.10});
     send(pacer, steady::time_point{}, 10);
     CHECK(pacer.per_minute() == Approx(66));
     send(pacer, steady::time_point{} + 1h, 1000);
@@ -55,8 +57,11 @@ TEST_CASE("the pace creeps up while answers are clean", "[unit][kick]") {
 }
 
 TEST_CASE("a 429 slows down, honours Retry-After, and caps later probing", "[unit][kick]") {
-    adaptive_pacer pacer({.start_per_minute = 100, .clean_answers_per_step = 10,
-                          .increase = 0.10, .decrease = 0.75, .below_ceiling = 0.95,
+    adaptive_pacer pacer({.start_per_minute = 100,
+                          .clean_answers_per_step = 10,
+                          .increase = 0.10,
+                          .decrease = 0.75,
+                          .below_ceiling = 0.95,
                           .ceiling_patience = 5});
     const steady::time_point t0{};
     pacer.spend(t0);

@@ -35,9 +35,8 @@ json::value page_of(const std::string& items, const std::string& pagination) {
 
 TEST_CASE("a Kick v2 item maps onto an observation, field by field", "[unit][kick]") {
     listing_extras extras;
-    const auto page =
-        read_livestreams(page_of(full_item, R"(,"pagination":{"next_cursor":"a2ljazE6bzoy"})"),
-                         extras);
+    const auto page = read_livestreams(
+        page_of(full_item, R"(,"pagination":{"next_cursor":"a2ljazE6bzoy"})"), extras);
     REQUIRE(page.streams.size() == 1);
     CHECK(page.malformed == 0);
     CHECK(page.cursor == "a2ljazE6bzoy");
@@ -68,7 +67,8 @@ TEST_CASE("a stream without a category, in either shape Kick may send", "[unit][
          {R"("category": null,)", R"("category": {"id": 0, "name": "", "thumbnail": ""},)", ""}) {
         INFO(category);
         const std::string item = R"({"id": "1", "broadcaster_user": {"id": 7, "username": "a"},
-            "channel": {"slug": "a"}, )" + category +
+            "channel": {"slug": "a"}, )" +
+                                 category +
                                  R"( "started_at": "2026-12-06T00:31:15Z", "viewer_count": 0})";
         listing_extras extras;
         const auto page = read_livestreams(page_of(item, ""), extras);
@@ -95,15 +95,23 @@ TEST_CASE("the end of Kick's list: an empty, missing or absent cursor", "[unit][
 
 TEST_CASE("a malformed Kick record is left out and counted, never its page", "[unit][kick]") {
     const std::string base = R"("channel": {"slug": "s"}, "started_at": "2026-12-06T00:31:15Z")";
-    const std::string bad = std::string(R"({"id": "1", "broadcaster_user": {"id": 1, "username": "a"}, "viewer_count": null, )") + base + "}," +
-                            R"({"id": "2", "broadcaster_user": {"id": 2, "username": "b"}, "viewer_count": 3, "tags": ["ok", 5], )" + base + "}," +
-                            R"({"id": "3", "broadcaster_user": {"id": 3, "username": "c"}, "viewer_count": 2147483648, )" + base + "}," +
-                            R"({"id": "4", "viewer_count": 4, )" + base + "}," +
-                            R"({"id": "5", "broadcaster_user": {"id": 5, "username": "e"}, "viewer_count": -1, )" + base + "}," +
-                            R"({"id": "6", "broadcaster_user": {"id": 6, "username": "f"}, "viewer_count": 6, "category": "Just Chatting", )" + base + "}," +
-                            R"({"id": "7", "broadcaster_user": {"id": 7, "username": "g"}, "viewer_count": 7, )" + base + "}";
+    const std::string bad =
+        std::string(
+            R"({"id": "1", "broadcaster_user": {"id": 1, "username": "a"}, "viewer_count": null, )") +
+        base + "}," +
+        R"({"id": "2", "broadcaster_user": {"id": 2, "username": "b"}, "viewer_count": 3, "tags": ["ok", 5], )" +
+        base + "}," +
+        R"({"id": "3", "broadcaster_user": {"id": 3, "username": "c"}, "viewer_count": 2147483648, )" +
+        base + "}," + R"({"id": "4", "viewer_count": 4, )" + base + "}," +
+        R"({"id": "5", "broadcaster_user": {"id": 5, "username": "e"}, "viewer_count": -1, )" +
+        base + "}," +
+        R"({"id": "6", "broadcaster_user": {"id": 6, "username": "f"}, "viewer_count": 6, "category": "Just Chatting", )" +
+        base + "}," +
+        R"({"id": "7", "broadcaster_user": {"id": 7, "username": "g"}, "viewer_count": 7, )" +
+        base + "}";
     listing_extras extras;
-    const auto page = read_livestreams(page_of(bad, R"(,"pagination":{"next_cursor":"n"})"), extras);
+    const auto page =
+        read_livestreams(page_of(bad, R"(,"pagination":{"next_cursor":"n"})"), extras);
     CHECK(page.malformed == 6);
     REQUIRE(page.streams.size() == 1);
     CHECK(page.streams[0].platform_stream_id == "7");
