@@ -8,8 +8,8 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include "api/format/numbers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/numbers.hpp"
 #include "api/routes/routes.hpp"
 
 namespace streamscope::api {

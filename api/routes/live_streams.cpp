@@ -9,10 +9,10 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "api/format/csv.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/csv.hpp"
+#include "api/params/query_params.hpp"
 #include "api/routes/live_rows.hpp"
-#include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
 
 namespace streamscope::api {

@@ -4,10 +4,10 @@
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
+#include "api/format/numbers.hpp"
 #include "api/http/errors.hpp"
+#include "api/params/query_params.hpp"
 #include "api/routes/live_rows.hpp"
-#include "api/routes/numbers.hpp"
-#include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
 
 namespace streamscope::api {

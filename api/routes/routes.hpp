@@ -5,10 +5,10 @@
 #include <chrono>
 #include <string_view>
 
+#include "api/cache/answer_cache.hpp"
 #include "api/db/pool.hpp"
 #include "api/http/router.hpp"
-#include "api/routes/answer_cache.hpp"
-#include "api/routes/metrics.hpp"
+#include "api/metrics/request_metrics.hpp"
 
 namespace streamscope::api {
 

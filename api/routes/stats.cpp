@@ -16,13 +16,13 @@
 #include <boost/json/object.hpp>
 #include <pqxx/pqxx>
 
+#include "api/format/csv.hpp"
+#include "api/format/numbers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/csv.hpp"
+#include "api/params/query_params.hpp"
+#include "api/params/time_window.hpp"
 #include "api/routes/live_rows.hpp"
-#include "api/routes/numbers.hpp"
-#include "api/routes/params.hpp"
 #include "api/routes/routes.hpp"
-#include "api/routes/window.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::api {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "api/routes/params.hpp"
+#include "api/params/query_params.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::api {

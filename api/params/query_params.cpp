@@ -1,4 +1,4 @@
-#include "api/routes/params.hpp"
+#include "api/params/query_params.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "api/routes/window.hpp"
+#include "api/params/time_window.hpp"
 
 #include <array>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "api/routes/numbers.hpp"
+#include "api/format/numbers.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,9 +1,9 @@
-#include "api/routes/csv.hpp"
+#include "api/format/csv.hpp"
 
 #include <boost/json/serialize.hpp>
 
+#include "api/format/numbers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/numbers.hpp"
 
 namespace streamscope::api {
 

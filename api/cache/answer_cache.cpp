@@ -1,4 +1,4 @@
-#include "api/routes/answer_cache.hpp"
+#include "api/cache/answer_cache.hpp"
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 #pragma once
-// GET /metrics for the API, in Prometheus text format: requests by route and status, a
-// latency histogram by route, and the database pool's use. Fed by the server's request
-// observer, from every serving thread.
+// What GET /metrics reports about the API, in Prometheus text format: requests by route and
+// status, a latency histogram by route, and the database pool's use. Fed by the server's
+// request observer, from every serving thread.
 
 #include <array>
 #include <chrono>

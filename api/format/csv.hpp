@@ -11,7 +11,6 @@
 #include <boost/json/array.hpp>
 
 #include "api/http/types.hpp"
-#include "api/routes/params.hpp"
 
 namespace streamscope::api {
 
