@@ -1,7 +1,7 @@
 // GET /metrics: the API's request metrics, database pool and answer cache in Prometheus text.
 
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/routes.hpp"
 
 namespace streamscope::api {
 

@@ -10,10 +10,10 @@
 #include <pqxx/pqxx>
 
 #include "api/format/csv.hpp"
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
+#include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
-#include "api/routes/live_rows.hpp"
-#include "api/routes/routes.hpp"
 
 namespace streamscope::api {
 namespace {

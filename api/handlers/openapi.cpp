@@ -2,8 +2,8 @@
 // from another host). The document is written by hand, next to the routes; a unit test checks
 // that it lists exactly the routes the router serves.
 
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/routes.hpp"
 
 namespace streamscope::api {
 namespace {

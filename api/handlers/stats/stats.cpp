@@ -18,11 +18,11 @@
 
 #include "api/format/csv.hpp"
 #include "api/format/numbers.hpp"
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
+#include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
-#include "api/routes/live_rows.hpp"
-#include "api/routes/routes.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::api {

@@ -1,8 +1,9 @@
-#include "api/routes/routes.hpp"
+#include "api/routes.hpp"
 
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
 
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
 
 namespace streamscope::api {

@@ -15,20 +15,6 @@
 
 namespace streamscope::api {
 
-inline constexpr std::string_view platform_names[] = {"twitch", "kick", "youtube"};
-
-// The id of the platforms table row of a name in platform_names (which is in id order).
-inline int platform_id(std::string_view name) {
-    int id = 1;
-    for (const std::string_view known : platform_names) {
-        if (known == name) {
-            return id;
-        }
-        ++id;
-    }
-    return 0;
-}
-
 struct sweep_ref {
     int platform_id = 0;
     std::string platform;
@@ -50,7 +36,5 @@ extern const char* const stream_rows_sql;
 
 boost::json::object stream_item(const pqxx::row& row);
 boost::json::array sweeps_meta(const std::vector<sweep_ref>& sweeps);
-
-std::string rfc3339_us(std::int64_t micros);
 
 } // namespace streamscope::api

@@ -1,8 +1,8 @@
-#include "api/routes/live_rows.hpp"
+#include "api/handlers/live/rows.hpp"
 
 #include <pqxx/pqxx>
 
-#include "common/time/timestamp.hpp"
+#include "api/format/timestamps.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -75,10 +75,6 @@ std::pair<std::string, std::string> sweep_arrays(const std::vector<sweep_ref>& s
     ids += '}';
     times += '}';
     return {ids, times};
-}
-
-std::string rfc3339_us(std::int64_t micros) {
-    return time::format_rfc3339(time::timestamp(std::chrono::microseconds(micros)));
 }
 
 boost::json::object stream_item(const pqxx::row& row) {

@@ -9,8 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/format/numbers.hpp"
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
-#include "api/routes/routes.hpp"
 
 namespace streamscope::api {
 namespace {

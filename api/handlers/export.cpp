@@ -14,11 +14,11 @@
 #include <pqxx/pqxx>
 
 #include "api/format/csv.hpp"
+#include "api/handlers/handlers.hpp"
 #include "api/http/errors.hpp"
+#include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
-#include "api/routes/live_rows.hpp"
-#include "api/routes/routes.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::api {
