@@ -223,8 +223,7 @@ answer_for_channel(app& shared, request_context& ctx, const query_params& params
         co_return std::move(*refusal);
     }
     if (const auto& bad = params.error()) {
-        co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                 "invalid_parameter", bad->message, bad->parameter);
+        co_return invalid_parameter(ctx.req, *bad);
     }
     std::optional<json::object> page =
         co_await shared.db.run([&](pqxx::connection& c) -> std::optional<json::object> {

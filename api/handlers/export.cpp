@@ -245,8 +245,7 @@ handler export_snapshots_route(app& shared) {
         what.game = params.text("game").value_or("");
         const std::optional<std::string> channel = params.text("channel");
         if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, http::status::bad_request, "invalid_parameter",
-                                     bad->message, bad->parameter);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const std::shared_ptr<export_slot> slot = export_slot::take(*running);
         if (!slot) {

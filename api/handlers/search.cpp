@@ -51,22 +51,77 @@ std::string like_escaped(std::string_view text) {
     return out;
 }
 
-// q is required, 1 to 100 characters.
-std::optional<std::string> search_text(query_params& params, request_context& ctx,
-                                       std::optional<response>& refusal) {
-    auto q = params.text("q");
-    if (const auto& bad = params.error()) {
-        refusal = error_response(ctx.req, boost::beast::http::status::bad_request,
-                                 "invalid_parameter", bad->message, bad->parameter);
-    } else if (!q || q->empty() || q->size() > 100) {
-        refusal = error_response(ctx.req, boost::beast::http::status::bad_request,
-                                 "invalid_parameter", "required, 1 to 100 characters", "q");
-    }
-    return q;
-}
-
 double rounded(double score) {
     return std::round(score * 1000) / 1000;
+}
+
+// What a search matches: the text, and it as a LIKE prefix and infix (both escaped).
+struct search_text {
+    std::string text;
+    std::string prefix;
+    std::string infix;
+};
+
+// The search routes' common part, once the route has read its own parameters: q checked
+// (required, 1 to 100 characters), a parameter problem answered, `find(tx, text)` run on a
+// database thread for the items, and the list answered in `format`.
+template <typename Find>
+boost::asio::awaitable<response>
+answer_search(app& shared, request_context& ctx, const query_params& params,
+              const std::string& format, std::string_view filename, Find find) {
+    const std::string q = params.text("q").value_or("");
+    if (const auto& bad = params.error()) {
+        co_return invalid_parameter(ctx.req, *bad);
+    }
+    if (q.empty() || q.size() > 100) {
+        co_return error_response(ctx.req, boost::beast::http::status::bad_request,
+                                 "invalid_parameter", "required, 1 to 100 characters", "q");
+    }
+    boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
+        pqxx::read_transaction tx{c};
+        const std::string escaped = like_escaped(q);
+        return boost::json::object{
+            {"data", find(tx, search_text{q, escaped + "%", "%" + escaped + "%"})}};
+    });
+    co_return list_response(ctx.req, format, std::move(page), filename);
+}
+
+// The channels matching `q`, best first.
+boost::json::array channel_matches(pqxx::transaction_base& tx, const search_text& q,
+                                   const std::string& platform, long long limit) {
+    boost::json::array data;
+    for (const auto& row :
+         tx.exec_params(channels_sql, q.text, q.prefix, q.infix, platform, limit)) {
+        data.push_back(boost::json::object{
+            {"platform", row[0].as<std::string>()},
+            {"channel_id", row[1].as<std::string>()},
+            {"username", row[2].as<std::string>()},
+            {"display_name", row[3].as<std::string>()},
+            {"profile_image_url",
+             row[4].is_null() ? boost::json::value(nullptr) : boost::json::value(row[4].c_str())},
+            {"follower_count", row[5].is_null() ? boost::json::value(nullptr)
+                                                : boost::json::value(row[5].as<std::int64_t>())},
+            {"live", row[6].as<bool>()},
+            {"score", rounded(row[7].as<double>())},
+        });
+    }
+    return data;
+}
+
+// The games matching `q`, best first.
+boost::json::array game_matches(pqxx::transaction_base& tx, const search_text& q, long long limit) {
+    boost::json::array data;
+    for (const auto& row : tx.exec_params(games_sql, q.text, q.prefix, q.infix, limit)) {
+        data.push_back(boost::json::object{
+            {"platform", row[0].as<std::string>()},
+            {"game_id", row[1].as<std::string>()},
+            {"name", row[2].as<std::string>()},
+            {"box_art_url",
+             row[3].is_null() ? boost::json::value(nullptr) : boost::json::value(row[3].c_str())},
+            {"score", rounded(row[4].as<double>())},
+        });
+    }
+    return data;
 }
 
 } // namespace
@@ -77,35 +132,10 @@ handler search_channels_route(app& shared) {
         const std::string format = params.one_of("format", formats).value_or("json");
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         const long long limit = params.integer("limit", 1, 100, 20);
-        std::optional<response> refusal;
-        const std::string q = search_text(params, ctx, refusal).value_or("");
-        if (refusal) {
-            co_return std::move(*refusal);
-        }
-        boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
-            pqxx::read_transaction tx{c};
-            boost::json::array data;
-            const std::string escaped = like_escaped(q);
-            for (const auto& row : tx.exec_params(channels_sql, q, escaped + "%",
-                                                  "%" + escaped + "%", platform, limit)) {
-                boost::json::object item{
-                    {"platform", row[0].as<std::string>()},
-                    {"channel_id", row[1].as<std::string>()},
-                    {"username", row[2].as<std::string>()},
-                    {"display_name", row[3].as<std::string>()},
-                    {"profile_image_url", row[4].is_null() ? boost::json::value(nullptr)
-                                                           : boost::json::value(row[4].c_str())},
-                    {"follower_count", row[5].is_null()
-                                           ? boost::json::value(nullptr)
-                                           : boost::json::value(row[5].as<std::int64_t>())},
-                    {"live", row[6].as<bool>()},
-                    {"score", rounded(row[7].as<double>())},
-                };
-                data.push_back(std::move(item));
-            }
-            return boost::json::object{{"data", std::move(data)}};
-        });
-        co_return list_response(ctx.req, format, std::move(page), "channels.csv");
+        co_return co_await answer_search(shared, ctx, params, format, "channels.csv",
+                                         [&](pqxx::transaction_base& tx, const search_text& q) {
+                                             return channel_matches(tx, q, platform, limit);
+                                         });
     };
 }
 
@@ -114,29 +144,10 @@ handler search_games_route(app& shared) {
         query_params params(ctx.query, {"q", "limit", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 100, 20);
-        std::optional<response> refusal;
-        const std::string q = search_text(params, ctx, refusal).value_or("");
-        if (refusal) {
-            co_return std::move(*refusal);
-        }
-        boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
-            pqxx::read_transaction tx{c};
-            boost::json::array data;
-            const std::string escaped = like_escaped(q);
-            for (const auto& row :
-                 tx.exec_params(games_sql, q, escaped + "%", "%" + escaped + "%", limit)) {
-                data.push_back(boost::json::object{
-                    {"platform", row[0].as<std::string>()},
-                    {"game_id", row[1].as<std::string>()},
-                    {"name", row[2].as<std::string>()},
-                    {"box_art_url", row[3].is_null() ? boost::json::value(nullptr)
-                                                     : boost::json::value(row[3].c_str())},
-                    {"score", rounded(row[4].as<double>())},
-                });
-            }
-            return boost::json::object{{"data", std::move(data)}};
-        });
-        co_return list_response(ctx.req, format, std::move(page), "games.csv");
+        co_return co_await answer_search(shared, ctx, params, format, "games.csv",
+                                         [&](pqxx::transaction_base& tx, const search_text& q) {
+                                             return game_matches(tx, q, limit);
+                                         });
     };
 }
 

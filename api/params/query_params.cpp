@@ -5,6 +5,8 @@
 
 #include <boost/url/params_view.hpp>
 
+#include "api/http/errors.hpp"
+
 namespace streamscope::api {
 
 query_params::query_params(const std::string& raw,
@@ -81,6 +83,11 @@ std::optional<std::string> query_params::language(std::string_view name) {
         return std::nullopt;
     }
     return value;
+}
+
+response invalid_parameter(const request& req, const param_error& problem) {
+    return error_response(req, boost::beast::http::status::bad_request, "invalid_parameter",
+                          problem.message, problem.parameter);
 }
 
 } // namespace streamscope::api

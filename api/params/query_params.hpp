@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "api/http/types.hpp"
+
 namespace streamscope::api {
 
 struct param_error {
@@ -42,5 +44,8 @@ private:
     std::map<std::string, std::string, std::less<>> values_;
     std::optional<param_error> error_;
 };
+
+// The one 400 answer to `req` for `problem` (code invalid_parameter, the parameter named).
+response invalid_parameter(const request& req, const param_error& problem);
 
 } // namespace streamscope::api

@@ -137,8 +137,7 @@ handler live_streams_route(app& shared) {
                                      "invalid_parameter", "at most 200 characters", "q");
         }
         if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
+            co_return invalid_parameter(ctx.req, *bad);
         }
 
         boost::json::object answer = co_await shared.db.run([&](pqxx::connection& c) {

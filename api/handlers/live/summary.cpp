@@ -7,7 +7,6 @@
 #include "api/format/numbers.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/live/rows.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 
@@ -47,8 +46,7 @@ handler live_summary_route(app& shared) {
         query_params params(ctx.query, {"platform"});
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         boost::json::object body = co_await shared.db.run([&](pqxx::connection& c) {
             pqxx::read_transaction tx{c};

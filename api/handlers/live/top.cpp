@@ -8,7 +8,6 @@
 #include "api/format/csv.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/live/rows.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 
@@ -33,8 +32,7 @@ handler live_top_route(app& shared) {
         const std::string game = params.text("game").value_or("");
         const std::string language = params.language("language").value_or("");
         if (const auto& bad = params.error()) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", bad->message, bad->parameter);
+            co_return invalid_parameter(ctx.req, *bad);
         }
 
         boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {

@@ -150,11 +150,6 @@ json::object window_meta(const rollup_window& w) {
             {"resolution", w.days ? "1d" : "1h"}};
 }
 
-response bad_request(const request& req, const param_error& e) {
-    return error_response(req, http::status::bad_request, "invalid_parameter", e.message,
-                          e.parameter);
-}
-
 time::timestamp now() {
     return time::timestamp(duration_cast<microseconds>(system_clock::now().time_since_epoch()));
 }
@@ -201,7 +196,7 @@ handler summary(app& shared) {
         query_params params(ctx.query, {"window", "from", "to", "platform", "format"});
         const common_params c = read_common(params, false);
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
         const std::string sql =
@@ -297,7 +292,7 @@ handler games_top(app& shared) {
         const common_params c = read_common(params, true);
         const std::string sort = params.one_of("sort", game_sorts).value_or("hours_watched");
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
         std::string covered_now = covered_cte(w);
@@ -326,7 +321,7 @@ handler games_trending(app& shared) {
         const common_params c = read_common(params, true);
         const long long min_avg = params.integer("min_avg_viewers", 0, 1'000'000'000, 10);
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
         std::string covered_now = covered_cte(w);
@@ -546,7 +541,7 @@ handler channels_top(app& shared) {
         const std::string game = params.text("game").value_or("");
         const std::string language = params.language("language").value_or("");
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
         const bool narrowed = !game.empty() || !language.empty();
@@ -800,7 +795,7 @@ handler channels_rising(app& shared) {
         const std::string sort = params.one_of("sort", rising_sorts).value_or("avg_viewers");
         const long long min_avg = params.integer("min_avg_viewers", 0, 1'000'000'000, 10);
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         const rollup_window& w = c.window;
         const bool by_growth = sort != "followers";
@@ -849,7 +844,7 @@ handler breakdown(app& shared, bool by_language) {
                                                                              "format"});
         common_params c = read_common(params, false);
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         rollup_window w = c.window;
         w.days = false;
@@ -908,7 +903,7 @@ handler heatmap(app& shared) {
             params.reject("tz", "an IANA time zone name such as Europe/Berlin");
         }
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         rollup_window w = c.window;
         w.days = false;
@@ -994,7 +989,7 @@ handler game_history(app& shared) {
             params.reject("platform", "must be one of: twitch, kick, youtube");
         }
         if (const auto& bad = params.error()) {
-            co_return bad_request(ctx.req, *bad);
+            co_return invalid_parameter(ctx.req, *bad);
         }
         rollup_window w = c.window;
         if (resolution) {
