@@ -39,12 +39,10 @@ SELECT f.*, f.watched / NULLIF(sum(f.watched) OVER (), 0) AS share
   FROM f
  ORDER BY f.watched DESC, f.name)";
 
-const std::string languages_sql = compose(
-    breakdown_sql,
-    {{"name", "r.language"}, {"rollup", "rollup_language_hours"}});
-const std::string platforms_sql = compose(
-    breakdown_sql,
-    {{"name", "p.name"}, {"rollup", "rollup_platform_hours"}});
+const std::string languages_sql =
+    compose(breakdown_sql, {{"name", "r.language"}, {"rollup", "rollup_language_hours"}});
+const std::string platforms_sql =
+    compose(breakdown_sql, {{"name", "p.name"}, {"rollup", "rollup_platform_hours"}});
 
 handler breakdown(app& shared, bool by_language) {
     return [&shared, by_language](request_context& ctx) -> boost::asio::awaitable<response> {

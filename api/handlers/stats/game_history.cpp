@@ -76,14 +76,15 @@ handler game_history_route(app& shared) {
         std::optional<json::object> answer =
             co_await shared.db.run([&](pqxx::connection& conn) -> std::optional<json::object> {
                 pqxx::read_transaction tx{conn};
-                const auto name = tx.exec_params(std::string(game_name_sql), platform_id(platform), game_id);
+                const auto name =
+                    tx.exec_params(std::string(game_name_sql), platform_id(platform), game_id);
                 if (name.empty()) {
                     return std::nullopt;
                 }
                 json::array data;
-                for (const auto& row : tx.exec_params(std::string(w.days ? game_days_sql : game_hours_sql),
-                                                      w.from, w.to, platform_id(platform),
-                                                      game_id)) {
+                for (const auto& row :
+                     tx.exec_params(std::string(w.days ? game_days_sql : game_hours_sql), w.from,
+                                    w.to, platform_id(platform), game_id)) {
                     const double covered_ms = or_zero(row[2]);
                     const double watched = row[1].as<double>();
                     data.push_back(json::object{

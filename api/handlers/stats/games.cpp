@@ -91,9 +91,9 @@ game_statements statements_over(const game_rollup& rollup) {
         compose(rollup.covered, {{"name", "covered_now"}, {"from", "$1"}, {"to", "$2"}});
     const std::string covered_prev =
         compose(rollup.covered, {{"name", "covered_prev"}, {"from", "$5"}, {"to", "$1"}});
-    const std::string figures_now = compose(
-        game_figures,
-        {{"rollup", rollup.table}, {"covered", "covered_now"}, {"in_window", rollup.now}});
+    const std::string figures_now =
+        compose(game_figures,
+                {{"rollup", rollup.table}, {"covered", "covered_now"}, {"in_window", rollup.now}});
     const std::string figures_prev = compose(
         game_figures,
         {{"rollup", rollup.table}, {"covered", "covered_prev"}, {"in_window", rollup.previous}});

@@ -62,8 +62,8 @@ const std::string heatmap_of_game_sql =
     compose(heatmap_sql, {{"source", game_hours}, {"folded_only", ""}});
 // A channel's hours come with the hour's fold (sql/0007): the hours not folded yet are left
 // out, not counted as hours it was off.
-const std::string heatmap_of_channel_sql =
-    compose(heatmap_sql, {{"source", channel_hours}, {"folded_only", "AND h.folded_at IS NOT NULL"}});
+const std::string heatmap_of_channel_sql = compose(
+    heatmap_sql, {{"source", channel_hours}, {"folded_only", "AND h.folded_at IS NOT NULL"}});
 
 // Cheaper than a look-up in pg_timezone_names (which reads the zone files): PostgreSQL refuses
 // an unknown zone with SQLSTATE 22023.

@@ -1,5 +1,5 @@
-// GET /stats/channels/top and GET /stats/channels/rising: channels ranked over a window of
-// the rollups (sql/0003_rollups.sql has the definitions).
+// GET /stats/channels/rising: channels ranked over a window of the rollups by their growth
+// or their follower gain (sql/0003_rollups.sql has the definitions).
 
 #include <algorithm>
 #include <array>
@@ -13,6 +13,7 @@
 #include "api/format/csv.hpp"
 #include "api/format/numbers.hpp"
 #include "api/handlers/handlers.hpp"
+#include "api/handlers/stats/channel_item.hpp"
 #include "api/handlers/stats/rollup_window.hpp"
 #include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
@@ -75,59 +76,11 @@ std::string each_day(std::string_view select, std::string_view rest, std::string
 
 // ---- /stats/channels/top and /stats/channels/rising ------------------------------------------
 
-constexpr std::array<std::string_view, 5> channel_sorts{
-    "hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"};
-
 // Where a channel's figures come from: the hour or day rollups per game and language when the
 // question narrows to either (or reads hours), else one row per channel and day
 // (rollup_channel_day_totals, sql/0005: the sums of the same rows, so the same figures).
 std::string channel_source(const rollup_window& w, bool narrowed) {
     return w.days && !narrowed ? "rollup_channel_day_totals" : table(w, "channel");
-}
-
-// The rows r of `source` within [$a, $b), on platform $3; narrowed to a game ($5: id or name)
-// and a language ($6) when `narrowed`; `extra` is one more condition on r.
-std::string channel_rows(const rollup_window& w, std::string_view source, std::string_view a,
-                         std::string_view b, bool narrowed, std::string_view extra = "") {
-    std::string sql = "FROM ";
-    sql.append(source).append(" r WHERE ").append(in_window(w, a, b));
-    sql.append(" AND ").append(channel_platform);
-    if (narrowed) {
-        // = ANY (ARRAY(...)), not IN (...): under the OR an IN stays a filter on every row of
-        // the window, while the array is computed once and rollup_channel_days_game_idx
-        // (sql/0005) finds the game's rows.
-        sql.append(" AND ($5 = '' OR r.game_id = ANY (ARRAY(SELECT id FROM games WHERE "
-                   "platform_game_id = $5 OR lower(name) = lower($5)))) "
-                   "AND ($6 = '' OR r.language = $6)");
-    }
-    if (!extra.empty()) {
-        sql.append(" AND ").append(extra);
-    }
-    return sql;
-}
-
-// Per channel: its figures over channel_rows().
-std::string channel_figures(const rollup_window& w, std::string_view source, std::string_view a,
-                            std::string_view b, bool narrowed, std::string_view extra = "") {
-    std::string sql = "SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, "
-                      "sum(r.live_ms)::float8 AS live, max(r.peak_viewers) AS peak_viewers, "
-                      "sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers ";
-    sql.append(channel_rows(w, source, a, b, narrowed, extra));
-    return sql.append(" GROUP BY r.channel_id");
-}
-
-json::object channel_item(const pqxx::row& row) {
-    return {{"platform", row["platform"].as<std::string>()},
-            {"channel_id", row["platform_user_id"].as<std::string>()},
-            {"username", row["login"].as<std::string>()},
-            {"display_name", row["display_name"].as<std::string>()},
-            {"hours_watched", hours_of(row["watched"].as<double>())},
-            {"hours_streamed", hours_of(row["live"].as<double>())},
-            {"avg_viewers", rounded(or_zero(row["avg_viewers"]))},
-            {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
-            {"followers", row["follower_count"].is_null()
-                              ? json::value(nullptr)
-                              : json::value(row["follower_count"].as<std::int64_t>())}};
 }
 
 constexpr const char* channel_columns =
@@ -137,201 +90,6 @@ constexpr const char* channel_columns =
 std::string channel_joins(std::string_view ranked) {
     std::string sql = " JOIN channels c ON c.id = ";
     return sql.append(ranked).append(".channel_id JOIN platforms p ON p.id = c.platform_id");
-}
-
-// The `limit` ($4) best channels by `order` of channel_figures() over [$1, $2), ranked before
-// the channels are joined: only the rows answered are looked up.
-std::string top_channels_sql(const rollup_window& w, std::string_view source, bool narrowed,
-                             const std::string& order, std::string_view extra = "") {
-    std::string sql = "WITH f AS (SELECT * FROM (";
-    sql.append(channel_figures(w, source, "$1", "$2", narrowed, extra)).append(") f ORDER BY ");
-    sql.append(order).append(", f.channel_id LIMIT $4) SELECT f.*, ").append(channel_columns);
-    sql.append(" FROM f").append(channel_joins("f")).append(" ORDER BY ");
-    return sql.append(order).append(", c.id");
-}
-
-// A channel ranking key, as a day's value in rollup_channel_day_totals (`day`, matching the
-// expression of its index in sql/0005) and as the window's figure in channel_figures()
-// (`window`). Over a window a channel's value is the sum of its days' (`sums`: ranked from
-// candidates, see below) or at most their largest (an average over the window is a weighted
-// mean of the days' averages: ranked by channel_leaders_sql()).
-struct channel_key {
-    std::string_view sort;
-    const char* day;
-    const char* window;
-    bool sums;
-};
-constexpr std::array<channel_key, 4> channel_keys{{
-    {"hours_watched", "r.watched_ms", "f.watched", true},
-    {"hours_streamed", "r.live_ms", "f.live", true},
-    {"peak_viewers", "r.peak_viewers", "f.peak_viewers", false},
-    {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.live_ms, 0))", "f.avg_viewers", false},
-}};
-
-// How many leaders per day channel_leaders_sql() reads: a few times the rows asked for, so that
-// the last row usually ranks above what the left-out channels could reach (else every channel
-// is ranked, which is only slower).
-constexpr long long leaders_per_limit = 5;
-constexpr long long min_leaders = 100;
-
-// The day-window ranking by a key that is not summed ($1, $2 days, $3 platform, $4 limit, $5
-// leaders per day) read from the channels that lead some day of the window instead of from
-// every channel. Exact, not an estimate: a channel that leads no day has, on each day, at
-// most that day's lowest leader value (`low`), so over the window at most the largest of the
-// lows of the days with a full list of leaders (`bound`; a day with fewer lists all its
-// channels). When the last row ranks strictly above the bound, no channel left out could have
-// taken its place, and the column `exact` is true; when it is false the caller ranks every
-// channel instead. The comparison is made on the float8 figures the answer ranks by: rounding
-// keeps order, so peaks compare safely, and averages (a float8 division) as long as a
-// channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched.
-std::string channel_leaders_sql(const rollup_window& w, const channel_key& key) {
-    std::string sql = "WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM ";
-    sql.append(each_day("r.channel_id, " + std::string(key.day) + " AS v",
-                        " ORDER BY " + std::string(key.day) + " DESC LIMIT $5"));
-    sql.append("), ");
-    // min() skips NULLs: it is NULL only when the last leader is (an average over nothing,
-    // which DESC puts first): then every channel could still be above, and the bound is none.
-    sql.append("lows AS (SELECT min(v) AS low FROM leaders GROUP BY day HAVING count(*) = $5), "
-               "bound AS (SELECT CASE WHEN count(*) = 0 THEN '-infinity'::float8 "
-               "WHEN bool_or(low IS NULL) THEN 'infinity'::float8 ELSE ");
-    sql.append("max(low)::float8 END AS above FROM lows), ");
-    sql.append("f AS (").append(
-        channel_figures(w, "rollup_channel_day_totals", "$1", "$2", false,
-                        "r.channel_id IN (SELECT channel_id FROM leaders)"));
-    // Ranked before the channels are joined: only the rows answered are looked up.
-    sql.append("), ranked AS (SELECT f.*, ").append(key.window).append(" AS v FROM f ORDER BY ");
-    sql.append(key.window).append(" DESC, f.channel_id LIMIT $4) SELECT ranked.*, ");
-    sql.append(channel_columns)
-        .append(
-            // The last row's value is the smallest (or NULL when all are: ranked first).
-            ", (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity' "
-            "WHEN min(v) IS NULL THEN b.above < 'infinity' ELSE min(v) > b.above END "
-            "FROM ranked, bound b GROUP BY b.above) AS exact FROM ranked");
-    return sql.append(channel_joins("ranked")).append(" ORDER BY ranked.v DESC, c.id");
-}
-
-// A summed key's day-window ranking is top_channels_sql() narrowed to candidates that must
-// hold every channel of the answer: exact, as the candidates are ranked by their own figures.
-// The candidates are either:
-// - the leaderboard that the fold job keeps for the window (leaderboard_sql: its best 100
-//   channels, while the day totals it was ranked from stay the same; sql/0010), or
-// - the channels with a day of at least T/n (candidates_by_day), where T is a total that the
-//   answer's last row reaches: a total of T over the window's n days needs such a day.
-//   channel_threshold_sql() takes T from the channels that lead some day: the limit-th best
-//   of their totals is at most the limit-th best of all. The channels streaming a few minutes
-//   a day, which a window of a busy platform mostly holds, are never read.
-
-// The leaderboard of the window ($1, $2 days, $3 platform, $4 sort) if it is current. It
-// holds 100 channels, the most `limit` may ask for.
-constexpr const char* leaderboard_sql =
-    "SELECT l.channel_ids FROM rollup_channel_leaderboards l "
-    "JOIN rollup_day_version v ON v.version = l.version "
-    "WHERE l.from_day = $1::date AND l.to_day = $2::date AND l.platform = $3 AND l.sort = $4";
-
-// The channels with a day whose `key` is at least $5.
-std::string candidates_by_day(const channel_key& key) {
-    return "r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM " +
-           each_day("r.channel_id", " AND " + std::string(key.day) + " >= $5") + "))";
-}
-
-// floor(T/n) for candidates_by_day() ($1, $2 days, $3 platform, $4 limit), 0 when fewer than
-// `limit` channels lead a day.
-std::string channel_threshold_sql(const channel_key& key) {
-    std::string sql = "WITH leaders AS (SELECT DISTINCT t.channel_id FROM ";
-    sql.append(each_day("r.channel_id", " ORDER BY " + std::string(key.day) + " DESC LIMIT $4"));
-    sql.append(") SELECT COALESCE(floor((SELECT v FROM (SELECT sum(");
-    sql.append(key.day).append(
-        ") AS v FROM rollup_channel_day_totals r WHERE r.day >= $1::date AND r.day < $2::date "
-        "AND r.channel_id IN (SELECT channel_id FROM leaders) GROUP BY r.channel_id) x "
-        "ORDER BY v DESC OFFSET $4 - 1 LIMIT 1) / ($2::date - $1::date)), 0)::bigint");
-    return sql;
-}
-
-handler channels_top(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        query_params params(ctx.query, {"window", "from", "to", "platform", "sort", "game",
-                                        "language", "limit", "format"});
-        const stats_params c = read_stats_params(params, true);
-        const std::string sort = params.one_of("sort", channel_sorts).value_or("hours_watched");
-        const std::string game = params.text("game").value_or("");
-        const std::string language = params.language("language").value_or("");
-        if (const auto& bad = params.error()) {
-            co_return invalid_parameter(ctx.req, *bad);
-        }
-        const rollup_window& w = c.window;
-        const bool narrowed = !game.empty() || !language.empty();
-        std::string order = "f.watched DESC";
-        const channel_key* key = nullptr;
-        for (const auto& k : channel_keys) {
-            if (k.sort == sort) {
-                key = &k;
-                order = std::string(k.window) + " DESC";
-            }
-        }
-        if (sort == "followers") {
-            order = "c.follower_count DESC NULLS LAST";
-        }
-        // Day windows without a game or language: the sums from the channels that can reach
-        // the top, the other keys from the days' leaders when that is exact.
-        const bool by_day_key = w.days && !narrowed && key;
-        const bool pruned = by_day_key && key->sums;
-        const std::string leaders_sql =
-            by_day_key && !pruned ? channel_leaders_sql(w, *key) : std::string();
-        // Otherwise every channel of the window is ranked. By followers, which the channels
-        // hold, the channels are walked in that order (channels_followers_idx, sql/0008) until
-        // `limit` of them have a row in the window: the figures of those alone.
-        const std::string source = channel_source(w, narrowed);
-        std::string sql;
-        if (sort == "followers") {
-            sql = "WITH top AS (SELECT c.id FROM channels c WHERE ($3 = '' OR c.platform_id = "
-                  "(SELECT id FROM platforms WHERE name = $3)) AND EXISTS (SELECT 1 ";
-            sql.append(channel_rows(w, source, "$1", "$2", narrowed, "r.channel_id = c.id"));
-            sql.append(") ORDER BY c.follower_count DESC NULLS LAST, c.id LIMIT $4), f AS (");
-            sql.append(channel_figures(w, source, "$1", "$2", narrowed,
-                                       "r.channel_id IN (SELECT id FROM top)"));
-            sql.append(") SELECT f.*, ").append(channel_columns).append(" FROM f");
-            sql.append(channel_joins("f")).append(" ORDER BY ").append(order).append(", c.id");
-        } else if (!pruned) {
-            sql = top_channels_sql(w, source, narrowed, order);
-        }
-        json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
-            // One snapshot: a leaderboard names the channels of the day totals it was read with.
-            pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{conn};
-            std::optional<pqxx::result> rows;
-            if (pruned) {
-                const auto board = tx.exec_params(leaderboard_sql, w.from, w.to, c.platform, sort);
-                const auto ranked = [&](std::string_view candidates, const auto& param) {
-                    return tx.exec_params(top_channels_sql(w, source, false, order, candidates),
-                                          w.from, w.to, c.platform, c.limit, param);
-                };
-                if (!board.empty()) {
-                    rows = ranked("r.channel_id = ANY ($5::integer[])", board[0][0].c_str());
-                } else {
-                    rows = ranked(candidates_by_day(*key),
-                                  tx.exec_params1(channel_threshold_sql(*key), w.from, w.to,
-                                                  c.platform, c.limit)[0]
-                                      .as<std::int64_t>());
-                }
-            } else if (!leaders_sql.empty()) {
-                const long long leaders = std::max(min_leaders, leaders_per_limit * c.limit);
-                auto led = tx.exec_params(leaders_sql, w.from, w.to, c.platform, c.limit, leaders);
-                if (led.empty() || led[0]["exact"].as<bool>(false)) {
-                    rows = std::move(led);
-                }
-            }
-            if (!rows) {
-                rows = narrowed
-                           ? tx.exec_params(sql, w.from, w.to, c.platform, c.limit, game, language)
-                           : tx.exec_params(sql, w.from, w.to, c.platform, c.limit);
-            }
-            json::array data;
-            for (const auto& row : *rows) {
-                data.push_back(channel_item(row));
-            }
-            return json::object{{"data", std::move(data)}, {"meta", window_meta(w)}};
-        });
-        co_return list_response(ctx.req, c.format, std::move(answer), "channels-top.csv");
-    };
 }
 
 constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers"};
@@ -549,9 +307,6 @@ handler channels_rising(app& shared) {
 
 } // namespace
 
-handler stats_channels_top_route(app& shared) {
-    return channels_top(shared);
-}
 handler stats_channels_rising_route(app& shared) {
     return channels_rising(shared);
 }

@@ -57,12 +57,12 @@ SELECT count(DISTINCT r.channel_id)
 constexpr std::string_view first_days_in_window = R"(
     ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))
     AND r.prev_day < greatest($1::date, (SELECT min(o.day) FROM rollup_channel_day_totals o)))";
-const std::string channels_live_by_days =
-    "SELECT COALESCE(sum(t.n), 0) FROM " + compose(each_day, {{"from", "$1"},
-                                                              {"to", "$2"},
-                                                              {"select", "count(*) AS n"},
-                                                              {"table", "rollup_channel_day_totals"},
-                                                              {"where", first_days_in_window}});
+const std::string channels_live_by_days = "SELECT COALESCE(sum(t.n), 0) FROM " +
+                                          compose(each_day, {{"from", "$1"},
+                                                             {"to", "$2"},
+                                                             {"select", "count(*) AS n"},
+                                                             {"table", "rollup_channel_day_totals"},
+                                                             {"where", first_days_in_window}});
 
 const std::string covered_in_hours =
     compose(covered_by_hours, {{"name", "covered"}, {"from", "$1"}, {"to", "$2"}});
@@ -70,8 +70,8 @@ const std::string covered_in_days =
     compose(covered_by_days, {{"name", "covered"}, {"from", "$1"}, {"to", "$2"}});
 
 // The two variants, by the rollups the window reads.
-const std::string summary_by_hours_sql =
-    compose(summary_sql, {{"covered", covered_in_hours}, {"channels_live", channels_live_by_hours}});
+const std::string summary_by_hours_sql = compose(
+    summary_sql, {{"covered", covered_in_hours}, {"channels_live", channels_live_by_hours}});
 const std::string summary_by_days_sql =
     compose(summary_sql, {{"covered", covered_in_days}, {"channels_live", channels_live_by_days}});
 
@@ -90,9 +90,8 @@ handler stats_summary_route(app& shared) {
         const std::string hour_to = w.days ? w.to + "T00:00:00Z" : w.to;
         json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx{conn};
-            const auto row =
-                tx.exec_params1(w.days ? summary_by_days_sql : summary_by_hours_sql, w.from, w.to,
-                                c.platform, hour_from, hour_to);
+            const auto row = tx.exec_params1(w.days ? summary_by_days_sql : summary_by_hours_sql,
+                                             w.from, w.to, c.platform, hour_from, hour_to);
             json::object data{
                 {"channels_live", row[0].as<std::int64_t>()},
                 {"hours_watched", hours_of(row[1].as<double>())},
