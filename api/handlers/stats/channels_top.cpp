@@ -187,8 +187,8 @@ std::string each_channel_day(std::string_view select, std::string_view more) {
 }
 
 std::string ranked(std::string_view rows, std::string_view order) {
-    return compose(ranked_sql, {{"figures", compose(channel_figures, {{"rows", rows}})},
-                                {"order", order}});
+    return compose(ranked_sql,
+                   {{"figures", compose(channel_figures, {{"rows", rows}})}, {"order", order}});
 }
 
 // Every statement over one source of rows: each key's ranking, and by followers.
@@ -228,18 +228,19 @@ pruned_statements pruned_by(const channel_key& key) {
             threshold_sql,
             {{"leaders", each_channel_day("r.channel_id", " ORDER BY " + day + " DESC LIMIT $4")},
              {"day", day}});
-        out.from_candidates = ranked(
-            totals + " AND r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM " +
-                each_channel_day("r.channel_id", " AND " + day + " >= $5") + "))",
-            order);
+        out.from_candidates =
+            ranked(totals + " AND r.channel_id = ANY (ARRAY(SELECT DISTINCT t.channel_id FROM " +
+                       each_channel_day("r.channel_id", " AND " + day + " >= $5") + "))",
+                   order);
     } else {
         out.from_leaders = compose(
             leaders_sql,
             {{"leaders", each_channel_day("r.channel_id, " + day + " AS v",
                                           " ORDER BY " + day + " DESC LIMIT $5")},
              {"figures_of_leaders",
-              compose(channel_figures,
-                      {{"rows", totals + " AND r.channel_id IN (SELECT channel_id FROM leaders)"}})},
+              compose(
+                  channel_figures,
+                  {{"rows", totals + " AND r.channel_id IN (SELECT channel_id FROM leaders)"}})},
              {"window", key.window}});
     }
     return out;
@@ -319,8 +320,8 @@ handler stats_channels_top_route(app& shared) {
                 }
             }
             if (!rows) {
-                rows = narrowed ? tx.exec_params(every_sql, w.from, w.to, c.platform, c.limit,
-                                                 game, language)
+                rows = narrowed ? tx.exec_params(every_sql, w.from, w.to, c.platform, c.limit, game,
+                                                 language)
                                 : tx.exec_params(every_sql, w.from, w.to, c.platform, c.limit);
             }
             json::array data;

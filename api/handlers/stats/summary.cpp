@@ -14,7 +14,6 @@ namespace streamscope::api {
 namespace {
 
 using namespace stats;
-namespace json = boost::json;
 
 // $1, $2: the window in the rollups' terms (times over hours, days over days); $3: a platform
 // name or ''; $4, $5: the same window in hours, which rollup_platform_hours is kept in.
@@ -88,11 +87,11 @@ handler stats_summary_route(app& shared) {
         // Hours of the platform rollup that the day tables' bounds cover.
         const std::string hour_from = w.days ? w.from + "T00:00:00Z" : w.from;
         const std::string hour_to = w.days ? w.to + "T00:00:00Z" : w.to;
-        json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
+        boost::json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx{conn};
             const auto row = tx.exec_params1(w.days ? summary_by_days_sql : summary_by_hours_sql,
                                              w.from, w.to, c.platform, hour_from, hour_to);
-            json::object data{
+            boost::json::object data{
                 {"channels_live", row[0].as<std::int64_t>()},
                 {"hours_watched", hours_of(row[1].as<double>())},
                 {"hours_streamed", hours_of(row[2].as<double>())},
@@ -100,10 +99,10 @@ handler stats_summary_route(app& shared) {
                 {"peak_viewers", row[4].as<std::int64_t>()},
                 {"peak_channels", row[5].as<std::int64_t>()},
             };
-            return json::object{{"data", std::move(data)}, {"meta", window_meta(w)}};
+            return boost::json::object{{"data", std::move(data)}, {"meta", window_meta(w)}};
         });
         if (c.format == "csv") {
-            json::array one{answer["data"]};
+            boost::json::array one{answer["data"]};
             co_return csv_response(ctx.req, csv_from_items(one), "stats-summary.csv");
         }
         co_return json_answer(ctx.req, answer);
