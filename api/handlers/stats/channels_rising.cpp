@@ -170,11 +170,9 @@ constexpr std::string_view peak_over_days = R"(,
 // The rows of `table` on day d.i of [from, to) (each_day) that meet `where`.
 std::string each_day_of(std::string_view table, std::string_view from, std::string_view to,
                         std::string_view select, std::string_view where) {
-    return compose(each_day, {{"from", from},
-                              {"to", to},
-                              {"select", select},
-                              {"table", table},
-                              {"where", where}});
+    return compose(
+        each_day,
+        {{"from", from}, {"to", to}, {"select", select}, {"table", table}, {"where", where}});
 }
 
 // each_day_of() the channels' day totals on platform $3.
@@ -196,10 +194,9 @@ constexpr rising_rollup channel_hours{"rollup_channel_hours",
                                       "FILTER (WHERE r.hour >= $1::timestamptz)",
                                       "FILTER (WHERE r.hour < $1::timestamptz)",
                                       "r.hour >= $4::timestamptz AND r.hour < $2::timestamptz"};
-constexpr rising_rollup channel_day_totals{"rollup_channel_day_totals",
-                                           "FILTER (WHERE r.day >= $1::date)",
-                                           "FILTER (WHERE r.day < $1::date)",
-                                           "r.day >= $4::date AND r.day < $2::date"};
+constexpr rising_rollup channel_day_totals{
+    "rollup_channel_day_totals", "FILTER (WHERE r.day >= $1::date)",
+    "FILTER (WHERE r.day < $1::date)", "r.day >= $4::date AND r.day < $2::date"};
 
 std::string figures(const rising_rollup& rollup, std::string_view channel, std::string_view which) {
     return compose(rising_figures, {{"channel", channel},
