@@ -8,7 +8,7 @@
 #include "api/config.hpp"
 #include "api/db/pool.hpp"
 #include "api/http/server.hpp"
-#include "api/routes/routes.hpp"
+#include "api/routes.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"

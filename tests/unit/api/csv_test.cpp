@@ -1,8 +1,8 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include "api/routes/csv.hpp"
-#include "api/routes/numbers.hpp"
+#include "api/format/csv.hpp"
+#include "api/format/numbers.hpp"
 
 using streamscope::api::csv_cell;
 using streamscope::api::csv_from_items;

@@ -5,7 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include "api/routes/routes.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/routes.hpp"
 
 using namespace streamscope::api;
 

@@ -1,0 +1,21 @@
+#pragma once
+// What every handler shares: the database pool, the request metrics, the per-sweep answer
+// cache and the time the server started. Made once in main and passed to each handler's
+// factory by reference; it outlives the server.
+
+#include <chrono>
+
+#include "api/cache/answer_cache.hpp"
+#include "api/db/pool.hpp"
+#include "api/metrics/request_metrics.hpp"
+
+namespace streamscope::api {
+
+struct app {
+    pool& db;
+    request_metrics& metrics;
+    answer_cache& cache;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+} // namespace streamscope::api

@@ -1,0 +1,90 @@
+#include "api/format/csv.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/format/numbers.hpp"
+#include "api/http/errors.hpp"
+
+namespace streamscope::api {
+
+std::string csv_cell(std::string_view text) {
+    std::string cell;
+    if (!text.empty() && (text.front() == '=' || text.front() == '+' || text.front() == '-' ||
+                          text.front() == '@' || text.front() == '\t' || text.front() == '\r')) {
+        cell += '\''; // shown as text, never evaluated
+    }
+    cell += text;
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+        return cell;
+    }
+    std::string quoted = "\"";
+    for (char c : cell) {
+        if (c == '"') {
+            quoted += '"';
+        }
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+std::string csv_from_items(const boost::json::array& items) {
+    std::string out;
+    if (items.empty()) {
+        return out;
+    }
+    const auto& first = items.front().as_object();
+    bool separate = false;
+    for (const auto& field : first) {
+        out += separate ? "," : "";
+        out += csv_cell(field.key());
+        separate = true;
+    }
+    out += "\r\n";
+    for (const auto& item : items) {
+        const auto& o = item.as_object();
+        separate = false;
+        for (const auto& field : first) {
+            out += separate ? "," : "";
+            separate = true;
+            const boost::json::value* v = o.if_contains(field.key());
+            if (v == nullptr || v->is_null()) {
+                continue;
+            }
+            if (v->is_string()) {
+                out += csv_cell(v->get_string());
+            } else if (v->is_double()) {
+                out += plain_number(v->get_double());
+            } else {
+                out += csv_cell(boost::json::serialize(*v));
+            }
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+response csv_response(const request& req, std::string body, std::string_view filename) {
+    // The name may come from the path (a login): only safe characters reach the header.
+    std::string safe;
+    for (char c : filename) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        safe += plain ? c : '_';
+    }
+    response res = json_response(req, std::move(body));
+    res.set(boost::beast::http::field::content_type, "text/csv; charset=utf-8");
+    res.set(boost::beast::http::field::content_disposition,
+            "attachment; filename=\"" + safe + "\"");
+    return res;
+}
+
+response list_response(const request& req, const std::string& format, boost::json::object page,
+                       std::string_view filename) {
+    if (format == "csv") {
+        return csv_response(req, csv_from_items(page["data"].as_array()), filename);
+    }
+    return json_answer(req, page);
+}
+
+} // namespace streamscope::api

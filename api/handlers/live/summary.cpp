@@ -1,0 +1,63 @@
+// GET /live/summary?platform= — totals now: live channels and viewers, per platform, and the
+// ten largest languages and games by viewers, from the latest complete sweep of each platform.
+
+#include <boost/json/parse.hpp>
+#include <pqxx/pqxx>
+
+#include "api/format/numbers.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/live/rows.hpp"
+#include "api/params/platform.hpp"
+#include "api/params/query_params.hpp"
+
+namespace streamscope::api {
+namespace {
+
+// PostgreSQL aggregates and renders the totals; one pass over the sweeps' rows.
+constexpr const char* summary_sql = R"(
+WITH r AS MATERIALIZED (
+    SELECT p.name AS platform, st.language, g.platform_game_id AS game_id, g.name AS game_name,
+           COALESCE(s.viewer_count, 0) AS viewers
+      FROM unnest($1::int[], $2::bigint[]) AS l(platform_id, micros)
+      JOIN snapshots s ON s.collected_at = timestamptz 'epoch' + l.micros * interval '1 microsecond'
+      JOIN streams st ON st.id = s.stream_id AND st.platform_id = l.platform_id
+      JOIN platforms p ON p.id = st.platform_id
+      LEFT JOIN games g ON g.id = st.game_id)
+SELECT json_build_object(
+    'live_channels', (SELECT count(*) FROM r),
+    'viewers', (SELECT COALESCE(sum(viewers), 0) FROM r),
+    'platforms', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.platform), '[]')
+                    FROM (SELECT platform, count(*) AS live_channels, sum(viewers) AS viewers
+                            FROM r GROUP BY platform) x),
+    'languages', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.language), '[]')
+                    FROM (SELECT language, count(*) AS live_channels, sum(viewers) AS viewers
+                            FROM r GROUP BY language ORDER BY sum(viewers) DESC, language
+                           LIMIT 10) x),
+    'games', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.game_id), '[]')
+                FROM (SELECT game_id, game_name, count(*) AS live_channels,
+                             sum(viewers) AS viewers
+                        FROM r WHERE game_id IS NOT NULL GROUP BY game_id, game_name
+                       ORDER BY sum(viewers) DESC, game_id LIMIT 10) x)))";
+
+} // namespace
+
+handler live_summary_route(app& shared) {
+    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+        query_params params(ctx.query, {"platform"});
+        const std::string platform = params.one_of("platform", platform_names).value_or("");
+        if (const auto& bad = params.error()) {
+            co_return invalid_parameter(ctx.req, *bad);
+        }
+        boost::json::object body = co_await shared.db.run([&](pqxx::connection& c) {
+            pqxx::read_transaction tx{c};
+            const auto sweeps = latest_sweeps(tx, platform);
+            const auto [ids, times] = sweep_arrays(sweeps);
+            const auto totals = tx.exec_params(summary_sql, ids, times)[0][0].as<std::string>();
+            return boost::json::object{{"data", boost::json::parse(totals)},
+                                       {"meta", {{"sweeps", sweeps_meta(sweeps)}}}};
+        });
+        co_return json_answer(ctx.req, body);
+    };
+}
+
+} // namespace streamscope::api

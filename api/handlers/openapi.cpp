@@ -1,0 +1,177 @@
+// GET /openapi.json (OpenAPI 3.1) and GET /docs (a page that renders it, with nothing fetched
+// from another host). The document is written by hand, next to the routes; a unit test checks
+// that it lists exactly the routes the router serves.
+
+#include "api/handlers/handlers.hpp"
+#include "api/http/errors.hpp"
+
+namespace streamscope::api {
+namespace {
+
+constexpr std::string_view document = R"json({
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Streamscope API",
+    "version": "0.1.0",
+    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}."
+  },
+  "components": {
+    "parameters": {
+      "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
+      "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}},
+      "format": {"name": "format", "in": "query", "description": "csv: the data as RFC 4180 CSV (UTF-8, header row, formula-like cells prefixed with ')", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+      "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
+      "window": {"name": "window", "in": "query", "description": "not with from/to (default: 24h)", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
+      "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
+      "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}},
+      "statsWindow": {"name": "window", "in": "query", "description": "not with from/to; below 7 days counted in hours (from the hour holding from), from 7 days on in whole UTC days", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"], "default": "7d"}},
+      "statsLimit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+      "minAvgViewers": {"name": "min_avg_viewers", "in": "query", "description": "size threshold against noise", "schema": {"type": "integer", "minimum": 0, "default": 10}}
+    },
+    "schemas": {
+      "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
+      "LiveStream": {"type": "object", "properties": {"platform": {"type": "string"}, "channel_id": {"type": "string"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "title": {"type": "string"}, "game_id": {"type": "string"}, "game_name": {"type": "string"}, "viewer_count": {"type": ["integer", "null"]}, "language": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"}, "collected_at": {"type": "string", "format": "date-time"}, "thumbnail_url": {"type": "string"}, "stream_url": {"type": "string"}}},
+      "Sweeps": {"type": "array", "items": {"type": "object", "properties": {"platform": {"type": "string"}, "sweep_id": {"type": "integer"}, "collected_at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "streams": {"type": "integer"}}}}
+    },
+    "responses": {
+      "BadRequest": {"description": "a parameter is invalid or unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unavailable": {"description": "the database cannot be reached", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }
+  },
+  "paths": {
+    "/health": {"get": {"summary": "Is the API healthy: database, schema version, age of the last complete sweep per platform, uptime", "responses": {"200": {"description": "healthy"}, "503": {"description": "the database does not answer"}}}},
+    "/live/top": {"get": {"summary": "The latest complete sweep's streams, most viewers first", "parameters": [
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "meta": {"type": "object", "properties": {"sweeps": {"$ref": "#/components/schemas/Sweeps"}}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/live/streams": {"get": {"summary": "Live streams filtered, most viewers first, a page at a time (pass next_cursor as cursor)", "parameters": [
+      {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"},
+      {"name": "min_viewers", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+      {"name": "q", "in": "query", "description": "text in the title (case-insensitive)", "schema": {"type": "string", "maxLength": 200}},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+      {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "a page of streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "next_cursor": {"type": ["string", "null"]}, "meta": {"type": "object"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/live/summary": {"get": {"summary": "Totals now: live channels, viewers, per platform, top languages and games", "parameters": [{"$ref": "#/components/parameters/platform"}],
+      "responses": {"200": {"description": "totals"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/search/channels": {"get": {"summary": "Channels by login or display name: prefix and fuzzy match, best first, with live status", "parameters": [
+      {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+      {"$ref": "#/components/parameters/platform"},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/search/games": {"get": {"summary": "Games by name: prefix and fuzzy match, best first", "parameters": [
+      {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}": {"get": {"summary": "A channel: profile, current stream if live, and a summary for the window (average and peak viewers, broadcasts, hours streamed, hours watched)", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+      "responses": {"200": {"description": "the channel"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}/history": {"get": {"summary": "The channel's viewers over time (raw snapshots for up to 7 days, or hourly/daily average and peak), with the title and game changes", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"name": "resolution", "in": "query", "schema": {"type": "string", "enum": ["raw", "1h", "1d"], "default": "raw"}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "the series: data (points), changes, meta"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/channels/{platform}/{login}/streams": {"get": {"summary": "The channel's broadcasts, newest first: start, end, duration, average and peak viewers, hours watched, games played", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
+      {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "broadcasts"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/summary": {"get": {"summary": "Totals for the window from the rollups: channels live, hours watched, hours streamed, average and peak concurrent viewers, peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "{data: {...}, meta: {from, to, resolution}}"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/games/top": {"get": {"summary": "Games ranked over the window: hours watched, average viewers (concurrent, over the time covered), peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["hours_watched", "avg_viewers", "peak_viewers", "channels"], "default": "hours_watched"}},
+      {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/games/trending": {"get": {"summary": "Games whose average viewers grew most against the previous window of the same length (growth_pct); games below min_avg_viewers now, or absent before, are left out", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "games with prev_avg_viewers and growth_pct"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/channels/top": {"get": {"summary": "Channels ranked over the window: hours watched, hours streamed, average viewers (hours watched / hours streamed), peak viewers, followers; narrowed to a game or a language. Channel figures cover complete hours (the current one joins when it ends)", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"], "default": "hours_watched"}},
+      {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "channels"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/channels/rising": {"get": {"summary": "Channels whose average viewers grew most against their own previous window (growth_pct), with follower_gain; both windows need an hour streamed and min_avg_viewers now. Complete hours only, as channels/top", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["avg_viewers", "followers"], "default": "avg_viewers"}},
+      {"$ref": "#/components/parameters/minAvgViewers"}, {"$ref": "#/components/parameters/statsLimit"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "channels with prev_avg_viewers, growth_pct, follower_gain"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/languages": {"get": {"summary": "Languages over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "languages"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/platforms": {"get": {"summary": "Platforms compared over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "platforms"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/stats/heatmap": {"get": {"summary": "Average concurrent viewers by weekday (ISO, 1 = Monday) and hour in tz, for all streams, a game or a channel (a channel's from complete hours): when to stream", "parameters": [
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
+      {"$ref": "#/components/parameters/game"}, {"name": "channel", "in": "query", "description": "a channel's login (not with game)", "schema": {"type": "string"}},
+      {"name": "tz", "in": "query", "description": "IANA time zone", "schema": {"type": "string", "default": "UTC"}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "cells: weekday, hour, avg_viewers, hours_sampled"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/games/{platform}/{id}/history": {"get": {"summary": "A game's hours watched, average and peak viewers, average and peak channels per hour or day", "parameters": [
+      {"$ref": "#/components/parameters/pathPlatform"}, {"name": "id", "in": "path", "required": true, "description": "the platform's game id", "schema": {"type": "string"}},
+      {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"name": "resolution", "in": "query", "description": "default: 1h below 7 days, else 1d", "schema": {"type": "string", "enum": ["1h", "1d"]}}, {"$ref": "#/components/parameters/format"}],
+      "responses": {"200": {"description": "the series"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such game has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+    "/export/snapshots": {"get": {"summary": "Raw snapshots of a time window as CSV, oldest first, streamed (chunked, gzip when accepted): collected_at, platform, channel_id, username, display_name, stream_id, started_at, viewer_count, game_id, game_name, title, language (title and game as they were at the time). At most 4 exports run at once.", "parameters": [
+      {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
+      {"$ref": "#/components/parameters/platform"},
+      {"name": "channel", "in": "query", "description": "a channel's login: only its broadcasts", "schema": {"type": "string"}},
+      {"$ref": "#/components/parameters/game"},
+      {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv"], "default": "csv"}}],
+      "responses": {"200": {"description": "CSV (RFC 4180, UTF-8, header row)", "content": {"text/csv": {}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no channel with this login has broadcast"}, "503": {"description": "the database cannot be reached, or 4 exports are running (Retry-After)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+    "/metrics": {"get": {"summary": "Prometheus text: requests by route and status, latency histogram by route, database pool use", "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
+    "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}
+  }
+})json";
+
+// Renders the document in the browser from /openapi.json on the same host; no other request.
+constexpr std::string_view docs_page = R"html(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Streamscope API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .2rem}h2{margin-top:2rem}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}</style>
+</head><body><h1>Streamscope API</h1><p id="intro"></p><div id="routes">Loading /openapi.json…</div>
+<script>
+fetch('openapi.json').then(r => r.json()).then(doc => {
+  const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+  const resolve = p => p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p;
+  document.getElementById('intro').textContent = doc.info.description;
+  let html = '';
+  for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) {
+    html += `<h2><code>${method.toUpperCase()} ${esc(path)}</code></h2><p>${esc(op.summary)}</p>`;
+    const params = (op.parameters || []).map(resolve);
+    if (params.length) html += '<table><tr><th>parameter</th><th>schema</th><th>about</th></tr>' +
+      params.map(p => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' (required)' : ''}</td>` +
+        `<td><code>${esc(JSON.stringify(p.schema))}</code></td><td>${esc(p.description)}</td></tr>`).join('') + '</table>';
+    html += '<p>Responses: ' + Object.entries(op.responses).map(([c, r]) => `<code>${c}</code>`).join(', ') + '</p>';
+  }
+  document.getElementById('routes').innerHTML = html;
+});
+</script></body></html>
+)html";
+
+} // namespace
+
+std::string_view openapi_document() {
+    return document;
+}
+
+handler openapi_route() {
+    return [](request_context& ctx) -> boost::asio::awaitable<response> {
+        co_return json_response(ctx.req, std::string(document));
+    };
+}
+
+handler docs_route() {
+    return [](request_context& ctx) -> boost::asio::awaitable<response> {
+        response res = json_response(ctx.req, std::string(docs_page));
+        res.set(boost::beast::http::field::content_type, "text/html; charset=utf-8");
+        co_return res;
+    };
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,91 @@
+// GET /stats/languages?window=|from=&to=&platform=&format= and GET /stats/platforms?window=|
+// from=&to=&format= — the window's audience by language or by platform, with each one's share
+// of the hours watched. From the hour rollups only (they are small): `from` floored to the
+// hour, whatever the window's length.
+
+#include <boost/json/array.hpp>
+#include <pqxx/pqxx>
+
+#include "api/format/csv.hpp"
+#include "api/handlers/handlers.hpp"
+#include "api/handlers/stats/rollup_window.hpp"
+#include "api/handlers/stats/statement.hpp"
+
+namespace streamscope::api {
+namespace {
+
+using namespace stats;
+namespace json = boost::json;
+
+// $1, $2: the window's hours; $3: a platform name or ''. Per {name} of {rollup}
+// (rollup_language_hours or rollup_platform_hours, through its index on the hour): its
+// figures, averages over the time the collector covered, and its share of the hours watched.
+constexpr std::string_view breakdown_sql = R"(
+WITH covered AS (
+    SELECT h.platform_id, sum(h.covered_ms)::float8 AS ms
+      FROM rollup_platform_hours h
+     WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz
+     GROUP BY h.platform_id),
+f AS (
+    SELECT {name} AS name, sum(r.watched_ms)::float8 AS watched,
+           sum(r.channel_ms)::float8 AS channel_ms, max(r.peak_viewers) AS peak_viewers,
+           max(r.peak_channels) AS peak_channels,
+           sum(r.watched_ms / NULLIF(c.ms, 0)) AS avg_viewers,
+           sum(r.channel_ms / NULLIF(c.ms, 0)) AS avg_channels
+      FROM {rollup} r JOIN covered c USING (platform_id) JOIN platforms p ON p.id = r.platform_id
+     WHERE r.hour >= $1::timestamptz AND r.hour < $2::timestamptz AND ($3 = '' OR p.name = $3)
+     GROUP BY 1)
+SELECT f.*, f.watched / NULLIF(sum(f.watched) OVER (), 0) AS share
+  FROM f
+ ORDER BY f.watched DESC, f.name)";
+
+const std::string languages_sql =
+    compose(breakdown_sql, {{"name", "r.language"}, {"rollup", "rollup_language_hours"}});
+const std::string platforms_sql =
+    compose(breakdown_sql, {{"name", "p.name"}, {"rollup", "rollup_platform_hours"}});
+
+handler breakdown(app& shared, bool by_language) {
+    return [&shared, by_language](request_context& ctx) -> boost::asio::awaitable<response> {
+        query_params params(
+            ctx.query, by_language ? std::initializer_list<std::string_view>{"window", "from", "to",
+                                                                             "platform", "format"}
+                                   : std::initializer_list<std::string_view>{"window", "from", "to",
+                                                                             "format"});
+        const stats_params c = read_stats_params(params, false);
+        if (const auto& bad = params.error()) {
+            co_return invalid_parameter(ctx.req, *bad);
+        }
+        const rollup_window w = hour_bounds(c.window.at);
+        json::object answer = co_await shared.db.run([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx{conn};
+            json::array data;
+            for (const auto& row : tx.exec_params(by_language ? languages_sql : platforms_sql,
+                                                  w.from, w.to, c.platform)) {
+                json::object item;
+                item[by_language ? "language" : "platform"] = row["name"].as<std::string>();
+                item["hours_watched"] = hours_of(row["watched"].as<double>());
+                item["share_pct"] = rounded(or_zero(row["share"]) * 100);
+                item["avg_viewers"] = rounded(or_zero(row["avg_viewers"]));
+                item["peak_viewers"] = row["peak_viewers"].as<std::int64_t>();
+                item["avg_channels"] = rounded(or_zero(row["avg_channels"]));
+                item["peak_channels"] = row["peak_channels"].as<std::int64_t>();
+                data.push_back(std::move(item));
+            }
+            return json::object{{"data", std::move(data)}, {"meta", window_meta(w)}};
+        });
+        co_return list_response(ctx.req, c.format, std::move(answer),
+                                by_language ? "stats-languages.csv" : "stats-platforms.csv");
+    };
+}
+
+} // namespace
+
+handler stats_languages_route(app& shared) {
+    return breakdown(shared, true);
+}
+
+handler stats_platforms_route(app& shared) {
+    return breakdown(shared, false);
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,93 @@
+#include "api/params/query_params.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <boost/url/params_view.hpp>
+
+#include "api/http/errors.hpp"
+
+namespace streamscope::api {
+
+query_params::query_params(const std::string& raw,
+                           std::initializer_list<std::string_view> allowed) {
+    // `raw` is a std::string: Boost.URL 1.81 reads a query past the end of a view that is not
+    // NUL-terminated (boostorg/url#757).
+    const boost::urls::params_view params(raw);
+    for (const auto& p : params) {
+        if (std::find(allowed.begin(), allowed.end(), p.key) == allowed.end()) {
+            std::string known;
+            for (std::string_view a : allowed) {
+                known += (known.empty() ? "" : ", ") + std::string(a);
+            }
+            fail(p.key, "unknown parameter; this route takes: " +
+                            (known.empty() ? std::string("none") : known));
+            continue;
+        }
+        if (!values_.emplace(p.key, p.value).second) {
+            fail(p.key, "given more than once");
+        }
+    }
+}
+
+void query_params::fail(std::string_view name, std::string message) {
+    if (!error_) {
+        error_ = param_error{std::string(name), std::move(message)};
+    }
+}
+
+std::optional<std::string> query_params::text(std::string_view name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+long long query_params::integer(std::string_view name, long long min, long long max,
+                                long long fallback) {
+    const auto value = text(name);
+    if (!value) {
+        return fallback;
+    }
+    long long n = 0;
+    auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+    if (value->empty() || ec != std::errc{} || end != value->data() + value->size() || n < min ||
+        n > max) {
+        fail(name,
+             "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+        return fallback;
+    }
+    return n;
+}
+
+std::optional<std::string> query_params::one_of(std::string_view name,
+                                                std::span<const std::string_view> choices) {
+    auto value = text(name);
+    if (value && std::find(choices.begin(), choices.end(), *value) == choices.end()) {
+        std::string allowed;
+        for (std::string_view c : choices) {
+            allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+        }
+        fail(name, "must be one of: " + allowed);
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<std::string> query_params::language(std::string_view name) {
+    auto value = text(name);
+    const bool valid =
+        value && (*value == "other" ||
+                  (value->size() == 2 && std::all_of(value->begin(), value->end(),
+                                                     [](char c) { return c >= 'a' && c <= 'z'; })));
+    if (value && !valid) {
+        fail(name, "must be a two-letter ISO 639-1 code in lowercase, or other");
+        return std::nullopt;
+    }
+    return value;
+}
+
+response invalid_parameter(const request& req, const param_error& problem) {
+    return error_response(req, boost::beast::http::status::bad_request, "invalid_parameter",
+                          problem.message, problem.parameter);
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,74 @@
+#include "api/routes.hpp"
+
+#include <pqxx/except>
+#include <spdlog/spdlog.h>
+
+#include "api/handlers/handlers.hpp"
+#include "api/http/errors.hpp"
+
+namespace streamscope::api {
+namespace {
+
+// A database that cannot be reached (or a query cut off by the statement timeout) is the
+// client's 503, in the one error shape, not a 500.
+handler with_database_errors(handler inner) {
+    return [inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
+        std::string problem;
+        try {
+            co_return co_await inner(ctx);
+        } catch (const pqxx::broken_connection& e) {
+            problem = e.what();
+        } catch (const pqxx::sql_error& e) {
+            if (e.sqlstate() != "57014") { // query_canceled: the statement timeout
+                throw;
+            }
+            problem = e.what();
+        }
+        spdlog::warn("{}: the database did not answer ({}); check that PostgreSQL is up", ctx.route,
+                     problem);
+        co_return error_response(ctx.req, boost::beast::http::status::service_unavailable,
+                                 "database_unavailable",
+                                 "the database cannot be reached or timed out; try again later");
+    };
+}
+
+} // namespace
+
+void add_routes(router& routes, app& shared) {
+    using boost::beast::http::verb;
+    routes.add(verb::get, "/health", health_route(shared));
+    // Answers change once per sweep: they are cached until the next.
+    const auto per_sweep = [&](handler h) {
+        return with_database_errors(shared.cache.cached(std::move(h)));
+    };
+    routes.add(verb::get, "/live/top", per_sweep(live_top_route(shared)));
+    routes.add(verb::get, "/live/streams", per_sweep(live_streams_route(shared)));
+    routes.add(verb::get, "/live/summary", per_sweep(live_summary_route(shared)));
+    routes.add(verb::get, "/search/channels", per_sweep(search_channels_route(shared)));
+    routes.add(verb::get, "/search/games", per_sweep(search_games_route(shared)));
+    // A channel's figures change with sweeps too; a window's start moves on between them, so
+    // a cached answer is at most one sweep interval behind at the window's old end.
+    routes.add(verb::get, "/channels/{platform}/{login}", per_sweep(channel_route(shared)));
+    routes.add(verb::get, "/channels/{platform}/{login}/history",
+               per_sweep(channel_history_route(shared)));
+    routes.add(verb::get, "/channels/{platform}/{login}/streams",
+               per_sweep(channel_streams_route(shared)));
+    // Rollups change with each sweep too.
+    routes.add(verb::get, "/stats/summary", per_sweep(stats_summary_route(shared)));
+    routes.add(verb::get, "/stats/games/top", per_sweep(stats_games_top_route(shared)));
+    routes.add(verb::get, "/stats/games/trending", per_sweep(stats_games_trending_route(shared)));
+    routes.add(verb::get, "/stats/channels/top", per_sweep(stats_channels_top_route(shared)));
+    routes.add(verb::get, "/stats/channels/rising", per_sweep(stats_channels_rising_route(shared)));
+    routes.add(verb::get, "/stats/languages", per_sweep(stats_languages_route(shared)));
+    routes.add(verb::get, "/stats/platforms", per_sweep(stats_platforms_route(shared)));
+    routes.add(verb::get, "/stats/heatmap", per_sweep(stats_heatmap_route(shared)));
+    routes.add(verb::get, "/games/{platform}/{id}/history", per_sweep(game_history_route(shared)));
+    // Streamed, never cached: a window's raw rows, possibly millions.
+    routes.add(verb::get, "/export/snapshots",
+               with_database_errors(export_snapshots_route(shared)));
+    routes.add(verb::get, "/metrics", metrics_route(shared));
+    routes.add(verb::get, "/openapi.json", openapi_route());
+    routes.add(verb::get, "/docs", docs_route());
+}
+
+} // namespace streamscope::api
