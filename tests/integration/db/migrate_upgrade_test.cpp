@@ -171,6 +171,11 @@ TEST_CASE("a database migrated before function files upgrades to what a fresh on
     testing::scratch_database landed(false);
     restore_fixture(landed);
     auto upgraded = landed.connect();
+    // Versioned migrations newer than the fixture (version 12) change tables the writer writes:
+    // they come first, as in the upgrade itself, before any function is replaced.
+    const auto newer = db::embedded_migrations().subspan(12);
+    REQUIRE((newer.empty() || newer.front().version == 13));
+    db::migrate(*upgraded, newer, {});
     // Half the night is rolled up with the functions as the landed migrations defined them.
     store_night(*upgraded, 0, 14);
 
