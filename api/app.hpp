@@ -6,13 +6,13 @@
 #include <chrono>
 
 #include "api/cache/answer_cache.hpp"
-#include "api/db/pool.hpp"
 #include "api/metrics/request_metrics.hpp"
+#include "common/db/pool.hpp"
 
 namespace streamscope::api {
 
 struct app {
-    pool& db;
+    db::pool& db;
     request_metrics& metrics;
     answer_cache& cache;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -1,18 +1,26 @@
 // streamscope-api: the REST API over the Streamscope database.
 
 #include <array>
+#include <functional>
+#include <thread>
 #include <variant>
+#include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
 #include "api/config.hpp"
-#include "api/db/pool.hpp"
-#include "api/http/server.hpp"
 #include "api/routes.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
+#include "common/db/pool.hpp"
 #include "common/http/healthcheck.hpp"
+#include "common/http/router.hpp"
+#include "common/http/server.hpp"
 
 namespace {
 using namespace streamscope;
@@ -38,30 +46,82 @@ Exit codes: 0 done, 1 failed (see the log), 2 bad settings, 3 schema refused.
 constexpr std::array<std::string_view, 3> commands{"serve", "migrate", "healthcheck"};
 constexpr auto options = config::join_options(config::service_options, api::api_options);
 
+// A drain lets requests in flight finish and answer for this long before they are cut off.
+constexpr auto drain_grace = std::chrono::seconds(10);
+
 int serve(const config::service_settings& service, const api::api_settings& s) {
-    api::pool db{service.database, s.pool_size, s.statement_timeout};
+    // The API only reads: a session that cannot write turns a bug into an error, not damage.
+    // No JIT: its queries run for milliseconds, and one whose estimate passes the JIT cost
+    // thresholds (a ranking with a look-up per channel) spent 60 to 700 ms compiling itself.
+    db::pool_options reading;
+    reading.size = s.pool_size;
+    reading.connection.application_name = "streamscope-api";
+    reading.connection.connect_timeout = std::chrono::seconds(2);
+    reading.connection.statement_timeout = s.statement_timeout;
+    reading.session_setup = "SET default_transaction_read_only = on; SET jit = off";
+    db::pool db{service.database, std::move(reading)};
     api::request_metrics metrics;
     api::answer_cache cache{db};
     api::app shared{db, metrics, cache};
-    api::router routes;
+    http::router routes;
     api::add_routes(routes, shared);
 
-    api::server_options serving;
-    serving.host = s.host;
-    serving.port = s.port;
-    serving.threads = s.threads;
-    serving.max_connections = s.max_connections;
-    serving.cors_allowed_origins = s.cors_allowed_origins;
-    serving.request_observer = [&metrics](std::string_view route, unsigned status,
-                                          std::chrono::nanoseconds took) {
-        metrics.observe(route, status, took);
-    };
-    api::server server{serving, routes};
+    // Declared after what the handlers use: a forced stop leaves handlers suspended until the
+    // io_context goes, and they must find all of it still there.
+    boost::asio::io_context io;
+    http::server server{
+        io.get_executor(),
+        {.name = "api server",
+         .host = s.host,
+         .port = s.port,
+         .max_connections = s.max_connections,
+         .cors_allowed_origins = s.cors_allowed_origins,
+         .request_observer =
+             [&metrics](std::string_view route, unsigned status, std::chrono::nanoseconds took) {
+                 metrics.observe(route, status, took);
+             }},
+        routes};
     const std::uint16_t port = server.listen();
+    server.start();
     spdlog::info("streamscope-api listening on {}:{} with {} threads and {} database "
                  "connections ({})",
                  s.host, port, s.threads, s.pool_size, service.database.redacted());
-    server.run();
+
+    // SIGTERM or SIGINT drains; a second one during the drain stops at once. The signals and
+    // the drain's end meet on one strand.
+    const auto control = boost::asio::make_strand(io);
+    boost::asio::signal_set signals{control, SIGINT, SIGTERM};
+    bool draining = false;
+    std::function<void(const boost::system::error_code&, int)> on_signal =
+        [&](const boost::system::error_code& ec, int number) {
+            if (ec) {
+                return;
+            }
+            if (draining) {
+                spdlog::warn("api server: signal {} again: stopping now", number);
+                io.stop();
+                return;
+            }
+            spdlog::info("api server: signal {}: stopping", number);
+            draining = true;
+            server.stop(drain_grace, [&](bool drained) {
+                boost::asio::post(control, [&] { signals.cancel(); });
+                if (!drained) {
+                    io.stop();
+                }
+            });
+            signals.async_wait(on_signal);
+        };
+    signals.async_wait(on_signal);
+
+    std::vector<std::thread> helpers;
+    for (unsigned i = 1; i < s.threads; ++i) {
+        helpers.emplace_back([&io] { io.run(); });
+    }
+    io.run();
+    for (std::thread& t : helpers) {
+        t.join();
+    }
     spdlog::info("streamscope-api stopped");
     return cli::exit_ok;
 }

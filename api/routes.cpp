@@ -4,15 +4,16 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
 
 // A database that cannot be reached (or a query cut off by the statement timeout) is the
 // client's 503, in the one error shape, not a 500.
-handler with_database_errors(handler inner) {
-    return [inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler with_database_errors(http::handler inner) {
+    return [inner = std::move(inner)](
+               http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         std::string problem;
         try {
             co_return co_await inner(ctx);
@@ -26,19 +27,19 @@ handler with_database_errors(handler inner) {
         }
         spdlog::warn("{}: the database did not answer ({}); check that PostgreSQL is up", ctx.route,
                      problem);
-        co_return error_response(ctx.req, boost::beast::http::status::service_unavailable,
-                                 "database_unavailable",
-                                 "the database cannot be reached or timed out; try again later");
+        co_return http::error_response(
+            ctx.req, boost::beast::http::status::service_unavailable, "database_unavailable",
+            "the database cannot be reached or timed out; try again later");
     };
 }
 
 } // namespace
 
-void add_routes(router& routes, app& shared) {
+void add_routes(http::router& routes, app& shared) {
     using boost::beast::http::verb;
     routes.add(verb::get, "/health", health_route(shared));
     // Answers change once per sweep: they are cached until the next.
-    const auto per_sweep = [&](handler h) {
+    const auto per_sweep = [&](http::handler h) {
         return with_database_errors(shared.cache.cached(std::move(h)));
     };
     routes.add(verb::get, "/live/top", per_sweep(live_top_route(shared)));

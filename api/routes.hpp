@@ -3,11 +3,11 @@
 // the router and the OpenAPI document can be compared (tests/unit/api/openapi_test.cpp).
 
 #include "api/app.hpp"
-#include "api/http/router.hpp"
+#include "common/http/router.hpp"
 
 namespace streamscope::api {
 
 // Adds every route of the API to `routes`; the handlers keep a reference to `shared`.
-void add_routes(router& routes, app& shared);
+void add_routes(http::router& routes, app& shared);
 
 } // namespace streamscope::api

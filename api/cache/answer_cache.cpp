@@ -4,13 +4,14 @@
 
 #include <pqxx/pqxx>
 
-#include "api/http/gzip.hpp"
+#include "common/http/gzip.hpp"
 #include "common/time/sleep.hpp"
 
 namespace streamscope::api {
 namespace {
 
-namespace http = boost::beast::http;
+using boost::beast::http::field;
+using boost::beast::http::status;
 
 constexpr auto recheck_every = std::chrono::seconds(1);
 constexpr auto poll_every = std::chrono::milliseconds(2);
@@ -27,8 +28,8 @@ std::string fingerprint(std::string_view body, std::int64_t version) {
     return out;
 }
 
-bool matches(const request& req, const std::string& etag) {
-    const auto it = req.find(http::field::if_none_match);
+bool matches(const http::request& req, const std::string& etag) {
+    const auto it = req.find(field::if_none_match);
     if (it == req.end()) {
         return false;
     }
@@ -36,26 +37,26 @@ bool matches(const request& req, const std::string& etag) {
     return value == "*" || value.find(etag) != std::string_view::npos;
 }
 
-response from_entry(const request& req, const answer_cache::entry& e) {
+http::response from_entry(const http::request& req, const answer_cache::entry& e) {
     // The gzipped body is another representation: it has its own ETag.
-    const bool gzipped = !e.gzipped.empty() && accepts_gzip(req[http::field::accept_encoding]);
+    const bool gzipped = !e.gzipped.empty() && http::accepts_gzip(req[field::accept_encoding]);
     const std::string& etag = gzipped ? e.gzipped_etag : e.etag;
-    response res{http::status::not_modified, req.version()};
+    http::response res{status::not_modified, req.version()};
     res.keep_alive(req.keep_alive());
-    res.set(http::field::etag, etag);
+    res.set(field::etag, etag);
     if (!e.gzipped.empty()) {
-        res.set(http::field::vary, "Accept-Encoding");
+        res.set(field::vary, "Accept-Encoding");
     }
     if (matches(req, etag)) {
         return res;
     }
-    res.result(static_cast<http::status>(e.status));
-    res.set(http::field::content_type, e.content_type);
+    res.result(static_cast<status>(e.status));
+    res.set(field::content_type, e.content_type);
     if (!e.content_disposition.empty()) {
-        res.set(http::field::content_disposition, e.content_disposition);
+        res.set(field::content_disposition, e.content_disposition);
     }
     if (gzipped) {
-        res.set(http::field::content_encoding, "gzip");
+        res.set(field::content_encoding, "gzip");
     }
     res.body() = gzipped ? e.gzipped : e.body;
     res.prepare_payload();
@@ -70,7 +71,7 @@ struct scope_exit {
 
 } // namespace
 
-answer_cache::answer_cache(pool& db, std::size_t max_entries)
+answer_cache::answer_cache(db::pool& db, std::size_t max_entries)
     : db_(db), max_entries_(max_entries) {}
 
 boost::asio::awaitable<std::int64_t> answer_cache::version() {
@@ -124,70 +125,70 @@ std::shared_ptr<const answer_cache::entry> answer_cache::find(const std::string&
     return nullptr;
 }
 
-handler answer_cache::cached(handler inner) {
-    return
-        [this, inner = std::move(inner)](request_context& ctx) -> boost::asio::awaitable<response> {
-            const std::int64_t current = co_await version();
-            const std::string key = ctx.path + "?" + ctx.query;
-            if (const auto hit = find(key, current)) {
-                co_return from_entry(ctx.req, *hit);
-            }
-            // Single flight: right after a sweep, many clients ask for the same answer at
-            // once. One renders it; the others wait for it (polling briefly: a render takes
-            // tens of milliseconds) instead of queueing identical queries for the database.
-            bool renders = false;
-            {
+http::handler answer_cache::cached(http::handler inner) {
+    return [this, inner = std::move(inner)](
+               http::request_context& ctx) -> boost::asio::awaitable<http::response> {
+        const std::int64_t current = co_await version();
+        const std::string key = ctx.path + "?" + ctx.query;
+        if (const auto hit = find(key, current)) {
+            co_return from_entry(ctx.req, *hit);
+        }
+        // Single flight: right after a sweep, many clients ask for the same answer at
+        // once. One renders it; the others wait for it (polling briefly: a render takes
+        // tens of milliseconds) instead of queueing identical queries for the database.
+        bool renders = false;
+        {
+            std::lock_guard lock{mutex_};
+            renders = rendering_.insert(key).second;
+        }
+        if (!renders) {
+            for (auto waited = std::chrono::milliseconds(0); waited < max_wait;
+                 waited += poll_every) {
+                co_await time::sleep_for(poll_every);
+                if (const auto hit = find(key, current)) {
+                    co_return from_entry(ctx.req, *hit);
+                }
                 std::lock_guard lock{mutex_};
-                renders = rendering_.insert(key).second;
-            }
-            if (!renders) {
-                for (auto waited = std::chrono::milliseconds(0); waited < max_wait;
-                     waited += poll_every) {
-                    co_await time::sleep_for(poll_every);
-                    if (const auto hit = find(key, current)) {
-                        co_return from_entry(ctx.req, *hit);
-                    }
-                    std::lock_guard lock{mutex_};
-                    if (!rendering_.contains(key)) {
-                        break; // the render did not produce an answer to share: render here
-                    }
+                if (!rendering_.contains(key)) {
+                    break; // the render did not produce an answer to share: render here
                 }
             }
-            ++misses_;
-            // However the render ends, the waiters must learn that it did.
-            const auto release = [this, &key, renders] {
-                if (renders) {
-                    std::lock_guard lock{mutex_};
-                    rendering_.erase(key);
-                }
-            };
-            const scope_exit released{release};
-            response res = co_await inner(ctx);
-            if (res.result() != http::status::ok) {
-                co_return res;
-            }
-            auto e = std::make_shared<entry>();
-            e->version = current;
-            e->status = res.result_int();
-            e->content_type = std::string(res[http::field::content_type]);
-            e->content_disposition = std::string(res[http::field::content_disposition]);
-            e->body = std::move(res.body());
-            e->etag = fingerprint(e->body, current);
-            if (e->body.size() >= gzip_min_bytes) {
-                e->gzipped = gzip(e->body);
-                e->gzipped_etag = e->etag.substr(0, e->etag.size() - 1) + "-gzip\"";
-            }
-            {
+        }
+        ++misses_;
+        // However the render ends, the waiters must learn that it did.
+        const auto release = [this, &key, renders] {
+            if (renders) {
                 std::lock_guard lock{mutex_};
-                if (entries_.size() >= max_entries_) {
-                    entries_.clear(); // bounded: start over rather than track ages
-                }
-                if (version_ == current) {
-                    entries_.insert_or_assign(key, e);
-                }
+                rendering_.erase(key);
             }
-            co_return from_entry(ctx.req, *e);
         };
+        const scope_exit released{release};
+        http::response res = co_await inner(ctx);
+        if (res.result() != status::ok) {
+            co_return res;
+        }
+        auto e = std::make_shared<entry>();
+        e->version = current;
+        e->status = res.result_int();
+        e->content_type = std::string(res[field::content_type]);
+        e->content_disposition = std::string(res[field::content_disposition]);
+        e->body = std::move(res.body());
+        e->etag = fingerprint(e->body, current);
+        if (e->body.size() >= http::gzip_min_bytes) {
+            e->gzipped = http::gzip(e->body);
+            e->gzipped_etag = e->etag.substr(0, e->etag.size() - 1) + "-gzip\"";
+        }
+        {
+            std::lock_guard lock{mutex_};
+            if (entries_.size() >= max_entries_) {
+                entries_.clear(); // bounded: start over rather than track ages
+            }
+            if (version_ == current) {
+                entries_.insert_or_assign(key, e);
+            }
+        }
+        co_return from_entry(ctx.req, *e);
+    };
 }
 
 } // namespace streamscope::api

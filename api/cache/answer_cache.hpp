@@ -16,17 +16,17 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "api/db/pool.hpp"
-#include "api/http/types.hpp"
+#include "common/db/pool.hpp"
+#include "common/http/handler.hpp"
 
 namespace streamscope::api {
 
 class answer_cache {
 public:
-    explicit answer_cache(pool& db, std::size_t max_entries = 2000);
+    explicit answer_cache(db::pool& db, std::size_t max_entries = 2000);
 
     // Wraps a handler whose answers depend only on the target and the stored sweeps.
-    handler cached(handler inner);
+    http::handler cached(http::handler inner);
 
     std::uint64_t hits() const { return hits_.load(); }
     std::uint64_t misses() const { return misses_.load(); }
@@ -48,7 +48,7 @@ private:
     // Counts a hit. Entries are shared, not copied: a hit costs no copy of the body.
     std::shared_ptr<const entry> find(const std::string& key, std::int64_t current);
 
-    pool& db_;
+    db::pool& db_;
     std::size_t max_entries_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const entry>> entries_;

@@ -2,8 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "api/format/numbers.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
+#include "common/json/text.hpp"
 
 namespace streamscope::api {
 
@@ -54,7 +54,7 @@ std::string csv_from_items(const boost::json::array& items) {
             if (v->is_string()) {
                 out += csv_cell(v->get_string());
             } else if (v->is_double()) {
-                out += plain_number(v->get_double());
+                out += json::plain_number(v->get_double());
             } else {
                 out += csv_cell(boost::json::serialize(*v));
             }
@@ -64,7 +64,7 @@ std::string csv_from_items(const boost::json::array& items) {
     return out;
 }
 
-response csv_response(const request& req, std::string body, std::string_view filename) {
+http::response csv_response(const http::request& req, std::string body, std::string_view filename) {
     // The name may come from the path (a login): only safe characters reach the header.
     std::string safe;
     for (char c : filename) {
@@ -72,19 +72,19 @@ response csv_response(const request& req, std::string body, std::string_view fil
                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         safe += plain ? c : '_';
     }
-    response res = json_response(req, std::move(body));
+    http::response res = http::json_response(req, std::move(body));
     res.set(boost::beast::http::field::content_type, "text/csv; charset=utf-8");
     res.set(boost::beast::http::field::content_disposition,
             "attachment; filename=\"" + safe + "\"");
     return res;
 }
 
-response list_response(const request& req, const std::string& format, boost::json::object page,
-                       std::string_view filename) {
+http::response list_response(const http::request& req, const std::string& format,
+                             boost::json::object page, std::string_view filename) {
     if (format == "csv") {
         return csv_response(req, csv_from_items(page["data"].as_array()), filename);
     }
-    return json_answer(req, page);
+    return http::json_response(req, page);
 }
 
 } // namespace streamscope::api

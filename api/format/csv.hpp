@@ -10,7 +10,7 @@
 
 #include <boost/json/array.hpp>
 
-#include "api/http/types.hpp"
+#include "common/http/handler.hpp"
 
 namespace streamscope::api {
 
@@ -24,10 +24,10 @@ std::string csv_cell(std::string_view text);
 std::string csv_from_items(const boost::json::array& items);
 
 // A CSV answer to `req`, offered for download as `filename`.
-response csv_response(const request& req, std::string body, std::string_view filename);
+http::response csv_response(const http::request& req, std::string body, std::string_view filename);
 
 // The route's answer in the format asked for: JSON of `page`, or CSV of page["data"].
-response list_response(const request& req, const std::string& format, boost::json::object page,
-                       std::string_view filename);
+http::response list_response(const http::request& req, const std::string& format,
+                             boost::json::object page, std::string_view filename);
 
 } // namespace streamscope::api

@@ -20,10 +20,10 @@
 #include "api/format/csv.hpp"
 #include "api/format/timestamps.hpp"
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -179,24 +179,25 @@ std::optional<channel_row> find_channel(pqxx::transaction_base& tx, const std::s
 }
 
 // The path's platform and login, checked; a refusal when they are wrong.
-std::optional<response> check_path(request_context& ctx) {
+std::optional<http::response> check_path(http::request_context& ctx) {
     const std::string& platform = ctx.path_params.at("platform");
     if (std::find(std::begin(platform_names), std::end(platform_names), platform) ==
         std::end(platform_names)) {
-        return error_response(ctx.req, boost::beast::http::status::bad_request, "invalid_parameter",
-                              "must be one of: twitch, kick, youtube", "platform");
+        return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                    "invalid_parameter", "must be one of: twitch, kick, youtube",
+                                    "platform");
     }
     if (ctx.path_params.at("login").empty() || ctx.path_params.at("login").size() > 100) {
-        return error_response(ctx.req, boost::beast::http::status::bad_request, "invalid_parameter",
-                              "1 to 100 characters", "login");
+        return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                    "invalid_parameter", "1 to 100 characters", "login");
     }
     return std::nullopt;
 }
 
-response no_such_channel(request_context& ctx) {
-    return error_response(ctx.req, boost::beast::http::status::not_found, "not_found",
-                          "no channel " + ctx.path_params.at("login") + " on " +
-                              ctx.path_params.at("platform") + " has been seen");
+http::response no_such_channel(http::request_context& ctx) {
+    return http::error_response(ctx.req, boost::beast::http::status::not_found, "not_found",
+                                "no channel " + ctx.path_params.at("login") + " on " +
+                                    ctx.path_params.at("platform") + " has been seen");
 }
 
 time::timestamp now_us() {
@@ -216,8 +217,8 @@ json::object window_meta(const time_window& w) {
 // path's channel found and `render(tx, channel)` run on a database thread, the page answered
 // in `format`; 404 when the channel was never seen.
 template <typename Render>
-boost::asio::awaitable<response>
-answer_for_channel(app& shared, request_context& ctx, const query_params& params,
+boost::asio::awaitable<http::response>
+answer_for_channel(app& shared, http::request_context& ctx, const query_params& params,
                    const std::string& format, std::string_view csv_suffix, Render render) {
     if (auto refusal = check_path(ctx)) {
         co_return std::move(*refusal);
@@ -244,8 +245,8 @@ answer_for_channel(app& shared, request_context& ctx, const query_params& params
 
 } // namespace
 
-handler channel_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler channel_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to"});
         const time_window window = parse_window(params, now_us(), "7d");
         co_return co_await answer_for_channel(
@@ -284,8 +285,8 @@ handler channel_route(app& shared) {
     };
 }
 
-handler channel_history_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler channel_history_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to", "resolution", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const time_window window = parse_window(params, now_us(), "24h");
@@ -335,8 +336,8 @@ handler channel_history_route(app& shared) {
     };
 }
 
-handler channel_streams_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler channel_streams_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"limit", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 200, 20);

@@ -15,16 +15,17 @@
 
 #include "api/format/csv.hpp"
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
+#include "common/http/response.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::api {
 namespace {
 
-namespace http = boost::beast::http;
+using boost::beast::http::field;
+using boost::beast::http::status;
 
 constexpr long long rows_per_chunk = 10'000;
 // Exports are long and read a lot: more at once would crowd out the API's other answers.
@@ -225,9 +226,10 @@ std::int64_t micros(time::timestamp t) {
 
 } // namespace
 
-handler export_snapshots_route(app& shared) {
+http::handler export_snapshots_route(app& shared) {
     auto running = std::make_shared<std::atomic<int>>(0);
-    return [&shared, running](request_context& ctx) -> boost::asio::awaitable<response> {
+    return [&shared,
+            running](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query,
                             {"window", "from", "to", "platform", "channel", "game", "format"});
         static constexpr std::array<std::string_view, 1> csv_only{"csv"};
@@ -249,10 +251,10 @@ handler export_snapshots_route(app& shared) {
         }
         const std::shared_ptr<export_slot> slot = export_slot::take(*running);
         if (!slot) {
-            response busy = error_response(
-                ctx.req, http::status::service_unavailable, "too_many_exports",
+            http::response busy = http::error_response(
+                ctx.req, status::service_unavailable, "too_many_exports",
                 std::to_string(max_exports) + " exports are running; try again in a minute");
-            busy.set(http::field::retry_after, "60");
+            busy.set(field::retry_after, "60");
             co_return busy;
         }
         // The first chunk is read before answering, so that an unreachable database or an
@@ -266,8 +268,8 @@ handler export_snapshots_route(app& shared) {
                 return cursor->next(c);
             });
         if (!first_rows) {
-            co_return error_response(ctx.req, http::status::not_found, "not_found",
-                                     "no channel with this login has broadcast", "channel");
+            co_return http::error_response(ctx.req, status::not_found, "not_found",
+                                           "no channel with this login has broadcast", "channel");
         }
         ctx.streamed_body =
             [&shared, slot, cursor, first = header_row + *first_rows,

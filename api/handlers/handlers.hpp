@@ -6,46 +6,46 @@
 #include <string_view>
 
 #include "api/app.hpp"
-#include "api/http/types.hpp"
+#include "common/http/handler.hpp"
 
 namespace streamscope::api {
 
 // health.cpp, metrics.cpp
-handler health_route(app& shared);
-handler metrics_route(app& shared);
+http::handler health_route(app& shared);
+http::handler metrics_route(app& shared);
 
 // openapi.cpp: /openapi.json and /docs; openapi_document() is what /openapi.json serves (a
 // test compares it with the router).
-handler openapi_route();
-handler docs_route();
+http::handler openapi_route();
+http::handler docs_route();
 std::string_view openapi_document();
 
 // live/top.cpp, live/streams.cpp, live/summary.cpp
-handler live_top_route(app& shared);
-handler live_streams_route(app& shared);
-handler live_summary_route(app& shared);
+http::handler live_top_route(app& shared);
+http::handler live_streams_route(app& shared);
+http::handler live_summary_route(app& shared);
 
 // search.cpp
-handler search_channels_route(app& shared);
-handler search_games_route(app& shared);
+http::handler search_channels_route(app& shared);
+http::handler search_games_route(app& shared);
 
 // channels.cpp: a channel's page, its /history and its /streams
-handler channel_route(app& shared);
-handler channel_history_route(app& shared);
-handler channel_streams_route(app& shared);
+http::handler channel_route(app& shared);
+http::handler channel_history_route(app& shared);
+http::handler channel_streams_route(app& shared);
 
 // export.cpp
-handler export_snapshots_route(app& shared);
+http::handler export_snapshots_route(app& shared);
 
 // stats/: the /stats routes and a game's history, over the rollups
-handler stats_summary_route(app& shared);
-handler stats_games_top_route(app& shared);
-handler stats_games_trending_route(app& shared);
-handler stats_channels_top_route(app& shared);
-handler stats_channels_rising_route(app& shared);
-handler stats_languages_route(app& shared);
-handler stats_platforms_route(app& shared);
-handler stats_heatmap_route(app& shared);
-handler game_history_route(app& shared);
+http::handler stats_summary_route(app& shared);
+http::handler stats_games_top_route(app& shared);
+http::handler stats_games_trending_route(app& shared);
+http::handler stats_channels_top_route(app& shared);
+http::handler stats_channels_rising_route(app& shared);
+http::handler stats_languages_route(app& shared);
+http::handler stats_platforms_route(app& shared);
+http::handler stats_heatmap_route(app& shared);
+http::handler game_history_route(app& shared);
 
 } // namespace streamscope::api

@@ -8,9 +8,9 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
-#include "api/format/numbers.hpp"
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
+#include "common/json/text.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -29,8 +29,8 @@ struct health_facts {
 
 } // namespace
 
-handler health_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler health_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         boost::json::object body;
         const double uptime =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - shared.started)
@@ -57,9 +57,9 @@ handler health_route(app& shared) {
             body["database"] = "down";
         }
         body["status"] = up ? "ok" : "failing";
-        co_return json_answer(ctx.req, body,
-                              up ? boost::beast::http::status::ok
-                                 : boost::beast::http::status::service_unavailable);
+        co_return http::json_response(ctx.req, body,
+                                      up ? boost::beast::http::status::ok
+                                         : boost::beast::http::status::service_unavailable);
     };
 }
 

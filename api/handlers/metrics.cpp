@@ -1,13 +1,13 @@
 // GET /metrics: the API's request metrics, database pool and answer cache in Prometheus text.
 
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 
-handler metrics_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
-        response res = json_response(
+http::handler metrics_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
+        http::response res = http::json_response(
             ctx.req, shared.metrics.render(shared.db.size(), shared.db.busy(), shared.cache.hits(),
                                            shared.cache.misses()));
         res.set(boost::beast::http::field::content_type, "text/plain; version=0.0.4");

@@ -3,7 +3,7 @@
 // that it lists exactly the routes the router serves.
 
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -160,15 +160,15 @@ std::string_view openapi_document() {
     return document;
 }
 
-handler openapi_route() {
-    return [](request_context& ctx) -> boost::asio::awaitable<response> {
-        co_return json_response(ctx.req, std::string(document));
+http::handler openapi_route() {
+    return [](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
+        co_return http::json_response(ctx.req, std::string(document));
     };
 }
 
-handler docs_route() {
-    return [](request_context& ctx) -> boost::asio::awaitable<response> {
-        response res = json_response(ctx.req, std::string(docs_page));
+http::handler docs_route() {
+    return [](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
+        http::response res = http::json_response(ctx.req, std::string(docs_page));
         res.set(boost::beast::http::field::content_type, "text/html; charset=utf-8");
         co_return res;
     };

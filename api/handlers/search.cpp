@@ -11,9 +11,9 @@
 
 #include "api/format/csv.hpp"
 #include "api/handlers/handlers.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -66,16 +66,16 @@ struct search_text {
 // (required, 1 to 100 characters), a parameter problem answered, `find(tx, text)` run on a
 // database thread for the items, and the list answered in `format`.
 template <typename Find>
-boost::asio::awaitable<response>
-answer_search(app& shared, request_context& ctx, const query_params& params,
+boost::asio::awaitable<http::response>
+answer_search(app& shared, http::request_context& ctx, const query_params& params,
               const std::string& format, std::string_view filename, Find find) {
     const std::string q = params.text("q").value_or("");
     if (const auto& bad = params.error()) {
         co_return invalid_parameter(ctx.req, *bad);
     }
     if (q.empty() || q.size() > 100) {
-        co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                 "invalid_parameter", "required, 1 to 100 characters", "q");
+        co_return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                       "invalid_parameter", "required, 1 to 100 characters", "q");
     }
     boost::json::object page = co_await shared.db.run([&](pqxx::connection& c) {
         pqxx::read_transaction tx{c};
@@ -126,8 +126,8 @@ boost::json::array game_matches(pqxx::transaction_base& tx, const search_text& q
 
 } // namespace
 
-handler search_channels_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler search_channels_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"q", "platform", "limit", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const std::string platform = params.one_of("platform", platform_names).value_or("");
@@ -139,8 +139,8 @@ handler search_channels_route(app& shared) {
     };
 }
 
-handler search_games_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler search_games_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"q", "limit", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 100, 20);

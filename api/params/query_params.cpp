@@ -5,7 +5,7 @@
 
 #include <boost/url/params_view.hpp>
 
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 
@@ -85,9 +85,9 @@ std::optional<std::string> query_params::language(std::string_view name) {
     return value;
 }
 
-response invalid_parameter(const request& req, const param_error& problem) {
-    return error_response(req, boost::beast::http::status::bad_request, "invalid_parameter",
-                          problem.message, problem.parameter);
+http::response invalid_parameter(const http::request& req, const param_error& problem) {
+    return http::error_response(req, boost::beast::http::status::bad_request, "invalid_parameter",
+                                problem.message, problem.parameter);
 }
 
 } // namespace streamscope::api

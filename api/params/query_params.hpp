@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/http/types.hpp"
+#include "common/http/handler.hpp"
 
 namespace streamscope::api {
 
@@ -46,6 +46,6 @@ private:
 };
 
 // The one 400 answer to `req` for `problem` (code invalid_parameter, the parameter named).
-response invalid_parameter(const request& req, const param_error& problem);
+http::response invalid_parameter(const http::request& req, const param_error& problem);
 
 } // namespace streamscope::api

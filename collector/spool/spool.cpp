@@ -198,8 +198,9 @@ std::vector<spool::entry> spool::list() const {
 }
 
 std::vector<spool::entry> spool::list(model::platform platform) const {
-    const std::string suffix =
-        "-" + std::string(model::to_string(platform)) + std::string(sweep_extension);
+    // Appends only: GCC 12 warns about "-" + std::string(...) with a false -Wrestrict.
+    std::string suffix = "-";
+    suffix.append(model::to_string(platform)).append(sweep_extension);
     std::vector<entry> entries = list();
     std::erase_if(entries,
                   [&](const entry& e) { return !e.path.filename().string().ends_with(suffix); });

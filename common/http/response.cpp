@@ -31,6 +31,10 @@ response json_response(const request& req, std::string body, boost::beast::http:
     return res;
 }
 
+response json_response(const request& req, const char* body, boost::beast::http::status status) {
+    return json_response(req, std::string(body), status);
+}
+
 response json_response(const request& req, const boost::json::value& body,
                        boost::beast::http::status status) {
     return json_response(req, json::serialize(body), status);

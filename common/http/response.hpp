@@ -23,6 +23,8 @@ response error_response(const request& req, boost::beast::http::status status,
 // A JSON answer to `req`: `body` must already be JSON.
 response json_response(const request& req, std::string body,
                        boost::beast::http::status status = boost::beast::http::status::ok);
+response json_response(const request& req, const char* body,
+                       boost::beast::http::status status = boost::beast::http::status::ok);
 
 // The JSON answer to `req` for `body`, its numbers plain (json::serialize).
 response json_response(const request& req, const boost::json::value& body,

@@ -22,7 +22,7 @@ namespace streamscope::http {
 
 struct server_options {
     std::string name = "http server"; // in log lines: "api server", "health server"
-    std::string host;                 // an address (0.0.0.0, ::, 127.0.0.1) or a name to resolve
+    std::string host = {};            // an address (0.0.0.0, ::, 127.0.0.1) or a name to resolve
     std::uint16_t port = 0;           // 0: pick a free one (listen() says which)
     // More connections at once are accepted and closed at once: a reset costs the client a retry,
     // a queue would cost every client latency.
@@ -34,7 +34,7 @@ struct server_options {
     std::chrono::seconds idle_timeout{60}; // keep-alive connections idle longer are closed
     // Origins whose pages may call the server from a browser; "*" anywhere in the list: any;
     // empty: no CORS headers at all.
-    std::vector<std::string> cors_allowed_origins;
+    std::vector<std::string> cors_allowed_origins = {};
     // The access log line of each request at info level; false: at debug (health probes).
     bool log_requests = true;
     // Called after each response, from any serving thread at once (so it must be thread-safe),
@@ -42,7 +42,7 @@ struct server_options {
     // the status sent and the time from the complete request to the written response. For
     // per-route counters and latency histograms.
     std::function<void(std::string_view route, unsigned status, std::chrono::nanoseconds took)>
-        request_observer;
+        request_observer = {};
 };
 
 class server {

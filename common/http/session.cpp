@@ -104,8 +104,7 @@ struct handled {
     body_chunks chunks;
 };
 
-asio::awaitable<handled> run_handler(const server_state& state, const request& req, routed& r,
-                                     const std::string& pattern) {
+asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern) {
     request_context ctx{req, std::move(r.path), std::move(r.query), std::move(r.params), pattern,
                         {}};
     std::string failure;
@@ -118,9 +117,8 @@ asio::awaitable<handled> run_handler(const server_state& state, const request& r
         failure = "an exception that is not a std::exception";
     }
     // The exception may name tables, hosts or queries: the log gets it, the client does not.
-    spdlog::error("{}: {} {} (route {}) failed: {}", state.options.name,
-                  std::string_view(req.method_string()), loggable_target(req.target()), pattern,
-                  failure);
+    spdlog::error("{} {} (route {}) failed: {}", std::string_view(req.method_string()),
+                  loggable_target(req.target()), pattern, failure);
     co_return handled{error_response(req, status::internal_server_error, "internal_error",
                                      "the server failed to answer this request; the failure is "
                                      "logged"),
@@ -379,7 +377,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
             if (r.ready) {
                 res = std::move(*r.ready);
             } else {
-                answer = co_await run_handler(*state, *req, r, record.route);
+                answer = co_await run_handler(*req, r, record.route);
             }
             keep_alive = req->keep_alive() && !state->draining;
             linger = req->keep_alive() && !keep_alive;

@@ -12,9 +12,9 @@
 #include "api/format/csv.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/live/rows.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -112,8 +112,8 @@ std::optional<position> decode_cursor(std::string_view hex) {
 
 } // namespace
 
-handler live_streams_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler live_streams_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"platform", "game", "language", "min_viewers", "q", "limit",
                                         "cursor", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
@@ -127,14 +127,14 @@ handler live_streams_route(app& shared) {
         if (const auto cursor = params.text("cursor")) {
             from = decode_cursor(*cursor);
             if (!from) {
-                co_return error_response(
+                co_return http::error_response(
                     ctx.req, boost::beast::http::status::bad_request, "invalid_parameter",
                     "not a cursor of this API: pass next_cursor as given", "cursor");
             }
         }
         if (text.size() > 200) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter", "at most 200 characters", "q");
+            co_return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                           "invalid_parameter", "at most 200 characters", "q");
         }
         if (const auto& bad = params.error()) {
             co_return invalid_parameter(ctx.req, *bad);

@@ -4,11 +4,12 @@
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
-#include "api/format/numbers.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/live/rows.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
+#include "common/http/response.hpp"
+#include "common/json/text.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -41,8 +42,8 @@ SELECT json_build_object(
 
 } // namespace
 
-handler live_summary_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler live_summary_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"platform"});
         const std::string platform = params.one_of("platform", platform_names).value_or("");
         if (const auto& bad = params.error()) {
@@ -56,7 +57,7 @@ handler live_summary_route(app& shared) {
             return boost::json::object{{"data", boost::json::parse(totals)},
                                        {"meta", {{"sweeps", sweeps_meta(sweeps)}}}};
         });
-        co_return json_answer(ctx.req, body);
+        co_return http::json_response(ctx.req, body);
     };
 }
 

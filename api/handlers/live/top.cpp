@@ -23,8 +23,8 @@ const std::string live_top_sql = std::string(stream_rows_sql) + R"(
 
 } // namespace
 
-handler live_top_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler live_top_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"limit", "platform", "game", "language", "format"});
         const std::string format = params.one_of("format", formats).value_or("json");
         const long long limit = params.integer("limit", 1, 500, 50);

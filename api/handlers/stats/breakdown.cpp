@@ -44,8 +44,9 @@ const std::string languages_sql =
 const std::string platforms_sql =
     compose(breakdown_sql, {{"name", "p.name"}, {"rollup", "rollup_platform_hours"}});
 
-handler breakdown(app& shared, bool by_language) {
-    return [&shared, by_language](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler breakdown(app& shared, bool by_language) {
+    return [&shared,
+            by_language](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(
             ctx.query, by_language ? std::initializer_list<std::string_view>{"window", "from", "to",
                                                                              "platform", "format"}
@@ -80,11 +81,11 @@ handler breakdown(app& shared, bool by_language) {
 
 } // namespace
 
-handler stats_languages_route(app& shared) {
+http::handler stats_languages_route(app& shared) {
     return breakdown(shared, true);
 }
 
-handler stats_platforms_route(app& shared) {
+http::handler stats_platforms_route(app& shared) {
     return breakdown(shared, false);
 }
 

@@ -6,8 +6,9 @@
 //
 // $1, $2: the window; $3: a platform name or ''; $4: the previous window's start; $5: the
 // minimum average viewers; $6: the limit. Over hours the figures come from rollup_channel_hours
-// (through its index on the hour), over days from rollup_channel_day_totals (sql/migrations/0005, sql/migrations/0011)
-// and the follower gains from channel_follower_days (sql/migrations/0009, sql/migrations/0011).
+// (through its index on the hour), over days from rollup_channel_day_totals (sql/migrations/0005,
+// sql/migrations/0011) and the follower gains from channel_follower_days (sql/migrations/0009,
+// sql/migrations/0011).
 
 #include <array>
 #include <optional>
@@ -88,9 +89,9 @@ constexpr std::string_view rising_figures = R"(
        AND {which})";
 
 // Over days, every channel's figures of both windows but its peak, from the rows at the
-// windows' edges (sql/migrations/0011): a channel's sum over a window is its running total after its last
-// day in the window minus the one before its first day in it. Three rows per channel that has
-// days in both, whatever the windows' lengths: its first day in the previous window
+// windows' edges (sql/migrations/0011): a channel's sum over a window is its running total after
+// its last day in the window minus the one before its first day in it. Three rows per channel that
+// has days in both, whatever the windows' lengths: its first day in the previous window
 // ({first_days_before}: edges_a), its first in the window, whose previous day lies in the
 // previous window ({first_days_in}: edges_b), and its last in the window ({last_days_in}:
 // edges_c), each found by one index range scan per day (rollup_channel_day_totals_first_idx
@@ -114,8 +115,8 @@ pairs AS (
 // `gains`: the follower gain over the window of every channel with a total in it. Over days:
 // its last total in the window (whose next day lies after it) minus the total before its
 // first (the prev_followers of the one whose previous day lies before the window), each found
-// by one range scan per day of channel_follower_days_first_idx and _last_idx (sql/migrations/0011) rather
-// than by summing every total.
+// by one range scan per day of channel_follower_days_first_idx and _last_idx (sql/migrations/0011)
+// rather than by summing every total.
 constexpr std::string_view gains_over_days = R"(
 gains_first AS MATERIALIZED (SELECT t.* FROM {first_totals}),
 gains_last AS MATERIALIZED (SELECT t.* FROM {last_totals}),
@@ -277,8 +278,8 @@ constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers
 
 } // namespace
 
-handler stats_channels_rising_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_channels_rising_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "sort",
                                         "min_avg_viewers", "limit", "format"});
         const stats_params c = read_stats_params(params, true);

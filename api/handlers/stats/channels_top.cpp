@@ -4,11 +4,11 @@
 //
 // Every ranking sums each channel's rows of the window, then ranks. Day windows that narrow
 // to no game or language read one row per channel and day (rollup_channel_day_totals,
-// sql/migrations/0005: the sums of its rows per game and language, so the same figures) and rank from the
-// channels that can reach the top rather than from all of them (README, "Statistics"):
+// sql/migrations/0005: the sums of its rows per game and language, so the same figures) and rank
+// from the channels that can reach the top rather than from all of them (README, "Statistics"):
 // - by a summed key (hours watched or streamed), from the window's leaderboard when the fold
-//   job keeps a current one (its best 100 channels, sql/migrations/0010), else from the channels with a
-//   day of at least T/n, where T is a total that the answer's last row reaches (a total of T
+//   job keeps a current one (its best 100 channels, sql/migrations/0010), else from the channels
+//   with a day of at least T/n, where T is a total that the answer's last row reaches (a total of T
 //   over the window's n days needs such a day), taken from the channels that lead some day;
 // - by peak or average viewers, from the channels that lead some day, when that is exact (see
 //   leaders_sql), else from every channel.
@@ -126,8 +126,8 @@ SELECT ranked.*, c.platform_user_id, c.login, c.display_name, c.follower_count,
  ORDER BY ranked.v DESC, c.id)";
 
 // The leaderboard of the window ($1, $2 days, $3 platform, $4 sort) if it is current: the day
-// totals have not changed since it was ranked (sql/migrations/0010). It holds 100 channels, the most
-// `limit` may ask for.
+// totals have not changed since it was ranked (sql/migrations/0010). It holds 100 channels, the
+// most `limit` may ask for.
 constexpr std::string_view leaderboard_sql = R"(
 SELECT l.channel_ids
   FROM rollup_channel_leaderboards l JOIN rollup_day_version v ON v.version = l.version
@@ -150,9 +150,9 @@ SELECT COALESCE(floor((SELECT v
 // ---- The variants ----------------------------------------------------------------------------
 
 // A ranking key: sort=, its value on one day of rollup_channel_day_totals (the expression of
-// its index there, sql/migrations/0005 and sql/migrations/0010), and its figure over the window. Over a window a
-// channel's value is the sum of its days' (`sums`) or at most their largest (an average over
-// the window is a weighted mean of the days' averages).
+// its index there, sql/migrations/0005 and sql/migrations/0010), and its figure over the window.
+// Over a window a channel's value is the sum of its days' (`sums`) or at most their largest (an
+// average over the window is a weighted mean of the days' averages).
 struct channel_key {
     std::string_view sort;
     std::string_view day;
@@ -271,8 +271,8 @@ const source_statements& every_channel(const rollup_window& w, bool narrowed) {
 
 } // namespace
 
-handler stats_channels_top_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_channels_top_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "sort", "game",
                                         "language", "limit", "format"});
         const stats_params c = read_stats_params(params, true);

@@ -12,8 +12,8 @@
 #include "api/format/timestamps.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/stats/rollup_window.hpp"
-#include "api/http/errors.hpp"
 #include "api/params/platform.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -54,8 +54,8 @@ constexpr std::array<std::string_view, 2> resolutions{"1h", "1d"};
 
 } // namespace
 
-handler game_history_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler game_history_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to", "resolution", "format"});
         const stats_params c = read_stats_params(params, false);
         const std::string platform = ctx.path_params["platform"];
@@ -103,8 +103,9 @@ handler game_history_route(app& shared) {
                 return json::object{{"data", std::move(data)}, {"meta", std::move(meta)}};
             });
         if (!answer) {
-            co_return error_response(ctx.req, boost::beast::http::status::not_found, "not_found",
-                                     "no game with this id has been seen on this platform");
+            co_return http::error_response(ctx.req, boost::beast::http::status::not_found,
+                                           "not_found",
+                                           "no game with this id has been seen on this platform");
         }
         co_return list_response(ctx.req, c.format, std::move(*answer), "game-history.csv");
     };

@@ -126,8 +126,8 @@ json::object game_item(const pqxx::row& row) {
 
 } // namespace
 
-handler stats_games_top_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_games_top_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query,
                             {"window", "from", "to", "platform", "sort", "limit", "format"});
         const stats_params c = read_stats_params(params, true);
@@ -151,8 +151,8 @@ handler stats_games_top_route(app& shared) {
     };
 }
 
-handler stats_games_trending_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_games_trending_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(
             ctx.query, {"window", "from", "to", "platform", "min_avg_viewers", "limit", "format"});
         const stats_params c = read_stats_params(params, true);

@@ -12,7 +12,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/stats/rollup_window.hpp"
 #include "api/handlers/stats/statement.hpp"
-#include "api/http/errors.hpp"
+#include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -60,8 +60,8 @@ const std::string heatmap_of_all_sql =
     compose(heatmap_sql, {{"source", all_streams}, {"folded_only", ""}});
 const std::string heatmap_of_game_sql =
     compose(heatmap_sql, {{"source", game_hours}, {"folded_only", ""}});
-// A channel's hours come with the hour's fold (sql/migrations/0007): the hours not folded yet are left
-// out, not counted as hours it was off.
+// A channel's hours come with the hour's fold (sql/migrations/0007): the hours not folded yet are
+// left out, not counted as hours it was off.
 const std::string heatmap_of_channel_sql = compose(
     heatmap_sql, {{"source", channel_hours}, {"folded_only", "AND h.folded_at IS NOT NULL"}});
 
@@ -71,8 +71,8 @@ constexpr std::string_view check_time_zone_sql = "SELECT now() AT TIME ZONE $1";
 
 } // namespace
 
-handler stats_heatmap_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_heatmap_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(
             ctx.query, {"window", "from", "to", "platform", "game", "channel", "tz", "format"});
         const stats_params c = read_stats_params(params, false);
@@ -117,11 +117,11 @@ handler stats_heatmap_route(app& shared) {
                 return json::object{{"data", std::move(data)}, {"meta", std::move(meta)}};
             });
         if (!answer) {
-            co_return error_response(ctx.req, boost::beast::http::status::bad_request,
-                                     "invalid_parameter",
-                                     "not a time zone PostgreSQL knows; an IANA name such as "
-                                     "Europe/Berlin",
-                                     "tz");
+            co_return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                           "invalid_parameter",
+                                           "not a time zone PostgreSQL knows; an IANA name such as "
+                                           "Europe/Berlin",
+                                           "tz");
         }
         co_return list_response(ctx.req, c.format, std::move(*answer), "stats-heatmap.csv");
     };

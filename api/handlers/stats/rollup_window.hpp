@@ -1,7 +1,7 @@
 #pragma once
 // What the /stats routes and a game's history share besides their SQL: the window as the
-// rollup tables see it (sql/migrations/0003_rollups.sql has the tables), the parameters most of them
-// take, and how their figures are written.
+// rollup tables see it (sql/migrations/0003_rollups.sql has the tables), the parameters most of
+// them take, and how their figures are written.
 //
 // Windows shorter than 7 days read the hour rollups (from the hour that holds `from`); longer
 // ones read the day rollups, in whole UTC days. Channel averages are per hour streamed (hours

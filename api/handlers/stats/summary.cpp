@@ -5,10 +5,11 @@
 #include <pqxx/pqxx>
 
 #include "api/format/csv.hpp"
-#include "api/format/numbers.hpp"
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/stats/rollup_window.hpp"
 #include "api/handlers/stats/statement.hpp"
+#include "common/http/response.hpp"
+#include "common/json/text.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -76,8 +77,8 @@ const std::string summary_by_days_sql =
 
 } // namespace
 
-handler stats_summary_route(app& shared) {
-    return [&shared](request_context& ctx) -> boost::asio::awaitable<response> {
+http::handler stats_summary_route(app& shared) {
+    return [&shared](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query, {"window", "from", "to", "platform", "format"});
         const stats_params c = read_stats_params(params, false);
         if (const auto& bad = params.error()) {
@@ -105,7 +106,7 @@ handler stats_summary_route(app& shared) {
             boost::json::array one{answer["data"]};
             co_return csv_response(ctx.req, csv_from_items(one), "stats-summary.csv");
         }
-        co_return json_answer(ctx.req, answer);
+        co_return http::json_response(ctx.req, answer);
     };
 }
 

@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include "api/format/csv.hpp"
-#include "api/format/numbers.hpp"
 
 using streamscope::api::csv_cell;
 using streamscope::api::csv_from_items;
@@ -36,17 +35,4 @@ TEST_CASE("items become a header row and one row each", "[unit][api][csv]") {
                                    "\"a, b\",10,true,\"[\"\"x\"\",\"\"y\"\"]\",\r\n"
                                    "'=bad,2,false,[],g\r\n");
     CHECK(csv_from_items(boost::json::array{}).empty());
-}
-
-TEST_CASE("numbers are written without exponents, strings untouched", "[unit][api]") {
-    using streamscope::api::plain_number;
-    using streamscope::api::plain_numbers;
-    CHECK(plain_number(6.0) == "6");
-    CHECK(plain_number(1258475.1) == "1258475.1");
-    CHECK(plain_number(-0.25) == "-0.25");
-    CHECK(plain_number(0) == "0");
-    CHECK(plain_numbers(R"({"a":6E0,"b":1.2584751E6,"c":"1E5 stays","d":[-2.5E-1,7],"e":1E300})") ==
-          R"({"a":6,"b":1258475.1,"c":"1E5 stays","d":[-0.25,7],"e":1e+300})");
-    CHECK(plain_numbers(R"({"t":"quote \" 1E2 \\","n":3E1})") ==
-          R"({"t":"quote \" 1E2 \\","n":30})");
 }

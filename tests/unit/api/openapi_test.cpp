@@ -9,17 +9,19 @@
 #include "api/routes.hpp"
 
 using namespace streamscope::api;
+namespace db = streamscope::db;
+namespace http = streamscope::http;
 
 TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[unit][api]") {
     // The routes capture `shared` but do not touch it while being registered; the pool is
     // never connected (it connects on first use).
-    pool db{
-        streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(), 1,
-        std::chrono::seconds(1)};
+    db::pool pool{
+        streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(),
+        {}};
     request_metrics metrics;
-    answer_cache cache{db};
-    app shared{db, metrics, cache};
-    router routes;
+    answer_cache cache{pool};
+    app shared{pool, metrics, cache};
+    http::router routes;
     add_routes(routes, shared);
 
     std::set<std::string> served;
