@@ -181,11 +181,10 @@ std::optional<channel_row> find_channel(pqxx::transaction_base& tx, const std::s
 // The path's platform and login, checked; a refusal when they are wrong.
 std::optional<http::response> check_path(http::request_context& ctx) {
     const std::string& platform = ctx.path_params.at("platform");
-    if (std::find(std::begin(platform_names), std::end(platform_names), platform) ==
-        std::end(platform_names)) {
+    if (platform_id(platform) == 0) {
         return http::error_response(ctx.req, boost::beast::http::status::bad_request,
-                                    "invalid_parameter", "must be one of: twitch, kick, youtube",
-                                    "platform");
+                                    "invalid_parameter",
+                                    "must be one of: " + model::platform_names(), "platform");
     }
     if (ctx.path_params.at("login").empty() || ctx.path_params.at("login").size() > 100) {
         return http::error_response(ctx.req, boost::beast::http::status::bad_request,

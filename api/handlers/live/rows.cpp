@@ -14,17 +14,6 @@ SELECT DISTINCT ON (w.platform_id) w.platform_id, p.name,
  WHERE w.status = 'complete' AND ($1 = '' OR p.name = $1)
  ORDER BY w.platform_id, w.started_at DESC)";
 
-std::string stream_url(std::string_view platform, std::string_view login,
-                       std::string_view stream_id) {
-    if (platform == "twitch") {
-        return "https://www.twitch.tv/" + std::string(login);
-    }
-    if (platform == "kick") {
-        return "https://kick.com/" + std::string(login);
-    }
-    return "https://www.youtube.com/watch?v=" + std::string(stream_id);
-}
-
 // Twitch's thumbnail is a template; the original design served it at 440x248.
 std::string thumbnail(std::string url) {
     if (const auto at = url.find("{width}x{height}"); at != std::string::npos) {
@@ -41,7 +30,8 @@ SELECT p.name, c.platform_user_id, c.login, c.display_name, st.title,
        COALESCE(g.platform_game_id, ''), COALESCE(g.name, ''), s.viewer_count, st.language,
        (extract(epoch FROM st.started_at) * 1000000)::bigint,
        (extract(epoch FROM s.collected_at) * 1000000)::bigint,
-       st.thumbnail_url, st.platform_stream_id, st.id
+       st.thumbnail_url, stream_url(p.name, c.login, c.platform_user_id, st.platform_stream_id),
+       st.id
   FROM unnest($1::int[], $2::bigint[]) AS l(platform_id, micros)
   JOIN snapshots s ON s.collected_at = timestamptz 'epoch' + l.micros * interval '1 microsecond'
   JOIN streams st ON st.id = s.stream_id AND st.platform_id = l.platform_id
@@ -97,7 +87,7 @@ boost::json::object stream_item(const pqxx::row& row) {
     item["started_at"] = rfc3339_us(row[9].as<std::int64_t>());
     item["collected_at"] = rfc3339_us(row[10].as<std::int64_t>());
     item["thumbnail_url"] = thumbnail(row[11].as<std::string>());
-    item["stream_url"] = stream_url(platform, login, row[12].as<std::string>());
+    item["stream_url"] = row[12].as<std::string>();
     return item;
 }
 

@@ -62,7 +62,7 @@ http::handler game_history_route(app& shared) {
         const std::string game_id = ctx.path_params["id"];
         const auto resolution = params.one_of("resolution", resolutions);
         if (platform_id(platform) == 0) {
-            params.reject("platform", "must be one of: twitch, kick, youtube");
+            params.reject("platform", "must be one of: " + model::platform_names());
         }
         if (const auto& bad = params.error()) {
             co_return invalid_parameter(ctx.req, *bad);
