@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "collector/platform/listing_answers.hpp"
+
 namespace streamscope::kick {
 namespace {
 
@@ -26,18 +28,9 @@ collector::oauth_endpoint kick_oauth() {
 } // namespace
 
 client::client(boost::asio::any_io_executor executor, const kick_settings& settings)
-    : settings_(settings), tls_(http::make_tls_context(settings.ca_file)),
-      auth_http_(executor, tls_, settings.auth, settings.timeouts),
-      api_http_(executor, tls_, settings.api, settings.timeouts), retry_{.max_retries =
-                                                                             settings.max_retries},
-      tokens_(auth_http_, settings.credentials, retry_, kick_oauth()),
+    : connection_(std::move(executor), settings, kick_oauth()),
       pacer_({.start_per_minute = settings.requests_per_minute}),
-      api_("Kick", api_http_, tokens_, pacer_, retry_) {}
-
-void client::cancel() {
-    api_http_.cancel();
-    auth_http_.cancel();
-}
+      api_("Kick", connection_.api(), connection_.tokens(), pacer_, connection_.retry()) {}
 
 std::size_t client::lookup_batch() const {
     return lookup_limit;
@@ -54,23 +47,10 @@ client::list_page(const std::optional<std::string>& cursor, std::size_t limit) {
         q.emplace_back("cursor", *cursor);
     }
     const api_reply reply = co_await api_.get("/public/v2/livestreams", q);
-    collector::page_answer answer;
-    if (reply.ok()) {
-        try {
-            answer.page = read_livestreams(reply.body, extras_);
-            answer.result = collector::page_answer::outcome::ok;
-        } catch (const std::exception& e) {
-            answer.result = collector::page_answer::outcome::retry;
-            answer.problem = std::string("unexpected response (") + e.what() + ")";
-        }
-    } else if (reply.result == api_reply::outcome::refused && reply.status == 400 && cursor) {
-        answer.result = collector::page_answer::outcome::retry; // a cursor Kick no longer takes
-        answer.problem = reply.problem;
-    } else {
-        answer.result = collector::page_answer::outcome::failed;
-        answer.problem = reply.problem;
-    }
-    co_return answer;
+    // A 400 to a page with a cursor: a cursor Kick no longer takes.
+    co_return collector::page_answer_of(reply, cursor.has_value(), [this](const auto& body) {
+        return read_livestreams(body, extras_);
+    });
 }
 
 boost::asio::awaitable<collector::lookup_answer>
@@ -80,20 +60,8 @@ client::look_up(std::span<const std::string> channels) {
         q.emplace_back("user_id", id);
     }
     const api_reply reply = co_await api_.get("/public/v1/users/livestreams", q);
-    collector::lookup_answer answer;
-    if (!reply.ok()) {
-        answer.problem = reply.problem;
-        co_return answer;
-    }
-    try {
-        collector::listing_page page = read_livestreams(reply.body, extras_);
-        answer.answered = true;
-        answer.live = std::move(page.streams);
-        answer.malformed = page.malformed;
-    } catch (const std::exception& e) {
-        answer.problem = std::string("unexpected response (") + e.what() + ")";
-    }
-    co_return answer;
+    co_return collector::lookup_answer_of(
+        reply, [this](const auto& body) { return read_livestreams(body, extras_); });
 }
 
 boost::asio::awaitable<std::optional<std::int64_t>> client::reported_live() {

@@ -7,15 +7,13 @@
 // Kick shows app tokens no follower counts (they stay unknown, never 0).
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include "collector/kick/adaptive_pacer.hpp"
 #include "collector/kick/models.hpp"
 #include "collector/kick/settings.hpp"
 #include "collector/platform/api_client.hpp"
-#include "collector/platform/oauth_token_source.hpp"
+#include "collector/platform/connection.hpp"
 #include "collector/platform/platform_client.hpp"
-#include "common/http/client.hpp"
 
 namespace streamscope::kick {
 
@@ -39,21 +37,16 @@ public:
                                         model::sweep& sweep) override;
     const collector::api_counters& counters() const override { return api_.counters(); }
     std::optional<std::chrono::system_clock::time_point> token_expires_at() const override {
-        return tokens_.expires_at();
+        return connection_.tokens().expires_at();
     }
 
     void stop_when(const bool& stopping) override { api_.stop_when(stopping); }
-    void cancel() override;
+    void cancel() override { connection_.cancel(); }
 
     const adaptive_pacer& pace() const { return pacer_; }
 
 private:
-    const kick_settings& settings_;
-    boost::asio::ssl::context tls_;
-    http::client auth_http_;
-    http::client api_http_;
-    time::backoff_policy retry_;
-    collector::oauth_token_source tokens_;
+    collector::platform_connection connection_;
     adaptive_pacer pacer_;
     collector::api_client api_;
     // What this sweep's listing said about categories and channels (reset at its first page).

@@ -1,8 +1,7 @@
 #include "collector/kick/models.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "collector/platform/json_fields.hpp"
+#include "collector/platform/listing_answers.hpp"
 
 namespace streamscope::kick {
 namespace json = boost::json;
@@ -47,18 +46,7 @@ model::stream_observation read_stream(const json::object& o, listing_extras& ext
                              .igdb_id = {}});
     }
     s.title = json_optional_text(o, "title");
-    if (const json::value* tags = o.if_contains("tags"); tags != nullptr && !tags->is_null()) {
-        const json::array* list = tags->if_array();
-        if (list == nullptr) {
-            bad_field("tags", "an array of strings");
-        }
-        for (const json::value& tag : *list) {
-            if (!tag.is_string()) {
-                bad_field("tags", "an array of strings");
-            }
-            s.tags.emplace_back(tag.get_string());
-        }
-    }
+    s.tags = json_string_list(o, "tags");
     s.viewer_count = json_count(o, "viewer_count");
     s.started_at = json_timestamp(o, "started_at");
     s.language = json_optional_text(o, "language_code");
@@ -74,42 +62,12 @@ model::stream_observation read_stream(const json::object& o, listing_extras& ext
     return s;
 }
 
-std::string record_id(const json::value& item) {
-    const json::object* o = item.if_object();
-    const json::value* id = o != nullptr ? o->if_contains("id") : nullptr;
-    if (id != nullptr && id->is_string()) {
-        return std::string(id->get_string());
-    }
-    return id != nullptr && id->is_int64() ? std::to_string(id->get_int64()) : "(no id)";
-}
-
 } // namespace
 
 listing_page read_livestreams(const json::value& answer, listing_extras& extras) {
-    listing_page page;
-    const json::array& data = json_data_array(answer);
-    page.streams.reserve(data.size());
-    for (const json::value& item : data) {
-        try {
-            const json::object* o = item.if_object();
-            if (o == nullptr) {
-                bad_field("(record)", "an object");
-            }
-            page.streams.push_back(read_stream(*o, extras));
-        } catch (const malformed_field& e) {
-            ++page.malformed;
-            spdlog::warn("Kick sent a stream record that cannot be read (stream {}: {}); it is "
-                         "left out of this sweep and counted",
-                         record_id(item), e.what());
-        }
-    }
-    if (const json::value* p = answer.as_object().if_contains("pagination")) {
-        if (const json::object* po = p->if_object()) {
-            if (std::string cursor = json_optional_text(*po, "next_cursor"); !cursor.empty()) {
-                page.cursor = std::move(cursor);
-            }
-        }
-    }
+    listing_page page = read_listing(
+        answer, "Kick", [&extras](const json::object& o) { return read_stream(o, extras); });
+    page.cursor = pagination_cursor(answer, "next_cursor");
     return page;
 }
 

@@ -5,20 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "collector/platform/oauth_token_source.hpp"
+#include "collector/platform/connection.hpp"
 #include "common/config/settings.hpp"
 #include "common/http/client.hpp"
 
 namespace streamscope::kick {
 
-struct kick_settings {
-    collector::credentials credentials;
-    http::origin api;  // https://api.kick.com: paths are appended as Kick writes them
-    http::origin auth; // https://id.kick.com (+ /oauth/token)
-    std::optional<std::string> ca_file;
+// api: https://api.kick.com, auth: https://id.kick.com (+ /oauth/token).
+struct kick_settings : collector::api_access {
     double requests_per_minute = 0; // the pace a sweep starts at, before it has learnt more
-    http::timeouts timeouts;
-    int max_retries = 0;
 };
 
 // Whether any Kick credential is set: Kick is then swept unless PLATFORMS says otherwise.

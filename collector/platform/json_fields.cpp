@@ -72,6 +72,26 @@ std::string json_id(const json::object& o, std::string_view name) {
     bad_field(name, "an id");
 }
 
+std::vector<std::string> json_string_list(const json::object& o, std::string_view name) {
+    std::vector<std::string> out;
+    const json::value* v = o.if_contains(name);
+    if (v == nullptr || v->is_null()) {
+        return out;
+    }
+    const json::array* list = v->if_array();
+    if (list == nullptr) {
+        bad_field(name, "an array of strings");
+    }
+    out.reserve(list->size());
+    for (const json::value& item : *list) {
+        if (!item.is_string()) {
+            bad_field(name, "an array of strings");
+        }
+        out.emplace_back(item.get_string());
+    }
+    return out;
+}
+
 time::timestamp json_timestamp(const json::object& o, std::string_view name) {
     if (auto t = time::parse_rfc3339(json_text(o, name))) {
         return *t;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -34,6 +35,8 @@ std::int64_t json_integer(const boost::json::object& o, std::string_view name);
 // An id the platform sends as a string or as a whole number (Kick's broadcaster ids), as text.
 std::string json_id(const boost::json::object& o, std::string_view name);
 time::timestamp json_timestamp(const boost::json::object& o, std::string_view name);
+// An array of strings (a stream's tags); missing or null: none.
+std::vector<std::string> json_string_list(const boost::json::object& o, std::string_view name);
 // A viewer count: a whole number from 0 to INT32_MAX.
 std::int32_t json_count(const boost::json::object& o, std::string_view name);
 // The `data` array of an answer.

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "collector/platform/listing_answers.hpp"
 #include "collector/twitch/models.hpp"
 
 namespace streamscope::twitch {
@@ -47,18 +48,9 @@ auto read_answer(const api_reply& reply, std::string_view what, std::string& pro
 } // namespace
 
 client::client(boost::asio::any_io_executor executor, const twitch_settings& settings)
-    : settings_(settings), tls_(http::make_tls_context(settings.ca_file)),
-      auth_http_(executor, tls_, settings.auth, settings.timeouts),
-      api_http_(executor, tls_, settings.api, settings.timeouts), retry_{.max_retries =
-                                                                             settings.max_retries},
-      tokens_(auth_http_, settings.credentials, retry_, twitch_oauth()),
-      helix_("Helix", api_http_, tokens_, budget_, retry_,
+    : settings_(settings), connection_(std::move(executor), settings, twitch_oauth()),
+      helix_("Helix", connection_.api(), connection_.tokens(), budget_, connection_.retry(),
              {{"Client-Id", settings.credentials.client_id}}) {}
-
-void client::cancel() {
-    api_http_.cancel();
-    auth_http_.cancel();
-}
 
 std::size_t client::lookup_batch() const {
     return helix_batch;
@@ -78,24 +70,8 @@ client::list_page(const std::optional<std::string>& cursor, std::size_t limit) {
         q.emplace_back("after", *cursor);
     }
     const api_reply reply = co_await helix_.get("/streams", q);
-    collector::page_answer answer;
-    if (reply.ok()) {
-        std::string invalid;
-        if (auto page = read_answer(reply, "Get Streams", invalid, read_streams_page)) {
-            answer.result = collector::page_answer::outcome::ok;
-            answer.page = std::move(*page);
-        } else {
-            answer.result = collector::page_answer::outcome::retry;
-            answer.problem = invalid;
-        }
-    } else if (reply.result == api_reply::outcome::refused && reply.status == 400 && cursor) {
-        answer.result = collector::page_answer::outcome::retry; // Helix's "invalid cursor"
-        answer.problem = reply.problem;
-    } else {
-        answer.result = collector::page_answer::outcome::failed;
-        answer.problem = reply.problem;
-    }
-    co_return answer;
+    // A 400 to a page with a cursor is Helix's intermittent "invalid cursor".
+    co_return collector::page_answer_of(reply, cursor.has_value(), read_streams_page);
 }
 
 boost::asio::awaitable<collector::lookup_answer>
@@ -105,18 +81,7 @@ client::look_up(std::span<const std::string> channels) {
         q.emplace_back("user_id", id);
     }
     const api_reply reply = co_await helix_.get("/streams", q);
-    collector::lookup_answer answer;
-    if (!reply.ok()) {
-        answer.problem = reply.problem;
-        co_return answer;
-    }
-    if (auto page =
-            read_answer(reply, "look-up of missing channels", answer.problem, read_streams_page)) {
-        answer.answered = true;
-        answer.live = std::move(page->streams);
-        answer.malformed = page->malformed;
-    }
-    co_return answer;
+    co_return collector::lookup_answer_of(reply, read_streams_page);
 }
 
 std::int64_t client::enrichment_allowance() const {

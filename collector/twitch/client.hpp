@@ -5,14 +5,12 @@
 // Games and Get Channel Followers in the sweep's terms.
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include "collector/platform/api_client.hpp"
-#include "collector/platform/oauth_token_source.hpp"
+#include "collector/platform/connection.hpp"
 #include "collector/platform/platform_client.hpp"
 #include "collector/twitch/rate_budget.hpp"
 #include "collector/twitch/settings.hpp"
-#include "common/http/client.hpp"
 
 namespace streamscope::twitch {
 
@@ -36,19 +34,15 @@ public:
                                         model::sweep& sweep) override;
     const collector::api_counters& counters() const override { return helix_.counters(); }
     std::optional<std::chrono::system_clock::time_point> token_expires_at() const override {
-        return tokens_.expires_at();
+        return connection_.tokens().expires_at();
     }
 
     void stop_when(const bool& stopping) override { helix_.stop_when(stopping); }
-    void cancel() override;
+    void cancel() override { connection_.cancel(); }
 
 private:
     const twitch_settings& settings_;
-    boost::asio::ssl::context tls_;
-    http::client auth_http_;
-    http::client api_http_;
-    time::backoff_policy retry_;
-    collector::oauth_token_source tokens_;
+    collector::platform_connection connection_;
     rate_budget budget_;
     collector::api_client helix_;
     // Follower counts need a user token on some accounts: after the first refusal they are

@@ -1,8 +1,7 @@
 #include "collector/twitch/models.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "collector/platform/json_fields.hpp"
+#include "collector/platform/listing_answers.hpp"
 
 namespace streamscope::twitch {
 namespace json = boost::json;
@@ -19,18 +18,7 @@ model::stream_observation read_stream(const json::object& o) {
     s.platform_game_id = json_optional_text(o, "game_id");
     s.game_name = json_optional_text(o, "game_name");
     s.title = json_optional_text(o, "title");
-    if (const json::value* tags = o.if_contains("tags"); tags != nullptr && !tags->is_null()) {
-        const json::array* list = tags->if_array();
-        if (list == nullptr) {
-            bad_field("tags", "an array of strings");
-        }
-        for (const json::value& tag : *list) {
-            if (!tag.is_string()) {
-                bad_field("tags", "an array of strings");
-            }
-            s.tags.emplace_back(tag.get_string());
-        }
-    }
+    s.tags = json_string_list(o, "tags");
     s.viewer_count = json_count(o, "viewer_count");
     s.started_at = json_timestamp(o, "started_at");
     s.language = json_optional_text(o, "language");
@@ -40,39 +28,11 @@ model::stream_observation read_stream(const json::object& o) {
     return s;
 }
 
-std::string record_id(const json::value& item) {
-    const json::object* o = item.if_object();
-    const json::value* id = o != nullptr ? o->if_contains("id") : nullptr;
-    return id != nullptr && id->is_string() ? std::string(id->get_string()) : "(no id)";
-}
-
 } // namespace
 
 listing_page read_streams_page(const json::value& answer) {
-    listing_page page;
-    const json::array& data = json_data_array(answer);
-    page.streams.reserve(data.size());
-    for (const json::value& item : data) {
-        try {
-            const json::object* o = item.if_object();
-            if (o == nullptr) {
-                bad_field("(record)", "an object");
-            }
-            page.streams.push_back(read_stream(*o));
-        } catch (const malformed_field& e) {
-            ++page.malformed;
-            spdlog::warn("Helix sent a stream record that cannot be read (stream {}: {}); it is "
-                         "left out of this sweep and counted",
-                         record_id(item), e.what());
-        }
-    }
-    if (const json::value* p = answer.as_object().if_contains("pagination")) {
-        if (const json::object* po = p->if_object()) {
-            if (std::string cursor = json_optional_text(*po, "cursor"); !cursor.empty()) {
-                page.cursor = std::move(cursor);
-            }
-        }
-    }
+    listing_page page = read_listing(answer, "Helix", read_stream);
+    page.cursor = pagination_cursor(answer, "cursor");
     return page;
 }
 

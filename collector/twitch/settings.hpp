@@ -6,23 +6,17 @@
 #include <string>
 #include <vector>
 
-#include "collector/platform/oauth_token_source.hpp"
+#include "collector/platform/connection.hpp"
 #include "common/config/settings.hpp"
 #include "common/http/client.hpp"
 
 namespace streamscope::twitch {
 
-struct twitch_settings {
-    collector::credentials credentials;
-    http::origin api;
-    http::origin auth;
-    std::optional<std::string> ca_file;
+struct twitch_settings : collector::api_access {
     std::vector<std::string> languages;
     std::vector<std::string> game_ids;
     int max_streams = 0; // 0: all
     std::chrono::hours channel_refresh{};
-    http::timeouts timeouts;
-    int max_retries = 0;
 };
 
 // Whether any Twitch credential is set: Twitch is then swept unless PLATFORMS says otherwise.
