@@ -5,12 +5,12 @@
 -- was small, and the first sweep of 100,000 streams would take minutes). Days fold in order; a
 -- rebuild, which folds older days while later ones exist, recomputes the links and running
 -- totals when it is done (rollup_channel_day_links).
-CREATE OR REPLACE FUNCTION rollup_fold_day_totals(p_platform smallint, p_hour timestamptz)
+-- at_day: the UTC day that holds p_hour, as rollup_fold_days computed it.
+DROP FUNCTION IF EXISTS rollup_fold_day_totals(smallint, timestamptz);
+CREATE OR REPLACE FUNCTION rollup_fold_day_totals(p_platform smallint, p_hour timestamptz, at_day date)
 RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
 AS $$
-DECLARE
-    at_day date := (p_hour AT TIME ZONE 'UTC')::date;
 BEGIN
     WITH h AS (
         SELECT channel_id, sum(watched_ms) AS watched_ms, sum(live_ms) AS live_ms,

@@ -15,7 +15,7 @@ BEGIN
        SET watched_ms = r.watched_ms + EXCLUDED.watched_ms, live_ms = r.live_ms + EXCLUDED.live_ms,
            peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers);
 
-    PERFORM rollup_fold_day_totals(p_platform, p_hour);
+    PERFORM rollup_fold_day_totals(p_platform, p_hour, at_day);
 
     INSERT INTO rollup_game_days AS r
     SELECT game_id, at_day, platform_id, watched_ms, channel_ms, peak_viewers, peak_channels
@@ -26,5 +26,5 @@ BEGIN
            peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers),
            peak_channels = GREATEST(r.peak_channels, EXCLUDED.peak_channels);
 
-    PERFORM rollup_fold_followers(p_platform, p_hour);
+    PERFORM rollup_fold_followers(p_platform, p_hour, at_day);
 END $$;

@@ -4,12 +4,12 @@
 -- of every channel are then found by a short index range scan per day. A total is written only
 -- into the channel's latest day or a later one: the total a channel has now was seen when it
 -- was last live, and a fold of an older day (a rebuild) would write it over that day's own.
-CREATE OR REPLACE FUNCTION rollup_fold_followers(p_platform smallint, p_hour timestamptz)
+-- at_day: the UTC day that holds p_hour, as rollup_fold_days computed it.
+DROP FUNCTION IF EXISTS rollup_fold_followers(smallint, timestamptz);
+CREATE OR REPLACE FUNCTION rollup_fold_followers(p_platform smallint, p_hour timestamptz, at_day date)
 RETURNS void LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
 AS $$
-DECLARE
-    at_day date := (p_hour AT TIME ZONE 'UTC')::date;
 BEGIN
     -- Written only when the total changed: most channels' totals stay the same all day.
     WITH latest AS (
