@@ -236,4 +236,3 @@ private:
 };
 
 } // namespace streamscope::testing
-

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <boost/json/object.hpp>
+#include <catch2/catch.hpp>
 
 #include "common/json/text.hpp"
 

@@ -133,8 +133,8 @@ TEST_CASE("the server gzips large answers for clients that accept it", "[unit][h
     REQUIRE_FALSE(client.error);
     CHECK(small.count(field::content_encoding) == 0);
     CHECK(json::parse(small.body()).at("a") == "a");
-    const auto refused = client.send(
-        make_request(verb::get, "/big", {{field::accept_encoding, "gzip;q=0"}}));
+    const auto refused =
+        client.send(make_request(verb::get, "/big", {{field::accept_encoding, "gzip;q=0"}}));
     REQUIRE_FALSE(client.error);
     CHECK(refused.count(field::content_encoding) == 0);
 }
@@ -152,8 +152,8 @@ TEST_CASE("the server streams a handler's chunks, gzipped when accepted", "[unit
     CHECK(plain.body() == live_server::streamed_whole());
 
     // The same connection goes on (the chunked body ended properly).
-    const auto packed = client.send(
-        make_request(verb::get, "/stream", {{field::accept_encoding, "gzip"}}));
+    const auto packed =
+        client.send(make_request(verb::get, "/stream", {{field::accept_encoding, "gzip"}}));
     REQUIRE_FALSE(client.error);
     CHECK(packed.chunked());
     CHECK(packed[field::content_encoding] == "gzip");
