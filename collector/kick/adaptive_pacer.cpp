@@ -33,6 +33,7 @@ void adaptive_pacer::spend(clock::time_point now) {
 }
 
 void adaptive_pacer::answered(const http::response&, clock::time_point) {
+    throttled_in_a_row_ = 0;
     if (++clean_ < options_.clean_answers_per_step) {
         return;
     }
@@ -69,9 +70,12 @@ void adaptive_pacer::throttled(const http::response& res, clock::time_point now,
         asked =
             retry_after(std::string_view(header->value().data(), header->value().size()), wall_now);
     }
+    const int doublings = std::min(throttled_in_a_row_++, 20);
     const clock::duration pause =
         asked ? std::chrono::duration_cast<clock::duration>(*asked)
-              : std::chrono::duration_cast<clock::duration>(gap() * options_.pause_gaps);
+              : std::min(std::chrono::duration_cast<clock::duration>(
+                             gap() * options_.pause_gaps * static_cast<double>(1 << doublings)),
+                         std::chrono::duration_cast<clock::duration>(options_.max_pause));
     blocked_until_ = std::max(blocked_until_, now + pause);
     next_at_ = std::max(next_at_, blocked_until_);
     spdlog::warn("Kick answered 429 at {:.0f} requests a minute ({}); pacing at {:.0f} a "

@@ -4,7 +4,8 @@
 // starts where it is safe, creeps up while every answer is clean, and falls back on a 429: to
 // a fraction of the rate that drew it, which is then a ceiling that later probing approaches
 // slowly and passes only after a long clean stretch. A 429's Retry-After (seconds or an HTTP
-// date) holds every request until it has passed; without one, a pause of a few request gaps.
+// date) holds every request until it has passed; without one, a pause of a few request gaps
+// that doubles with every 429 in a row.
 // Every 429 is logged with the rate that drew it, so that the real limit can be learnt. Pure
 // logic: the caller passes the clock readings.
 
@@ -28,8 +29,11 @@ struct pacing_options {
     // pass the ceiling after `ceiling_patience` clean steps there.
     double below_ceiling = 0.95;
     int ceiling_patience = 20;
-    // A 429 without Retry-After holds requests for this many gaps at the new rate.
+    // A 429 without Retry-After holds requests for this many gaps at the new rate, doubled for
+    // each 429 in a row (a window limit frees up only when its window has passed), up to
+    // max_pause.
     double pause_gaps = 3;
+    std::chrono::seconds max_pause{60};
 };
 
 class adaptive_pacer : public collector::pacer {
@@ -59,7 +63,8 @@ private:
     pacing_options options_;
     double per_minute_;
     std::optional<double> ceiling_;
-    int clean_ = 0;        // answers without a 429 since the last step
+    int clean_ = 0; // answers without a 429 since the last step
+    int throttled_in_a_row_ = 0;
     int steps_at_cap_ = 0; // clean steps spent just below the ceiling
     clock::time_point next_at_{};
     clock::time_point blocked_until_{};

@@ -81,12 +81,20 @@ TEST_CASE("a 429 slows down, honours Retry-After, and caps later probing", "[uni
         CHECK(pacer.per_minute() == Approx(104.5));
         CHECK_FALSE(pacer.ceiling_per_minute().has_value());
     }
-    SECTION("without Retry-After it pauses for a few gaps at the new pace") {
+    SECTION("without Retry-After it pauses for a few gaps at the new pace, longer each time") {
         pacer.throttled(answer(429), t0 + 8s, wall);
         CHECK(pacer.per_minute() == Approx(56.25));
-        // 3 gaps of 60/56.25 s.
-        CHECK(std::chrono::duration<double>(pacer.delay(t0 + 8s)).count() == Approx(3.2));
+        // The second 429 in a row: 3 gaps of 60/56.25 s, doubled.
+        CHECK(std::chrono::duration<double>(pacer.delay(t0 + 8s)).count() == Approx(6.4));
         CHECK(pacer.ceiling_per_minute() == Approx(75)); // the lower of the two
+        for (int i = 0; i < 10; ++i) {
+            pacer.throttled(answer(429), t0 + 9s, wall);
+        }
+        CHECK(pacer.delay(t0 + 9s) == 60s); // never longer than a minute
+        // A clean answer starts the count again: 3 gaps at the minimum pace (6 a minute).
+        pacer.answered(answer(200), t0 + 70s);
+        pacer.throttled(answer(429), t0 + 70s, wall);
+        CHECK(pacer.delay(t0 + 70s) == 30s);
     }
     SECTION("never slower than the minimum") {
         for (int i = 0; i < 50; ++i) {
