@@ -37,7 +37,8 @@ std::size_t client::lookup_batch() const {
 }
 
 boost::asio::awaitable<collector::page_answer>
-client::list_page(const std::optional<std::string>& cursor, std::size_t limit) {
+client::list_page(std::size_t /*part: Kick's list is paged whole*/,
+                  const std::optional<std::string>& cursor, std::size_t limit) {
     if (!cursor) {
         extras_ = {};
     }

@@ -28,7 +28,8 @@ public:
     model::platform platform() const override { return model::platform::kick; }
     std::size_t lookup_batch() const override;
     boost::asio::awaitable<collector::page_answer>
-    list_page(const std::optional<std::string>& cursor, std::size_t limit) override;
+    list_page(std::size_t part, const std::optional<std::string>& cursor,
+              std::size_t limit) override;
     boost::asio::awaitable<collector::lookup_answer>
     look_up(std::span<const std::string> channels) override;
     boost::asio::awaitable<std::optional<std::int64_t>> reported_live() override;

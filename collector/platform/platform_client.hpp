@@ -47,6 +47,9 @@ struct lookup_answer {
     std::string problem;
 };
 
+// The part of a listing that is the whole list, unfiltered (see listing_parts()).
+inline constexpr std::size_t whole_list = static_cast<std::size_t>(-1);
+
 class platform_client {
 public:
     virtual ~platform_client() = default;
@@ -55,11 +58,17 @@ public:
     // Ids per look_up() call.
     virtual std::size_t lookup_batch() const = 0;
 
-    // The page after `cursor` (the first for nullopt) of every live stream, at most `limit`
-    // streams (0: as many as the platform gives). Throws credentials_rejected and
-    // http::untrusted_certificate: those end the collector, not a sweep.
-    virtual boost::asio::awaitable<page_answer> list_page(const std::optional<std::string>& cursor,
-                                                          std::size_t limit) = 0;
+    // How many parts the list of every live stream is paged in, one after the other, each with
+    // cursors of its own: a platform whose list can be filtered (Twitch, by language) splits it
+    // so that each part moves less while it is paged. 1: the whole list at once.
+    virtual std::size_t listing_parts() const { return 1; }
+
+    // The page after `cursor` (the first for nullopt) of part `part` of the list of every live
+    // stream (whole_list: all of it), at most `limit` streams (0: as many as the platform
+    // gives). Throws credentials_rejected and http::untrusted_certificate: those end the
+    // collector, not a sweep.
+    virtual boost::asio::awaitable<page_answer>
+    list_page(std::size_t part, const std::optional<std::string>& cursor, std::size_t limit) = 0;
 
     // The live streams of these channels (at most lookup_batch() ids).
     virtual boost::asio::awaitable<lookup_answer>

@@ -6,9 +6,17 @@ stream_set::stream_set(std::size_t expected)
     : index_(expected, by_user{&streams_}, by_user{&streams_}) {}
 
 bool stream_set::add(model::stream_observation stream) {
+    return insert(std::move(stream), true);
+}
+
+bool stream_set::add_again(model::stream_observation stream) {
+    return insert(std::move(stream), false);
+}
+
+bool stream_set::insert(model::stream_observation stream, bool count_duplicate) {
     if (auto it = index_.find(std::string_view(stream.platform_user_id)); it != index_.end()) {
         streams_[*it] = std::move(stream); // same user id: the index entry stays valid
-        ++duplicates_;
+        duplicates_ += count_duplicate ? 1 : 0;
         return false;
     }
     streams_.push_back(std::move(stream));

@@ -23,6 +23,9 @@ public:
 
     // Adds a sighting; returns false when it replaced an earlier sighting of the channel.
     bool add(model::stream_observation stream);
+    // The same, for a sighting that was looked for twice on purpose (a second pass over part
+    // of the list): a channel seen before is updated, not counted as a duplicate.
+    bool add_again(model::stream_observation stream);
 
     bool has_channel(std::string_view user_id) const;
     // The stream id seen for the channel, or "" when the channel was not seen.
@@ -56,6 +59,8 @@ private:
 
     std::deque<model::stream_observation> streams_;
     std::unordered_set<std::size_t, by_user, by_user> index_;
+    bool insert(model::stream_observation stream, bool count_duplicate);
+
     std::int32_t duplicates_ = 0;
 };
 

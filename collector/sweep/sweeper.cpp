@@ -4,14 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "collector/sweep/page_guard.hpp"
+#include "collector/sweep/pager.hpp"
 
 namespace streamscope::collector {
 namespace {
-
-// Pages per sweep, at least; more when the last sweep saw more streams (pitfall 3: a page cap
-// of about 1.5 times the expected pages ends a sweep that a cursor bug would never end).
-constexpr std::size_t min_page_cap = 2000;
 
 time::timestamp now_utc() {
     return std::chrono::time_point_cast<std::chrono::microseconds>(
@@ -30,83 +26,9 @@ void note(std::string& problems, const std::string& problem) {
 
 } // namespace
 
-struct sweeper::paging {
-    explicit paging(std::size_t index_size) : seen(index_size) {}
-    stream_set seen;
-    page_guard guard;
-    std::int32_t pages = 0;
-    std::int32_t malformed = 0;
-    std::size_t expected = 0;  // streams the last sweep saw
-    std::size_t page_size = 0; // the largest page seen: what the cap counts in
-    std::size_t page_cap = min_page_cap;
-    model::sweep_status status = model::sweep_status::complete;
-    std::string problems;
-};
-
 sweeper::sweeper(platform_client& client, sweep_store* store, sweep_options options,
                  const bool& stopping)
     : client_(client), store_(store), options_(options), stopping_(stopping) {}
-
-boost::asio::awaitable<void> sweeper::page_streams(paging& p) {
-    std::optional<std::string> cursor;
-    bool retried = false; // the current page has been asked for twice
-    const std::size_t max_streams = options_.max_streams;
-    for (;;) {
-        if (stopping_) {
-            p.status = p.pages == 0 ? model::sweep_status::failed : model::sweep_status::partial;
-            note(p.problems, "paging stopped: the collector is shutting down");
-            co_return;
-        }
-        if (static_cast<std::size_t>(p.pages) >= p.page_cap) {
-            p.status = model::sweep_status::partial;
-            note(p.problems,
-                 "paging stopped at the cap of " + std::to_string(p.page_cap) + " pages");
-            co_return;
-        }
-        const std::size_t limit = max_streams > 0 ? max_streams - p.seen.size() : 0;
-        const std::string where = "live streams page " + std::to_string(p.pages + 1);
-
-        page_answer answer = co_await client_.list_page(cursor, limit);
-        std::string anomaly;
-        if (answer.result == page_answer::outcome::ok) {
-            if (auto verdict = p.guard.check(answer.page); verdict != page_verdict::ok) {
-                anomaly = where + ": " + to_string(verdict);
-            }
-        } else if (answer.result == page_answer::outcome::retry) {
-            anomaly = where + ": " + answer.problem;
-        } else {
-            p.status = p.pages == 0 ? model::sweep_status::failed : model::sweep_status::partial;
-            note(p.problems, where + ": " + answer.problem);
-            co_return;
-        }
-        if (!anomaly.empty()) {
-            if (!retried) {
-                spdlog::warn("{}; asking for the page once more", anomaly);
-                retried = true;
-                continue;
-            }
-            p.status = p.pages == 0 ? model::sweep_status::failed : model::sweep_status::partial;
-            note(p.problems, anomaly + ", twice: paging stopped");
-            co_return;
-        }
-
-        retried = false;
-        listing_page& page = answer.page;
-        p.guard.accept(page);
-        ++p.pages;
-        p.malformed += page.malformed;
-        p.page_size = std::max(p.page_size, page.streams.size());
-        p.page_cap =
-            std::max(min_page_cap, p.expected * 3 / 2 / std::max<std::size_t>(1, p.page_size));
-        for (auto& stream : page.streams) {
-            p.seen.add(std::move(stream));
-        }
-        if (!page.cursor || (max_streams > 0 && p.seen.size() >= max_streams)) {
-            co_return;
-        }
-        cursor = std::move(page.cursor);
-    }
-}
 
 boost::asio::awaitable<lookup_answers> sweeper::look_up(const std::vector<std::string>& user_ids,
                                                         std::int32_t& malformed,
@@ -161,28 +83,31 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
             without_database(e);
         }
     }
-    paging p{latest.streams + latest.streams / 10};
-    p.expected = latest.streams;
+    pager p{client_, latest.streams, options_.max_streams, stopping_};
+    stream_set& seen = p.seen();
     spdlog::info("{} sweep started; the last one saw {} streams", model::to_string(platform),
                  latest.streams);
-    co_await page_streams(p);
-    spdlog::info("{} paging done: {} pages, {} streams, {} duplicates dropped",
-                 model::to_string(platform), p.pages, p.seen.size(), p.seen.duplicates());
+    co_await p.run();
+    std::int32_t malformed = p.malformed();
+    spdlog::info("{} paging done: {} pages, {} streams, {} duplicates dropped; {} pages of the "
+                 "stretch that moved paged again, {} streams only that pass saw",
+                 model::to_string(platform), p.pages(), seen.size(), seen.duplicates(), p.repaged(),
+                 p.caught_again());
 
     end_decision ends;
-    const bool go_on = p.status != model::sweep_status::failed && !stopping_;
+    const bool go_on = p.status() != model::sweep_status::failed && !stopping_;
     if (go_on && store != nullptr) {
         try {
             const std::vector<open_broadcast> unmatched =
-                co_await store->unmatched(platform, latest, p.seen.streams());
-            const auto missing = channels_to_look_up(unmatched, p.seen);
+                co_await store->unmatched(platform, latest, seen.streams());
+            const auto missing = channels_to_look_up(unmatched, seen);
             std::string lookup_problems;
-            const lookup_answers answers = co_await look_up(missing, p.malformed, lookup_problems);
+            const lookup_answers answers = co_await look_up(missing, malformed, lookup_problems);
             if (!lookup_problems.empty()) {
                 spdlog::warn("{}", lookup_problems);
             }
-            ends = decide_ends(unmatched, p.seen, answers, latest.complete,
-                               p.status == model::sweep_status::complete);
+            ends = decide_ends(unmatched, seen, answers, latest.complete,
+                               p.status() == model::sweep_status::complete);
             spdlog::info("{} open broadcasts not on the pages; looked up {} channels: {} still "
                          "live, {} broadcasts ended, {} undecided",
                          unmatched.size(), missing.size(), ends.recovered.size(), ends.ended.size(),
@@ -193,25 +118,25 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
     }
     report.recovered = ends.recovered.size();
     for (auto& stream : ends.recovered) {
-        p.seen.add(std::move(stream));
+        seen.add(std::move(stream));
     }
     if (go_on) {
         const std::optional<std::int64_t> live = co_await client_.reported_live();
         if (live) {
             spdlog::info("{} says {} streams are live; this sweep has {}",
-                         model::to_string(platform), *live, p.seen.size());
+                         model::to_string(platform), *live, seen.size());
         }
     }
-    sweep.duplicates_dropped = p.seen.duplicates();
-    sweep.malformed_records = p.malformed;
-    sweep.streams = p.seen.take();
+    sweep.duplicates_dropped = seen.duplicates();
+    sweep.malformed_records = malformed;
+    sweep.streams = seen.take();
     sweep.ended = std::move(ends.ended);
 
     // Enrichment may use what the rate limit leaves now plus a tenth of what paging needed, so
     // it stretches the sweep by about a tenth at most.
     if (go_on && store != nullptr && !stopping_) {
         try {
-            const std::int64_t budget = client_.enrichment_allowance() + p.pages / 10;
+            const std::int64_t budget = client_.enrichment_allowance() + p.pages() / 10;
             const enrichment_plan plan =
                 co_await store->plan(platform, sweep.streams, options_.channel_refresh, budget,
                                      client_.counts_followers());
@@ -223,12 +148,13 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
 
     const api_counters& after = client_.counters();
     sweep.finished_at = now_utc();
-    sweep.status = p.status;
-    sweep.pages = p.pages;
+    sweep.status = p.status();
+    sweep.pages = p.pages();
     sweep.requests = static_cast<std::int32_t>(after.requests - before.requests);
     sweep.retries = static_cast<std::int32_t>(after.retries - before.retries);
-    note(p.problems, sweep.error);
-    sweep.error = p.problems;
+    std::string problems = p.problems();
+    note(problems, sweep.error);
+    sweep.error = problems;
 
     report.status = sweep.status;
     report.streams = sweep.streams.size();
@@ -237,7 +163,9 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
     report.pages = sweep.pages;
     report.requests = sweep.requests;
     report.throttled = after.throttled - before.throttled;
-    report.malformed = p.malformed;
+    report.malformed = malformed;
+    report.repaged = p.repaged();
+    report.caught_again = p.caught_again();
     report.error = sweep.error;
     co_return out;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // One sweep of a platform, whichever it is: page through every live stream to the end (guarded
-// against cursor bugs), keep one sighting per channel, look up the channels that paging missed,
-// decide which broadcasts ended, enrich what is new or stale within the rate budget, and hand
-// the whole sweep to the write path. The platform's own part is its platform_client.
+// against cursor bugs), page once more over the stretch of the list that moved while it was
+// paged, keep one sighting per channel, look up the channels that paging missed, decide which
+// broadcasts ended, enrich what is new or stale within the rate budget, and hand the whole
+// sweep to the write path. The platform's own part is its platform_client.
 
 #include <chrono>
 #include <cstddef>
@@ -32,7 +33,9 @@ struct sweep_report {
     std::int32_t pages = 0;
     std::int64_t requests = 0;
     std::int64_t throttled = 0;
-    std::int32_t malformed = 0; // records the platform sent that could not be read
+    std::int32_t malformed = 0;   // records the platform sent that could not be read
+    std::int32_t repaged = 0;     // pages of the list that moved, asked for a second time
+    std::size_t caught_again = 0; // streams only the second pass over them saw
     std::string error;
 };
 
@@ -60,8 +63,6 @@ public:
     platform_client& client() { return client_; }
 
 private:
-    struct paging;
-    boost::asio::awaitable<void> page_streams(paging& p);
     boost::asio::awaitable<lookup_answers> look_up(const std::vector<std::string>& user_ids,
                                                    std::int32_t& malformed, std::string& problems);
 

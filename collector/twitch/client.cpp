@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "collector/platform/listing_answers.hpp"
+#include "collector/twitch/languages.hpp"
 #include "collector/twitch/models.hpp"
 
 namespace streamscope::twitch {
@@ -48,7 +49,8 @@ auto read_answer(const api_reply& reply, std::string_view what, std::string& pro
 } // namespace
 
 client::client(boost::asio::any_io_executor executor, const twitch_settings& settings)
-    : settings_(settings), connection_(std::move(executor), settings, twitch_oauth()),
+    : settings_(settings), parts_(language_parts(settings.languages)),
+      connection_(std::move(executor), settings, twitch_oauth()),
       helix_("Helix", connection_.api(), connection_.tokens(), budget_, connection_.retry(),
              {{"Client-Id", settings.credentials.client_id}}) {}
 
@@ -57,10 +59,11 @@ std::size_t client::lookup_batch() const {
 }
 
 boost::asio::awaitable<collector::page_answer>
-client::list_page(const std::optional<std::string>& cursor, std::size_t limit) {
+client::list_page(std::size_t part, const std::optional<std::string>& cursor, std::size_t limit) {
     const std::size_t first = limit > 0 ? std::min(helix_batch, limit) : helix_batch;
     query q{{"first", std::to_string(first)}};
-    for (const auto& language : settings_.languages) {
+    for (const auto& language :
+         part == collector::whole_list ? settings_.languages : parts_.at(part)) {
         q.emplace_back("language", language);
     }
     for (const auto& game : settings_.game_ids) {
@@ -81,7 +84,21 @@ client::look_up(std::span<const std::string> channels) {
         q.emplace_back("user_id", id);
     }
     const api_reply reply = co_await helix_.get("/streams", q);
-    co_return collector::lookup_answer_of(reply, read_streams_page);
+    collector::lookup_answer answer = collector::lookup_answer_of(reply, read_streams_page);
+    // A language that no part holds would leave its new streams out of every sweep: the
+    // look-ups of known channels are where such a stream shows.
+    for (const auto& stream : answer.live) {
+        if (settings_.languages.empty() && !is_stream_language(stream.language) &&
+            std::find(unknown_languages_.begin(), unknown_languages_.end(), stream.language) ==
+                unknown_languages_.end()) {
+            unknown_languages_.push_back(stream.language);
+            spdlog::warn("Twitch reports the stream language '{}', which no part of a sweep "
+                         "pages: new streams in it are missed (report it, so that it is added "
+                         "to collector/twitch/languages.cpp)",
+                         stream.language);
+        }
+    }
+    co_return answer;
 }
 
 std::int64_t client::enrichment_allowance() const {

@@ -24,8 +24,12 @@ public:
 
     model::platform platform() const override { return model::platform::twitch; }
     std::size_t lookup_batch() const override;
+    // By language (see languages.hpp): a part each for Twitch's largest languages, or for
+    // each of TWITCH_LANGUAGES.
+    std::size_t listing_parts() const override { return parts_.size(); }
     boost::asio::awaitable<collector::page_answer>
-    list_page(const std::optional<std::string>& cursor, std::size_t limit) override;
+    list_page(std::size_t part, const std::optional<std::string>& cursor,
+              std::size_t limit) override;
     boost::asio::awaitable<collector::lookup_answer>
     look_up(std::span<const std::string> channels) override;
     bool counts_followers() const override { return followers_enabled_; }
@@ -42,12 +46,15 @@ public:
 
 private:
     const twitch_settings& settings_;
+    std::vector<std::vector<std::string>> parts_; // the languages of each part
     collector::platform_connection connection_;
     rate_budget budget_;
     collector::api_client helix_;
     // Follower counts need a user token on some accounts: after the first refusal they are
     // left alone for the rest of the process.
     bool followers_enabled_ = true;
+    // Languages Twitch reported that no part holds (said once each).
+    std::vector<std::string> unknown_languages_;
 };
 
 } // namespace streamscope::twitch

@@ -147,6 +147,37 @@ def moving_world(work, db):
         mock.stop()
 
 
+def fast_churn(work, db):
+    """A world that moves three times faster than the one above: new low-viewer streams that
+    start after a sweep passed their place and are skipped by the next sweep's pages too are
+    caught by the second pass over the stretch of the list that moved, sweep after sweep."""
+    mock = Mock(work, "--streams", "8000", "--rate-limit-per-minute", "0", "--churn",
+                "--drift-per-request", "6%", "--end-per-request", "0.6%",
+                "--start-per-request", "0.6%", "--seed", "17")
+    try:
+        code, _ = collect(db, mock)
+        check(code == 0, "the warm-up sweep exits 0")
+        for n in range(4):
+            before = {s["id"] for s in mock.world()["live"]}
+            code, log = collect(db, mock)
+            after = {s["id"] for s in mock.world()["live"]}
+            check(code == 0, f"sweep {n + 1} exits 0")
+            throughout = before & after
+            sweep = last_sweep(db)
+            stored = stored_streams(db, sweep["started_at"])
+            covered = len(throughout & set(stored)) / len(throughout)
+            again = re.search(r"(\d+) pages of the stretch that moved paged again, (\d+) streams",
+                              log)
+            print(f"     sweep {n + 1}: {len(throughout)} live throughout, coverage "
+                  f"{covered:.4%}, {sweep['pages']} pages of which "
+                  f"{again.group(1) if again else '?'} a second time, catching "
+                  f"{again.group(2) if again else '?'}")
+            check(covered >= 0.995, f"sweep {n + 1}: coverage of streams live throughout >= "
+                                    f"99.5% ({covered:.4%})")
+    finally:
+        mock.stop()
+
+
 def rate_limit_storm(work, db):
     mock = Mock(work, "--streams", "3000", "--rate-limit-per-minute", "0",
                 "--fault", "rate_limit_storm:4:5")
@@ -277,7 +308,8 @@ def followers_forbidden(work, db):
         mock.stop()
 
 
-SCENARIOS = {f.__name__: f for f in [full_sweep, moving_world, rate_limit_storm, paced_by_headers,
+SCENARIOS = {f.__name__: f for f in [full_sweep, moving_world, fast_churn, rate_limit_storm,
+                                     paced_by_headers,
                                      server_errors, outage, token_revoked, wrong_secret,
                                      untrusted_certificate, cursor_bugs, followers_forbidden]}
 

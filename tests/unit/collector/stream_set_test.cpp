@@ -39,3 +39,13 @@ TEST_CASE("a channel that restarted during the sweep keeps its newer broadcast",
     CHECK(set.size() == 0);
     CHECK_FALSE(set.has_channel("u1"));
 }
+
+TEST_CASE("a sighting looked for again on purpose is no duplicate", "[unit][sweep]") {
+    stream_set set;
+    CHECK(set.add(stream("s1", "u1", 10)));
+    CHECK_FALSE(set.add_again(stream("s1", "u1", 11)));
+    CHECK(set.add_again(stream("s2", "u2", 3)));
+    CHECK(set.size() == 2);
+    CHECK(set.duplicates() == 0);
+    CHECK(set.streams()[0].viewer_count == 11);
+}
