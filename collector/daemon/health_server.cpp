@@ -123,8 +123,8 @@ std::string health_json(const collector_status& s, system_clock::time_point now)
     return json::serialize(out);
 }
 
-health_server::health_server(asio::any_io_executor executor, const collector_status& status,
-                             asio::ip::tcp::endpoint where)
+health_server::health_server(asio::io_context::executor_type executor,
+                             const collector_status& status, asio::ip::tcp::endpoint where)
     : server_(std::move(executor),
               {.name = "health server",
                .host = endpoint_text(where),

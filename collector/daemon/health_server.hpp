@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "collector/daemon/status.hpp"
@@ -30,7 +30,7 @@ class health_server {
 public:
     // `where`: 0.0.0.0 (or ::) for probes from outside a container; port 0 picks a free port.
     // `status` must outlive the executor's io_context.
-    health_server(boost::asio::any_io_executor executor, const collector_status& status,
+    health_server(boost::asio::io_context::executor_type executor, const collector_status& status,
                   boost::asio::ip::tcp::endpoint where);
     health_server(const health_server&) = delete;
     health_server& operator=(const health_server&) = delete;

@@ -58,15 +58,15 @@ void server_state::close(bool busy_too) {
 
 // Shared with the accept loop and the drain, which may outlive the server object.
 struct server::impl : std::enable_shared_from_this<server::impl> {
-    impl(asio::any_io_executor executor_, server_options options, const router& routes)
+    impl(asio::io_context::executor_type executor_, server_options options, const router& routes)
         : executor(std::move(executor_)),
           state(std::make_shared<server_state>(std::move(options), routes)),
           control(asio::make_strand(executor)), acceptor(control) {}
 
-    asio::any_io_executor executor;
+    asio::io_context::executor_type executor;
     std::shared_ptr<server_state> state;
     // The acceptor and the drain, one at a time.
-    asio::strand<asio::any_io_executor> control;
+    asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
     bool started = false;       // on `control` only
     bool drain_started = false; // on `control` only
@@ -159,7 +159,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
 };
 
-server::server(asio::any_io_executor executor, server_options options, const router& routes)
+server::server(asio::io_context::executor_type executor, server_options options,
+               const router& routes)
     : impl_(std::make_shared<impl>(std::move(executor), std::move(options), routes)) {}
 
 server::~server() {
