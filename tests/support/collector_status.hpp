@@ -13,7 +13,6 @@ using collector::platform_status;
 using collector::role;
 using collector::sweep_summary;
 
-
 inline const std::chrono::system_clock::time_point t0{std::chrono::seconds(1'800'000'000)};
 inline constexpr auto twitch = streamscope::model::platform::twitch;
 inline constexpr auto kick = streamscope::model::platform::kick;

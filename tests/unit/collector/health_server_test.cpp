@@ -241,4 +241,3 @@ TEST_CASE("healthcheck fails quickly and says why", "[unit][health]") {
         CHECK(err.str().find("within 300 ms") != std::string::npos);
     }
 }
-

@@ -36,7 +36,6 @@ using namespace std::chrono_literals;
 using std::chrono::system_clock;
 using namespace streamscope::testing;
 
-
 TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][health]") {
     const collector_status s = busy_collector();
     const exposition e = parse_exposition(metrics_text(s, t0));
@@ -154,4 +153,3 @@ TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][hea
     CHECK(e.samples.at(
               R"(streamscope_collector_sweeps_total{platform="twitch",status="complete"})") == 0);
 }
-
