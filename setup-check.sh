@@ -75,16 +75,23 @@ else
   row INFO "DATABASE_URL" "set (not checked: pg_isready is not installed)"
 fi
 
-# --- Twitch -----------------------------------------------------------------------------------
-id=$(setting TWITCH_CLIENT_ID)
-secret=$(setting TWITCH_CLIENT_SECRET)
-if [ -n "$id" ] && [ -n "$secret" ]; then
-  row OK "Twitch credentials" "set (checked against Twitch when the collector starts)"
-elif [ -n "$id$secret" ]; then
-  row MISSING "Twitch credentials" "only one of TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET is set in .env; set both, or neither for demo mode"
-else
-  row INFO "Twitch credentials" "none: ./start.sh runs in demo mode; add your app's (dev.twitch.tv/console) to .env for real data"
-fi
+# --- Platforms --------------------------------------------------------------------------------
+# credentials NAME PREFIX WHERE: one row about PREFIX_CLIENT_ID and PREFIX_CLIENT_SECRET.
+credentials() {
+  local name=$1 prefix=$2 where=$3
+  local id secret
+  id=$(setting "${prefix}_CLIENT_ID")
+  secret=$(setting "${prefix}_CLIENT_SECRET")
+  if [ -n "$id" ] && [ -n "$secret" ]; then
+    row OK "$name credentials" "set: $name is swept (checked against $name when the collector starts)"
+  elif [ -n "$id$secret" ]; then
+    row MISSING "$name credentials" "only one of ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET is set in .env; set both, or neither"
+  else
+    row INFO "$name credentials" "none: $name is not swept (add your app's from $where to .env; with no platform's, ./start.sh runs in demo mode)"
+  fi
+}
+credentials Twitch TWITCH "dev.twitch.tv/console"
+credentials Kick KICK "kick.com, Settings > Developer"
 
 # --- Settings that must be numbers, and the ports ---------------------------------------------
 for key in API_PORT COLLECTOR_HEALTH_PORT API_THREADS API_DB_POOL_SIZE SPOOL_MAX_MB \

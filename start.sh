@@ -6,8 +6,9 @@
 #
 # - DATABASE_URL (environment or .env) names your PostgreSQL; without it a private cluster is
 #   kept in .data/postgres (created on the first run, reused after).
-# - TWITCH_CLIENT_ID and TWITCH_CLIENT_SECRET (environment or .env) make it collect from Twitch;
-#   without them it runs in demo mode against streamscope-mock, a fake Twitch on this
+# - TWITCH_CLIENT_ID/TWITCH_CLIENT_SECRET and KICK_CLIENT_ID/KICK_CLIENT_SECRET (environment or
+#   .env) make it collect from Twitch and Kick; with neither it runs in demo mode against
+#   streamscope-mock, a fake Twitch and a fake Kick on this
 #   machine, so that the whole path (HTTPS, OAuth, paging, storage, API) works offline.
 # - Logs go to .data/logs/. API_PORT (8000) and COLLECTOR_HEALTH_PORT (8081) pick the ports.
 set -euo pipefail
@@ -89,30 +90,40 @@ export DATABASE_URL
   die "migrating the database failed (log: .data/logs/migrate.log); check DATABASE_URL"
 }
 
-# --- 6. Twitch, or the demo's fake Twitch -----------------------------------------------------
-MODE=twitch
-if [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRET)" ]; then
+# --- 6. The platforms, or the demo's fake ones -----------------------------------------------
+# Each platform whose credentials are in .env (or the environment) is swept for real; with
+# none, demo mode sweeps a fake Twitch and a fake Kick on this machine.
+MODE=real
+if { [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRET)" ]; } &&
+   { [ -z "$(setting KICK_CLIENT_ID)" ] || [ -z "$(setting KICK_CLIENT_SECRET)" ]; }; then
   MODE=demo
-  say "no TWITCH_CLIENT_ID/TWITCH_CLIENT_SECRET in .env: DEMO MODE, collecting from a fake Twitch"
-  say "  (streamscope-mock on this machine; put your Twitch app's credentials in .env for real data)"
+  say "no Twitch or Kick credentials in .env: DEMO MODE, collecting from a fake Twitch and a fake Kick"
+  say "  (streamscope-mock on this machine; put your apps' credentials in .env for real data)"
   DEMO=$DATA/demo
   mkdir -p "$DEMO"
   rm -f "$DEMO/mock.port" "$DEMO/mock-ca.pem"
   "$BIN/streamscope-mock" --listen 127.0.0.1:0 --port-file "$DEMO/mock.port" \
     --ca-out "$DEMO/mock-ca.pem" --client-id demo-client --client-secret demo-secret \
     --streams 2000 --churn --drift-per-request 2% --end-per-request 0.2% \
-    --start-per-request 0.2% --seed "$RANDOM" >>"$LOGS/mock.log" 2>&1 &
+    --start-per-request 0.2% --seed "$RANDOM" \
+    --kick-client-id demo-kick-client --kick-client-secret demo-kick-secret \
+    --kick-streams 1000 --kick-churn --kick-end-per-request 0.2% \
+    --kick-start-per-request 0.2% >>"$LOGS/mock.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 300); do
     [ -s "$DEMO/mock.port" ] && [ -s "$DEMO/mock-ca.pem" ] && break
-    kill -0 "${PIDS[-1]}" 2>/dev/null || die "the fake Twitch did not start (log: .data/logs/mock.log)"
+    kill -0 "${PIDS[-1]}" 2>/dev/null || die "the fake platforms did not start (log: .data/logs/mock.log)"
     sleep 0.1
   done
-  [ -s "$DEMO/mock.port" ] || die "the fake Twitch did not start within 30 s (log: .data/logs/mock.log)"
+  [ -s "$DEMO/mock.port" ] || die "the fake platforms did not start within 30 s (log: .data/logs/mock.log)"
   MOCK_URL=https://127.0.0.1:$(cat "$DEMO/mock.port")
+  export PLATFORMS=twitch,kick
   export TWITCH_CLIENT_ID=demo-client TWITCH_CLIENT_SECRET=demo-secret
   export TWITCH_API_BASE_URL=$MOCK_URL/helix TWITCH_AUTH_BASE_URL=$MOCK_URL/oauth2
   export TWITCH_CA_FILE=$DEMO/mock-ca.pem
+  export KICK_CLIENT_ID=demo-kick-client KICK_CLIENT_SECRET=demo-kick-secret
+  export KICK_API_BASE_URL=$MOCK_URL KICK_AUTH_BASE_URL=$MOCK_URL
+  export KICK_CA_FILE=$DEMO/mock-ca.pem
   # A sweep a minute, so that a demo has a history to show soon.
   export COLLECTION_INTERVAL_MINUTES=${COLLECTION_INTERVAL_MINUTES:-1}
 fi

@@ -26,4 +26,4 @@ fi
 
 # --churn: streams start, end and change viewers between pages, like the real service.
 exec streamscope-mock --listen "0.0.0.0:$port" --tls-cert "$cert" --tls-key "$key" \
-  --churn "$@"
+  --churn --kick-churn "$@"
