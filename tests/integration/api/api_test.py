@@ -26,44 +26,11 @@ API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.argv = [sys.argv[0], COLLECTOR, MOCK, "api"]  # what collector_test reads at import
 from collector_test import Mock, collect  # noqa: E402
 from e2e import check, free_port, run  # noqa: E402
+from api_process import ApiProcess  # noqa: E402
 
 
-class Api:
-    def __init__(self, work, database_url, **settings):
-        self.port = free_port()
-        self.env = dict(os.environ, DATABASE_URL=database_url, API_HOST="127.0.0.1",
-                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2",
-                        **settings)
-        self.log = open(os.path.join(work, "api.log"), "a")
-        self.proc = subprocess.Popen([API], env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.1)
-        raise RuntimeError("the API did not start")
-
-    def call(self, method, path, headers=None, raw=False):
-        """(status, headers, body): the body as text, or as bytes when raw."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        conn.request(method, path, headers=headers or {})
-        res = conn.getresponse()
-        body = res.read()
-        conn.close()
-        return res.status, dict(res.getheaders()), body if raw else body.decode()
-
-    def get_json(self, path):
-        status, headers, body = self.call("GET", path)
-        return status, headers, json.loads(body) if body else None
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(15)
+def Api(work, database_url, **settings):  # noqa: N802 (the class of api_process, for this binary)
+    return ApiProcess(API, work, database_url, **settings)
 
 
 def error_shape(body, status, code, parameter=None):
