@@ -377,9 +377,48 @@ def one_leader(work, db):
         mock.stop()
 
 
+def kick_down(work, db):
+    """Kick fails while Twitch sweeps on: each platform on its own schedule, neither waits for
+    the other; Kick comes back by itself once it answers again."""
+    mock = Mock(work, "--streams", "1000", "--rate-limit-per-minute", "0",
+                "--kick-streams", "500", "--kick-rate-limit-per-minute", "0")
+    mock.kick_faults({"kind": "5xx", "always": True, "path": "/public/"})
+    daemon = Daemon(work, "d", db.url, mock,
+                    {"PLATFORMS": "twitch,kick", "HTTP_MAX_RETRIES": "1",
+                     "KICK_REQUESTS_PER_MINUTE": "6000", **mock.kick_settings()})
+    rows = lambda platform: db.json(f"""SELECT json_agg(row_to_json(w) ORDER BY at)
+        FROM (SELECT extract(epoch FROM started_at)::float8 AS at, status, streams_seen
+                FROM sweeps WHERE platform_id = {platform}) w""") or []
+    try:
+        wait_for(lambda: len(rows(1)) >= 4, 5 * INTERVAL_S, "four Twitch sweeps")
+        twitch, kick = rows(1), rows(2)
+        check(all(r["status"] == "complete" and r["streams_seen"] == 1000 for r in twitch),
+              f"Twitch's sweeps are complete ({[r['status'] for r in twitch]})")
+        offsets = [r["at"] % INTERVAL_S for r in twitch[1:]]
+        check(all(o < 2.0 for o in offsets),
+              f"... and on their interval boundaries, Kick's failures beside them ({offsets})")
+        check(len(kick) >= 2 and all(r["status"] == "failed" for r in kick),
+              f"Kick's sweeps are stored as failed ({[r['status'] for r in kick]})")
+        status, health = daemon.health()
+        platforms = health["platforms"]
+        check(platforms["twitch"]["status"] == "ok" and platforms["kick"]["status"] == "failing",
+              f"/health says which platform fails ({platforms['twitch']['status']}, "
+              f"{platforms['kick']['status']})")
+        check(daemon.metric('streamscope_collector_sweeps_total{platform="kick",status="failed"}')
+              >= 2, "/metrics counts Kick's failed sweeps")
+
+        mock.request("DELETE", "/_mock/kick/faults")
+        wait_for(lambda: any(r["status"] == "complete" for r in rows(2)), 3 * INTERVAL_S,
+                 "a complete Kick sweep once Kick answers again")
+        wait_for(lambda: daemon.health()[0] == 200, 3 * INTERVAL_S, "/health is 200 again")
+    finally:
+        daemon.terminate()
+        mock.stop()
+
+
 SCENARIOS = {f.__name__: f for f in [interval_and_health, database_outage, database_down_at_start,
                                      kill_while_spooling,
-                                     sigterm_mid_sweep, one_leader]}
+                                     sigterm_mid_sweep, one_leader, kick_down]}
 
 if __name__ == "__main__":
     run(SCENARIO, SCENARIOS[SCENARIO])
