@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """./start.sh as a new user runs it: from a clean copy of the repository (the tracked files
 only: no build/, .data/ or .env), in demo mode. Waits for health, finds live streams that came
-through the fake Twitch, stops it with Ctrl-C (SIGINT) and checks that nothing it started is
+through the fake Twitch and the fake Kick, stops it with Ctrl-C (SIGINT) and checks that nothing it started is
 left running; then a second run reuses the build and the stored data.
 
 Usage: start_test.py SOURCE_DIR
@@ -82,12 +82,13 @@ class StartRun:
             time.sleep(1)
         return False
 
-    def live_top(self, timeout=90):
-        """/live/top once the first sweep has landed (an empty list before)."""
+    def live_top(self, platform="twitch", timeout=90):
+        """One platform's /live/top once its first sweep has landed (an empty list before)."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
-                top = get(f"http://127.0.0.1:{self.api_port}/live/top?limit=20")
+                top = get(f"http://127.0.0.1:{self.api_port}/live/top?platform={platform}"
+                          "&limit=20")
                 if top["data"]:
                     return top
             except OSError:
@@ -118,24 +119,31 @@ def main(work):
               "it prints where the API and docs are and how to stop")
         health = get(f"http://127.0.0.1:{first.api_port}/health")
         check(health["status"] == "ok" and health["database"] == "up", f"/health ok ({health})")
-        top = first.live_top()
-        check(top is not None, "/live/top lists live streams after the first sweep")
-        if top:
-            demo = os.path.join(clone, ".data", "demo")
-            port = open(os.path.join(demo, "mock.port")).read().strip()
-            tls = ssl.create_default_context(cafile=os.path.join(demo, "mock-ca.pem"))
-            world = get(f"https://127.0.0.1:{port}/_mock/world", context=tls)
-            logins = {s["user_login"] for s in world["live"]}
+        demo = os.path.join(clone, ".data", "demo")
+        port = open(os.path.join(demo, "mock.port")).read().strip()
+        tls = ssl.create_default_context(cafile=os.path.join(demo, "mock-ca.pem"))
+        worlds = {
+            "twitch": ("/_mock/world", "user_login"),
+            "kick": ("/_mock/kick/world", "slug"),
+        }
+        for platform, (path, name_field) in worlds.items():
+            top = first.live_top(platform)
+            check(top is not None, f"/live/top lists {platform} streams after its first sweep")
+            if not top:
+                continue
+            world = get(f"https://127.0.0.1:{port}{path}", context=tls)
+            live = {s[name_field] for s in world["live"]}
             names = [s["username"] for s in top["data"]]
-            known = [n for n in names if n in logins]
+            known = [n for n in names if n in live]
             # The demo's world moves (streams end and start): a few may have ended since.
             check(len(known) >= 0.75 * len(names),
-                  f"... and they came through the fake Twitch ({len(known)}/{len(names)} "
+                  f"... and they came through the fake {platform} ({len(known)}/{len(names)} "
                   "still live there)")
         collector = get(f"http://127.0.0.1:{first.health_port}/health")
+        roles = {name: p["role"] for name, p in collector["platforms"].items()}
+        check(collector["status"] == "ok" and roles == {"twitch": "leader", "kick": "leader"},
+              f"the collector is healthy and sweeps both ({collector['status']}, {roles})")
         twitch = collector["platforms"]["twitch"]
-        check(collector["status"] == "ok" and twitch["role"] == "leader",
-              f"the collector is healthy ({collector['status']}, {twitch['role']})")
         first_sweep = twitch["last_sweep"]["started_at"]
     finally:
         code = first.interrupt()
