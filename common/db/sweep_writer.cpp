@@ -110,26 +110,33 @@ SELECT count(*) FILTER (WHERE inserted) FROM changed)";
 // changed is updated, and when its title, game, tags or thumbnail changed its old state moves
 // to stream_states (unless this sweep is older than that state, as when an old spooled sweep
 // arrives late); new broadcasts get their first snapshot (known ones got theirs already).
+//
+// A new broadcast's id is drawn in `resolved`, so that its snapshot comes from the same row:
+// joining the inserted rows back to `resolved` would join two CTE scans, which have no index,
+// and a planner that expects one row on a side (the statistics of a database that holds only
+// another platform's channels) runs that join as a nested loop, quadratic in the new streams.
 constexpr std::string_view write_streams_sql = R"(
 WITH resolved AS MATERIALIZED (
     SELECT s.platform_stream_id, s.started_at, s.language, s.is_mature, s.title, s.tags,
            s.thumbnail_url, s.viewer_count, s.state_key, c.id AS channel_id, g.id AS game_id,
            e.id AS stream_id, e.state_since AS old_since, e.title AS old_title,
-           e.game_id AS old_game_id, e.tags AS old_tags, e.thumbnail_url AS old_thumbnail_url
+           e.game_id AS old_game_id, e.tags AS old_tags, e.thumbnail_url AS old_thumbnail_url,
+           CASE WHEN e.id IS NULL THEN nextval('streams_id_seq')::integer END AS new_id
       FROM sweep_streams s
       JOIN channels c ON c.platform_id = $1 AND c.platform_user_id = s.platform_user_id
       LEFT JOIN games g ON g.platform_id = $1 AND g.platform_game_id = s.platform_game_id
       LEFT JOIN streams e ON e.platform_id = $1 AND e.platform_stream_id = s.platform_stream_id
 ),
 new_streams AS (
-    INSERT INTO streams (platform_id, platform_stream_id, channel_id, started_at, language,
+    INSERT INTO streams (id, platform_id, platform_stream_id, channel_id, started_at, language,
                          is_mature, title, game_id, tags, thumbnail_url, state_key, state_since,
                          first_seen_at)
-    SELECT $1, platform_stream_id, channel_id, started_at, language, is_mature, title, game_id,
-           tags, thumbnail_url, state_key, $2, $2
+    OVERRIDING SYSTEM VALUE
+    SELECT new_id, $1, platform_stream_id, channel_id, started_at, language, is_mature, title,
+           game_id, tags, thumbnail_url, state_key, $2, $2
       FROM resolved
-     WHERE stream_id IS NULL
-    RETURNING id, platform_stream_id
+     WHERE new_id IS NOT NULL
+    RETURNING 1
 ),
 changed AS (
     SELECT *, (title, game_id, tags, thumbnail_url)
@@ -154,9 +161,7 @@ updated AS (
 ),
 snapshots_written AS (
     INSERT INTO snapshots (collected_at, stream_id, viewer_count)
-    SELECT $2, n.id, r.viewer_count
-      FROM new_streams n JOIN resolved r USING (platform_stream_id)
-     ORDER BY n.id
+    SELECT $2, new_id, viewer_count FROM resolved WHERE new_id IS NOT NULL ORDER BY new_id
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_streams),
@@ -271,6 +276,13 @@ std::optional<std::string> optional_time(const std::optional<time::timestamp>& t
     return t ? std::optional<std::string>(time::format_rfc3339(*t)) : std::nullopt;
 }
 
+// A sweep whose new channels are many, and at least half of what it sends in full: a
+// platform's first sweeps.
+bool brings_a_platform(std::int64_t new_channels, std::size_t sent_in_full) {
+    constexpr std::int64_t many = 1000;
+    return new_channels >= many && static_cast<std::size_t>(new_channels) * 2 >= sent_in_full;
+}
+
 // Creates `table` and COPYs `rows` into it, each written as one row by `write_row`.
 template <typename Rows, typename WriteRow>
 void stage(pqxx::work& tx, const staging_table& table, const Rows& rows, WriteRow write_row) {
@@ -366,6 +378,12 @@ write_result sweep_writer::write(const model::sweep& sweep) {
         result.new_channels =
             tx.exec_params(std::string(upsert_seen_channels_sql), platform_id, started_at)[0][0]
                 .as<std::int64_t>();
+        if (brings_a_platform(result.new_channels, full.size())) {
+            // Statistics taken before the platform's channels arrived make it look empty, and
+            // the planner would resolve its streams as if they were a handful. ANALYZE in this
+            // transaction counts its own new rows, and its statistics commit with the sweep.
+            tx.exec("ANALYZE channels");
+        }
         const pqxx::row counts =
             tx.exec_params(std::string(write_streams_sql), platform_id, started_at)[0];
         result.new_streams = counts[0].as<std::int64_t>();

@@ -327,3 +327,35 @@ TEST_CASE("a stored sweep is announced with NOTIFY on commit", "[db][writer]") {
     REQUIRE(listener.payloads.size() == 1);
     CHECK(listener.payloads[0] == "twitch:" + std::to_string(result.sweep_id));
 }
+
+TEST_CASE("a platform's first sweep is written as quickly when the statistics know only another",
+          "[db][writer]") {
+    // A database that swept Kick, with statistics to match: as far as the planner knows, no
+    // channel is Twitch's. Twitch's first sweep must not be planned as if it held a handful of
+    // streams (a nested loop over 20,000 x 20,000 rows runs for minutes).
+    testing::scratch_database db;
+    auto conn = db.connect();
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto kick = make_sweep(t0, streams(20000, t0 - std::chrono::hours{1}));
+    kick.source = model::platform::kick;
+    REQUIRE(db::sweep_writer(*conn).write(kick).stored);
+    pqxx::nontransaction(*conn).exec("ANALYZE");
+    pqxx::nontransaction(*conn).exec("SET statement_timeout = '15s'");
+
+    const auto twitch = db::sweep_writer(*conn).write(
+        make_sweep(t0 + std::chrono::minutes{1}, streams(20000, t0 - std::chrono::hours{1})));
+    CHECK(twitch.new_streams == 20000);
+    CHECK(twitch.snapshots == 20000);
+    CHECK(count(*conn, "SELECT count(*) FROM snapshots s JOIN streams st ON st.id = s.stream_id "
+                       "WHERE st.platform_id = 1") == 20000);
+    // Its channels are in the statistics it committed: the next sweep is planned for them.
+    const auto plan =
+        pqxx::nontransaction(*conn)
+            .exec("EXPLAIN (FORMAT JSON) SELECT * FROM channels WHERE platform_id = 1")[0][0]
+            .as<std::string>();
+    INFO(plan);
+    const std::string rows = "\"Plan Rows\": ";
+    const auto found = plan.find(rows);
+    REQUIRE(found != std::string::npos);
+    CHECK(std::stol(plan.substr(found + rows.size())) > 15000);
+}
