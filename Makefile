@@ -54,7 +54,7 @@ container-test: ## the images and docker-compose.yml for real, on podman (root; 
 bench-ingest: build ## write-path benchmark; last line is a JSON object
 	scripts/pg.sh run $(BUILD_DIR)/bin/streamscope-bench-ingest
 
-bench-collector: build ## one sweep of 100,000 streams against the mock; last line is a JSON object
+bench-collector: build ## the collector against the mock: cost, Twitch's and Kick's limits, fast churn; JSON last line
 	scripts/pg.sh run python3 bench/collector/bench_collector.py \
 	  $(BUILD_DIR)/bin/streamscope-collector $(BUILD_DIR)/bin/streamscope-mock
 

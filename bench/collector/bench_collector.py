@@ -1,30 +1,49 @@
 #!/usr/bin/env python3
-"""make bench-collector: the collector's cost for one full sweep of 100,000 live streams.
+"""make bench-collector: what the collector costs and how close it runs to each platform's limit.
 
 Usage: bench_collector.py COLLECTOR MOCK   (needs TEST_DATABASE_URL; scripts/pg.sh run sets it)
 
-1. Unlimited: the mock without a rate limit. Two sweeps into a fresh database: the first finds
-   every channel new; the second is the steady state of a running collector. For each, the
-   collector process's CPU seconds (user + sys) and peak RSS, measured by the kernel (wait4).
-2. Limited: the mock enforcing 800 requests a minute from a full bucket. The sweep's wall
-   time (its started_at .. finished_at, i.e. paging, look-ups and enrichment; the database
-   write follows) against the least time that many requests can take under the limit:
-   (requests - 800) / (800 / 60 s).
+Each case runs the real collector against the real mock over TLS into a fresh database.
+
+1. Cost. Twitch (100,000 streams) and Kick (50,000), no rate limit, each alone: two `--once`
+   sweeps, the first finding every channel new, the second the steady state of a running
+   collector. CPU seconds (user + sys) and peak RSS of the collector process, from the kernel
+   (wait4).
+2. Twitch within its limit (800 requests a minute, from a full bucket), alone and with Kick
+   sweeping beside it in the same process, alternated: the Twitch sweep's wall time (its
+   started_at .. finished_at: paging, look-ups, enrichment) against the least time that many
+   requests take under the limit, (requests - bucket) / (800 / 60 s).
+3. Kick's hidden limit: the mock answers 429 beyond 60 requests in any 60 s and says nothing
+   of it beforehand. The daemon sweeps 50,000 streams every minute, as a user would run it;
+   per sweep: streams stored, 429s, and the wall time against requests / (60 / 60 s).
+4. Fast churn within Twitch's limit: 8,000 streams in a world that moves with every request,
+   the limit at 300 a minute. Per sweep: how many of the streams live throughout it were
+   stored, and the wall time against the bound the bucket it started with leaves.
 The last line is one JSON object with the figures.
 """
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "integration"))
+from platform_mock import PlatformMock  # noqa: E402
+
 COLLECTOR, MOCK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ADMIN_URL = os.environ["TEST_DATABASE_URL"]
-STREAMS = int(os.environ.get("BENCH_STREAMS", "100000"))
-LIMIT = int(os.environ.get("BENCH_RATE_LIMIT", "800"))
+TWITCH_STREAMS = int(os.environ.get("BENCH_STREAMS", "100000"))
+KICK_STREAMS = int(os.environ.get("BENCH_KICK_STREAMS", "50000"))
+TWITCH_LIMIT = int(os.environ.get("BENCH_RATE_LIMIT", "800"))
+KICK_LIMIT = 60
+KICK_SWEEPS = int(os.environ.get("BENCH_KICK_SWEEPS", "4"))
+CHURN_LIMIT = 300
+TWITCH_ID, TWITCH_SECRET = "bench", "bench-secret"
 
 
 def psql(url, sql):
@@ -32,88 +51,218 @@ def psql(url, sql):
                           capture_output=True, text=True).stdout.strip()
 
 
-def fresh_database():
-    name = "streamscope_bench_" + uuid.uuid4().hex[:8]
-    psql(ADMIN_URL, f"CREATE DATABASE {name}")
-    url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1",
-                                   ADMIN_URL.replace("postgresql://", "", 1), count=1)
-    return name, url
+class FreshDatabase:
+    def __enter__(self):
+        self.name = "streamscope_bench_" + uuid.uuid4().hex[:8]
+        psql(ADMIN_URL, f"CREATE DATABASE {self.name}")
+        self.url = "postgresql://" + re.sub(r"/[^/?]*(\?|$)", "/" + self.name + r"\1",
+                                            ADMIN_URL.replace("postgresql://", "", 1), count=1)
+        return self
+
+    def __exit__(self, *_):
+        psql(ADMIN_URL, f"DROP DATABASE {self.name} WITH (FORCE)")
 
 
-def start_mock(work, *flags):
-    port_file, ca = os.path.join(work, "port"), os.path.join(work, "ca.pem")
-    for f in (port_file, ca):
-        if os.path.exists(f):
-            os.remove(f)
-    proc = subprocess.Popen([MOCK, "--listen", "127.0.0.1:0", "--port-file", port_file,
-                             "--ca-out", ca, "--streams", str(STREAMS), "--client-id", "bench",
-                             "--client-secret", "bench-secret", *flags],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while not (os.path.exists(port_file) and os.path.exists(ca)):
-        if proc.poll() is not None:
-            sys.exit("the mock did not start")
-        time.sleep(0.05)
-    return proc, int(open(port_file).read()), ca
+class Mock(PlatformMock):
+    def __init__(self, work, *flags):
+        super().__init__(MOCK, work, "--client-id", TWITCH_ID, "--client-secret", TWITCH_SECRET,
+                         *flags)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
 
 
-def sweep(url, port, ca):
-    env = dict(os.environ, DATABASE_URL=url, TWITCH_CLIENT_ID="bench",
-               TWITCH_CLIENT_SECRET="bench-secret", TWITCH_CA_FILE=ca, LOG_LEVEL="warn",
-               TWITCH_API_BASE_URL=f"https://127.0.0.1:{port}/helix",
-               TWITCH_AUTH_BASE_URL=f"https://127.0.0.1:{port}/oauth2")
+def collector_env(db, mock, platforms, extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWITCH_", "KICK_", "DATABASE", "PLATFORMS", "COLLECT"))}
+    env.update(DATABASE_URL=db.url, PLATFORMS=platforms, LOG_LEVEL="warn",
+               TWITCH_CLIENT_ID=TWITCH_ID, TWITCH_CLIENT_SECRET=TWITCH_SECRET,
+               TWITCH_CA_FILE=mock.ca, TWITCH_API_BASE_URL=f"{mock.url}/helix",
+               TWITCH_AUTH_BASE_URL=f"{mock.url}/oauth2")
+    env.update(mock.kick_settings())
+    env.update(extra or {})
+    return env
+
+
+def sweeps(db, platform, after=None):
+    """The platform's stored sweeps, oldest first (those started after `after` only)."""
+    where = f"AND started_at > '{after}'" if after else ""
+    rows = psql(db.url, f"""SELECT coalesce(json_agg(x ORDER BY started_at), '[]') FROM (
+        SELECT started_at, status, streams_seen, requests, pages, retries, malformed_records,
+               extract(epoch FROM finished_at - started_at)::float8 AS sweep_s
+          FROM sweeps JOIN platforms p ON p.id = platform_id
+         WHERE p.name = '{platform}' {where}) x""")
+    return json.loads(rows)
+
+
+def sweep_once(db, mock, platforms, extra=None):
+    """One `collector --once`: the newest sweep of each platform, with the process's costs."""
     started = time.monotonic()
-    proc = subprocess.Popen([COLLECTOR, "--once"], env=env, cwd=tempfile.gettempdir())
+    proc = subprocess.Popen([COLLECTOR, "--once"], env=collector_env(db, mock, platforms, extra),
+                            cwd=tempfile.gettempdir())
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - started
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        sys.exit(f"the collector exited {code}")
-    row = json.loads(psql(url, """SELECT row_to_json(x) FROM (
-        SELECT streams_seen, requests, pages,
-               extract(epoch FROM finished_at - started_at)::float8 AS sweep_s
-          FROM sweeps ORDER BY started_at DESC LIMIT 1) x"""))
-    row.update(cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
-               peak_rss_mb=round(usage.ru_maxrss / 1024, 1), wall_s=round(wall, 2))
-    return row
+        sys.exit(f"the collector exited {code} (PLATFORMS={platforms})")
+    costs = dict(cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
+                 peak_rss_mb=round(usage.ru_maxrss / 1024, 1), wall_s=round(wall, 2))
+    return {p: dict(sweeps(db, p)[-1], **costs) for p in platforms.split(",")}
+
+
+def cost(work, platform, flags, extra=None):
+    """First and steady sweep of one platform alone, without a limit."""
+    with Mock(work, *flags) as mock, FreshDatabase() as db:
+        first = sweep_once(db, mock, platform, extra)[platform]
+        print(f"{platform}, first sweep (every channel new):", json.dumps(first), flush=True)
+        steady = sweep_once(db, mock, platform, extra)[platform]
+        print(f"{platform}, second sweep (steady state):    ", json.dumps(steady), flush=True)
+        return first, steady
+
+
+def twitch_bound(requests, bucket, limit):
+    return max(0.0, (requests - bucket) / (limit / 60.0))
+
+
+def twitch_within_limit(work, platforms):
+    """One Twitch sweep from a full bucket, with `platforms` swept by the same process."""
+    flags = ("--streams", str(TWITCH_STREAMS), "--rate-limit-per-minute", str(TWITCH_LIMIT),
+             "--kick-streams", str(KICK_STREAMS), "--kick-rate-limit-per-minute", "0")
+    with Mock(work, *flags) as mock, FreshDatabase() as db:
+        bucket = mock.stats()["bucket_remaining"]
+        swept = sweep_once(db, mock, platforms, {"KICK_REQUESTS_PER_MINUTE": "6000"})
+        twitch = swept["twitch"]
+        twitch["bound_s"] = round(twitch_bound(twitch["requests"], bucket, TWITCH_LIMIT), 2)
+        print(f"twitch within {TWITCH_LIMIT}/min, PLATFORMS={platforms}:", json.dumps(swept),
+              flush=True)
+        return twitch
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kick_hidden_limit(work):
+    """The daemon against a limit Kick does not publish, sweep after sweep."""
+    flags = ("--kick-streams", str(KICK_STREAMS), "--kick-rate-limit-per-minute", str(KICK_LIMIT),
+             "--kick-retry-after", "off")
+    with Mock(work, *flags) as mock, FreshDatabase() as db:
+        env = collector_env(db, mock, "kick", {"KICK_COLLECTION_INTERVAL_MINUTES": "1",
+                                               "COLLECTOR_HEALTH_PORT": str(free_port()),
+                                               "SPOOL_DIR": os.path.join(work, "spool")})
+        proc = subprocess.Popen([COLLECTOR], env=env, cwd=tempfile.gettempdir(),
+                                stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 150 * KICK_SWEEPS
+            while len(sweeps(db, "kick") if table_ready(db) else []) < KICK_SWEEPS:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("the collector daemon stopped sweeping Kick")
+                time.sleep(2)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        stored = sweeps(db, "kick")[:KICK_SWEEPS]
+        stats = mock.kick_stats()
+        throttled = stats["rate_limited"]
+    for s in stored:  # the world holds still: every sweep must store all of it
+        s["lost"] = stats["live"] - s["streams_seen"]
+    # Nothing else fails against this mock: a sweep's retries are its 429s.
+    if sum(s["retries"] for s in stored) != throttled:
+        print(f"warning: the mock answered {throttled} 429s, the sweeps count "
+              f"{sum(s['retries'] for s in stored)} retries", flush=True)
+    for n, s in enumerate(stored, 1):
+        s["bound_s"] = s["requests"] / (KICK_LIMIT / 60.0)
+        print(f"kick under a hidden {KICK_LIMIT}/min, sweep {n}:", json.dumps(s), flush=True)
+    return stored
+
+
+def table_ready(db):
+    return psql(db.url, "SELECT to_regclass('sweeps') IS NOT NULL") == "t"
+
+
+def fast_churn(work):
+    """Sweeps of a world that moves three times faster than the collector test's, paced."""
+    flags = ("--streams", "8000", "--rate-limit-per-minute", str(CHURN_LIMIT), "--churn",
+             "--drift-per-request", "6%", "--end-per-request", "0.6%",
+             "--start-per-request", "0.6%", "--seed", "17")
+    results = []
+    with Mock(work, *flags) as mock, FreshDatabase() as db:
+        sweep_once(db, mock, "twitch")  # warm-up: every channel known, as in a running collector
+        for n in range(3):
+            before = {s["id"] for s in mock.world()["live"]}
+            bucket = mock.stats()["bucket_remaining"]
+            sweep = sweep_once(db, mock, "twitch")["twitch"]
+            after = {s["id"] for s in mock.world()["live"]}
+            throughout = before & after
+            stored = set(psql(db.url, f"""SELECT st.platform_stream_id FROM snapshots s
+                JOIN streams st ON st.id = s.stream_id
+               WHERE s.collected_at = '{sweep['started_at']}'""").split())
+            sweep["coverage"] = round(len(throughout & stored) / len(throughout), 5)
+            sweep["bound_s"] = round(twitch_bound(sweep["requests"], bucket, CHURN_LIMIT), 2)
+            print(f"fast churn within {CHURN_LIMIT}/min, sweep {n + 1}:", json.dumps(sweep),
+                  flush=True)
+            results.append(sweep)
+    return results
+
+
+def ratio(took, bound):
+    return round(took / bound, 3) if bound else None
 
 
 def main():
     with tempfile.TemporaryDirectory() as work:
-        mock, port, ca = start_mock(work, "--rate-limit-per-minute", "0")
-        name, url = fresh_database()
-        try:
-            first = sweep(url, port, ca)
-            print("first sweep (every channel new):", json.dumps(first), flush=True)
-            steady = sweep(url, port, ca)
-            print("second sweep (steady state):    ", json.dumps(steady), flush=True)
-        finally:
-            mock.terminate()
-            mock.wait()
-            psql(ADMIN_URL, f"DROP DATABASE {name} WITH (FORCE)")
+        twitch_first, twitch = cost(work, "twitch", (
+            "--streams", str(TWITCH_STREAMS), "--rate-limit-per-minute", "0"))
+        kick_first, kick = cost(work, "kick", (
+            "--kick-streams", str(KICK_STREAMS), "--kick-rate-limit-per-minute", "0"),
+            {"KICK_REQUESTS_PER_MINUTE": "6000"})
+        alone, beside = [], []
+        for _ in range(2):
+            alone.append(twitch_within_limit(work, "twitch"))
+            beside.append(twitch_within_limit(work, "twitch,kick"))
+        hidden = kick_hidden_limit(work)
+        churn = fast_churn(work)
 
-        mock, port, ca = start_mock(work, "--rate-limit-per-minute", str(LIMIT))
-        name, url = fresh_database()
-        try:
-            limited = sweep(url, port, ca)
-            print("rate-limited sweep:             ", json.dumps(limited), flush=True)
-        finally:
-            mock.terminate()
-            mock.wait()
-            psql(ADMIN_URL, f"DROP DATABASE {name} WITH (FORCE)")
+    def mean(rows, key):
+        return sum(r[key] for r in rows) / len(rows)
 
-    bound = max(0.0, (limited["requests"] - LIMIT) / (LIMIT / 60.0))
+    adapted = hidden[1:]
     print(json.dumps({
-        "streams": steady["streams_seen"],
-        "cpu_s": steady["cpu_s"],
-        "peak_rss_mb": steady["peak_rss_mb"],
-        "cpu_s_first_sweep": first["cpu_s"],
-        "peak_rss_mb_first_sweep": first["peak_rss_mb"],
-        "wall_s": steady["wall_s"],
-        "limited_requests": limited["requests"],
-        "limited_wall_s": round(limited["sweep_s"], 2),
-        "limited_bound_s": round(bound, 2),
-        "limited_ratio": round(limited["sweep_s"] / bound, 3) if bound else None,
-        "limited_process_wall_s": limited["wall_s"],
+        "twitch_streams": twitch["streams_seen"],
+        "twitch_cpu_s": twitch["cpu_s"],
+        "twitch_peak_rss_mb": twitch["peak_rss_mb"],
+        "twitch_cpu_s_first_sweep": twitch_first["cpu_s"],
+        "twitch_peak_rss_mb_first_sweep": twitch_first["peak_rss_mb"],
+        "twitch_wall_s": twitch["wall_s"],
+        "kick_streams": kick["streams_seen"],
+        "kick_cpu_s": kick["cpu_s"],
+        "kick_peak_rss_mb": kick["peak_rss_mb"],
+        "kick_cpu_s_first_sweep": kick_first["cpu_s"],
+        "kick_peak_rss_mb_first_sweep": kick_first["peak_rss_mb"],
+        "kick_wall_s": kick["wall_s"],
+        "limited_requests": alone[0]["requests"],
+        "limited_wall_s": [round(r["sweep_s"], 2) for r in alone],
+        "limited_bound_s": alone[0]["bound_s"],
+        "limited_ratio": ratio(mean(alone, "sweep_s"), mean(alone, "bound_s")),
+        "limited_with_kick_wall_s": [round(r["sweep_s"], 2) for r in beside],
+        "limited_with_kick_ratio": ratio(mean(beside, "sweep_s"), mean(beside, "bound_s")),
+        "with_kick_vs_alone": ratio(mean(beside, "sweep_s"), mean(alone, "sweep_s")),
+        "kick_hidden_limit_streams": [s["streams_seen"] for s in hidden],
+        "kick_hidden_limit_lost": [s["lost"] for s in hidden],
+        "kick_hidden_limit_429s": [s["retries"] for s in hidden],
+        "kick_hidden_limit_requests": [s["requests"] for s in hidden],
+        "kick_hidden_limit_wall_s": [round(s["sweep_s"], 1) for s in hidden],
+        "kick_hidden_limit_max_429s_adapted": max(s["retries"] for s in adapted),
+        "kick_hidden_limit_max_ratio_adapted": max(ratio(s["sweep_s"], s["bound_s"])
+                                                   for s in adapted),
+        "fast_churn_coverage": [s["coverage"] for s in churn],
+        "fast_churn_requests": [s["requests"] for s in churn],
+        "fast_churn_ratio": [ratio(s["sweep_s"], s["bound_s"]) for s in churn],
     }))
 
 

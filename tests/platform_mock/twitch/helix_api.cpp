@@ -101,22 +101,40 @@ boost::json::object stream_json(const world& w, const live_stream& s,
         sp);
 }
 
-bool passes(const world& w, const live_stream& s, const std::vector<std::string_view>& games,
-            const std::vector<std::string_view>& languages) {
-    const channel& c = w.channel_at(s.channel);
-    if (!games.empty()) {
-        const game* g = w.game_of(c);
-        if (g == nullptr || !std::binary_search(games.begin(), games.end(), g->id)) {
-            return false;
+// The game_id and language filters of a request, as a stream passes them. The languages are
+// looked up once per request: a sweep paged by language filters the whole list for each page.
+class stream_filter {
+public:
+    stream_filter(const std::vector<std::string_view>& games,
+                  const std::vector<std::string_view>& languages)
+        : games_(games), any_language_(languages.empty()) {
+        for (const std::string_view code : world::languages()) {
+            language_passes_.push_back(
+                std::binary_search(languages.begin(), languages.end(), code));
         }
     }
-    return languages.empty() ||
-           std::binary_search(languages.begin(), languages.end(), world::languages()[c.language]);
-}
 
-reply streams_of_channels(const world& w, const query& q,
-                          const std::vector<std::string_view>& games,
-                          const std::vector<std::string_view>& languages, bool omit_pagination) {
+    bool filters() const { return !games_.empty() || !any_language_; }
+
+    bool passes(const world& w, const live_stream& s) const {
+        const channel& c = w.channel_at(s.channel);
+        if (!games_.empty()) {
+            const game* g = w.game_of(c);
+            if (g == nullptr || !std::binary_search(games_.begin(), games_.end(), g->id)) {
+                return false;
+            }
+        }
+        return any_language_ || language_passes_[c.language];
+    }
+
+private:
+    const std::vector<std::string_view>& games_;
+    bool any_language_;
+    std::vector<bool> language_passes_; // by index into world::languages()
+};
+
+reply streams_of_channels(const world& w, const query& q, const stream_filter& filter,
+                          bool omit_pagination) {
     boost::json::monotonic_resource arena(page_arena_bytes);
     const boost::json::storage_ptr sp(&arena);
     boost::json::array data(sp);
@@ -124,7 +142,7 @@ reply streams_of_channels(const world& w, const query& q,
     const auto add = [&](const channel* c) {
         if (c != nullptr && c->live_slot != channel::offline && seen.insert(c->live_slot).second) {
             const live_stream& s = w.stream(c->live_slot);
-            if (passes(w, s, games, languages)) {
+            if (filter.passes(w, s)) {
                 data.push_back(stream_json(w, s, sp));
             }
         }
@@ -167,7 +185,8 @@ reply get_streams(world& w, const query& q, const streams_context& context) {
         return helix_error(400, "The parameter \"type\" must be all or live");
     }
     if (q.has("user_id") || q.has("user_login")) {
-        return streams_of_channels(w, q, games, languages, context.effects->omit_pagination);
+        return streams_of_channels(w, q, stream_filter(games, languages),
+                                   context.effects->omit_pagination);
     }
 
     const auto after = q.first("after");
@@ -193,15 +212,21 @@ reply get_streams(world& w, const query& q, const streams_context& context) {
     }
 
     // Without filters the ranking is the list; with them, the matching part of it.
-    std::vector<ranked_stream> filtered;
     std::span<const ranked_stream> list = w.ranking();
-    if (!games.empty() || !languages.empty()) {
-        for (const auto& r : list) {
-            if (passes(w, w.stream(r.slot), games, languages)) {
-                filtered.push_back(r);
+    if (const stream_filter filter(games, languages); filter.filters()) {
+        filtered_list& filtered = *context.last_filtered;
+        if (filtered.scope != scope || filtered.tick != w.tick_count() ||
+            filtered.streams.empty()) {
+            filtered.scope = scope;
+            filtered.tick = w.tick_count();
+            filtered.streams.clear();
+            for (const auto& r : list) {
+                if (filter.passes(w, w.stream(r.slot))) {
+                    filtered.streams.push_back(r);
+                }
             }
         }
-        list = filtered;
+        list = filtered.streams;
     }
     const std::uint64_t total = list.size();
 

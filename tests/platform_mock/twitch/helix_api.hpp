@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/time/timestamp.hpp"
 #include "tests/platform_mock/exchange.hpp"
@@ -14,11 +15,20 @@
 
 namespace streamscope::platform_mock::twitch {
 
+// The list a filter (game_id, language) leaves of the ranking, kept while the world stands
+// still: a sweep paged by language asks for the same filtered list page after page.
+struct filtered_list {
+    std::uint64_t scope = 0;
+    std::uint64_t tick = 0;
+    std::vector<ranked_stream> streams;
+};
+
 struct streams_context {
     bool churn = false;         // advance the world one tick before answering a page
     std::uint64_t instance = 0; // ties cursors to this world: others are "invalid cursor"
     time::timestamp now;        // dates streams that start during the tick
     const fault_effects* effects = nullptr;
+    filtered_list* last_filtered = nullptr; // the last filter's list, reused when still current
 };
 
 // GET /helix/streams. Pages are offsets into the ranking at the moment each page is asked for

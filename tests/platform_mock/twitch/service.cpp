@@ -266,7 +266,8 @@ reply service::oauth_validate(const call& c) {
 }
 
 reply service::helix_streams(const call& c) {
-    return get_streams(world_, c.q, {config_.churn, instance_, world_now(), &c.effects});
+    return get_streams(world_, c.q,
+                       {config_.churn, instance_, world_now(), &c.effects, &last_filtered_});
 }
 
 reply service::helix_users(const call& c) {
@@ -325,10 +326,13 @@ reply service::admin_tick(const call& c) {
 }
 
 reply service::admin_stats(const call&) {
+    // The bucket as it stands, so that a benchmark can say how long a sweep had to take.
+    const rate_limit_headers bucket = bucket_.peek(std::chrono::system_clock::now());
     return json_reply(200, boost::json::object{
                                {"requests", traffic_.requests()},
                                {"responses", traffic_.responses()},
                                {"rate_limited", rate_limited_},
+                               {"bucket_remaining", bucket.remaining},
                                {"tokens_issued", tokens_.issued()},
                                {"faults_triggered", faults_.triggered_total()},
                                {"tick", world_.tick_count()},

@@ -18,6 +18,7 @@
 #include "tests/platform_mock/faults.hpp"
 #include "tests/platform_mock/tokens.hpp"
 #include "tests/platform_mock/traffic_stats.hpp"
+#include "tests/platform_mock/twitch/helix_api.hpp"
 #include "tests/platform_mock/twitch/rate_limit.hpp"
 #include "tests/platform_mock/world.hpp"
 
@@ -75,6 +76,7 @@ private:
     token_bucket bucket_;
     fault_table faults_;
     std::uint64_t instance_;
+    filtered_list last_filtered_;
 
     traffic_stats traffic_;
     std::uint64_t rate_limited_ = 0;
