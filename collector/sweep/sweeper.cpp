@@ -1,6 +1,8 @@
 #include "collector/sweep/sweeper.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -44,14 +46,24 @@ boost::asio::awaitable<lookup_answers> sweeper::look_up(const std::vector<std::s
             note(problems, "look-up of missing channels: " + answer.problem);
             continue; // those channels stay undecided
         }
-        for (const std::string& id : asked) {
-            answers.asked.insert(id);
-        }
+        const std::unordered_set<std::string_view> batch_ids(asked.begin(), asked.end());
         for (auto& stream : answer.live) {
-            if (answers.asked.contains(stream.platform_user_id)) {
+            if (batch_ids.contains(stream.platform_user_id)) {
+                answers.asked.insert(stream.platform_user_id);
                 auto user = stream.platform_user_id;
                 answers.live.insert_or_assign(std::move(user), std::move(stream));
             }
+        }
+        if (answer.malformed > 0) {
+            // An unreadable record may be the stream of any channel the answer leaves out: for
+            // those, the look-up says nothing, and they stay undecided.
+            note(problems, "look-up of missing channels: " + std::to_string(answer.malformed) +
+                               " unreadable records; the channels without a live stream in that "
+                               "answer stay undecided");
+            continue;
+        }
+        for (const std::string& id : asked) {
+            answers.asked.insert(id); // answered: a channel without a stream in it is offline
         }
     }
     co_return answers;

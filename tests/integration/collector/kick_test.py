@@ -218,6 +218,37 @@ def malformed_record(work, db):
         mock.stop()
 
 
+def unreadable_in_look_up(work, db):
+    """A stream unreadable in the list and again in the look-up of its channel: that look-up
+    says nothing about the channel, so its broadcast stays open (it is not ended as offline)."""
+    mock = Mock(work, "--kick-streams", "2000", "--kick-rate-limit-per-minute", "0",
+                "--kick-seed", "5")
+    try:
+        code, _ = collect(db, mock)
+        check(code == 0, f"the first sweep stores the world ({code})")
+        mock.kick_faults([
+            {"kind": "bad_record", "count": 1, "path": "/public/v2/livestreams"},
+            {"kind": "bad_record", "count": 1, "path": "/public/v1/users/livestreams"},
+        ])
+        code, log = collect(db, mock)
+        check(code == 0, f"the second sweep completes ({code})")
+        corrupted = mock.kick_stats()["corrupted_records"]
+        listed = [r["id"] for r in corrupted if r["path"] == "/public/v2/livestreams"]
+        looked_up = [r["id"] for r in corrupted if r["path"] == "/public/v1/users/livestreams"]
+        check(len(listed) == 1 and looked_up == listed,
+              f"the same record was broken in the list and in the look-up ({corrupted})")
+        sweep = last_sweep(db)
+        check(sweep["status"] == "complete" and sweep["malformed_records"] == 2,
+              f"both are counted ({sweep['status']}, {sweep['malformed_records']})")
+        still_open = db.query(f"""SELECT ended_at IS NULL FROM streams
+                                   WHERE platform_stream_id = '{listed[0]}'""")
+        check(still_open == "t", f"its broadcast is not ended ({still_open!r})")
+        check("unreadable records; the channels without a live stream in that answer stay "
+              "undecided" in log, "the log says why it stays open")
+    finally:
+        mock.stop()
+
+
 def wrong_secret(work, db):
     """Kick refuses the credentials: named in one clear line; Twitch sweeps on beside it, and
     with Kick alone the exit code says it."""
@@ -239,7 +270,7 @@ def wrong_secret(work, db):
 
 
 SCENARIOS = {f.__name__: f for f in [full_sweep, moving_world, rate_limited, malformed_record,
-                                     wrong_secret]}
+                                     unreadable_in_look_up, wrong_secret]}
 
 
 if __name__ == "__main__":
