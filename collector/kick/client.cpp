@@ -96,6 +96,7 @@ boost::asio::awaitable<void> client::enrich(const collector::enrichment_plan& pl
     for (const std::string& id : plan.stale_channels) {
         if (const auto it = extras_.profile_pictures.find(id);
             it != extras_.profile_pictures.end()) {
+            // Kick's listing has no description or broadcaster type: left as stored (NULL).
             sweep.profiles.push_back({.platform_user_id = id,
                                       .description = {},
                                       .profile_image_url = it->second,

@@ -27,6 +27,10 @@ json::string_view view(const std::string& s) {
     return {s.data(), s.size()};
 }
 
+json::value view(const std::optional<std::string>& s) {
+    return s ? json::value(view(*s)) : json::value(nullptr);
+}
+
 std::int64_t microseconds(time::timestamp t) {
     return t.time_since_epoch().count();
 }
@@ -185,6 +189,14 @@ std::string text(const json::value& v, std::string_view field, const location& w
     return std::string(s->data(), s->size());
 }
 
+std::optional<std::string> optional_text(const json::value& v, std::string_view field,
+                                         const location& where) {
+    if (v.is_null()) {
+        return std::nullopt;
+    }
+    return text(v, field, where);
+}
+
 std::int64_t integer(const json::value& v, std::string_view field, const location& where) {
     if (v.is_int64()) {
         return v.get_int64();
@@ -310,9 +322,9 @@ model::channel_profile read_profile(const json::array& r, const location& where)
     expect_fields(r, 6, "a profile", where);
     model::channel_profile p;
     p.platform_user_id = text(r[1], "platform_user_id", where);
-    p.description = text(r[2], "description", where);
+    p.description = optional_text(r[2], "description", where);
     p.profile_image_url = text(r[3], "profile_image_url", where);
-    p.broadcaster_type = text(r[4], "broadcaster_type", where);
+    p.broadcaster_type = optional_text(r[4], "broadcaster_type", where);
     if (!r[5].is_null()) {
         p.account_created_at = timestamp(r[5], "account_created_at", where);
     }

@@ -170,20 +170,24 @@ SELECT (SELECT count(*) FROM new_streams),
 
 constexpr staging_table sweep_profiles{"sweep_profiles", R"(
     platform_user_id   text NOT NULL,
-    description        text NOT NULL,
+    description        text,
     profile_image_url  text NOT NULL,
-    broadcaster_type   text NOT NULL,
+    broadcaster_type   text,
     account_created_at timestamptz)"};
 
 constexpr std::string_view update_profiles_sql = R"(
 UPDATE channels c
-   SET description = p.description, profile_image_url = p.profile_image_url,
-       broadcaster_type = p.broadcaster_type, account_created_at = p.account_created_at,
+   SET description = COALESCE(p.description, c.description),
+       profile_image_url = p.profile_image_url,
+       broadcaster_type = COALESCE(p.broadcaster_type, c.broadcaster_type),
+       account_created_at = p.account_created_at,
        profile_refreshed_at = $2,
        updated_at = CASE WHEN (c.description, c.profile_image_url, c.broadcaster_type,
                                c.account_created_at)
-                              IS DISTINCT FROM (p.description, p.profile_image_url,
-                                                p.broadcaster_type, p.account_created_at)
+                              IS DISTINCT FROM (COALESCE(p.description, c.description),
+                                                p.profile_image_url,
+                                                COALESCE(p.broadcaster_type, c.broadcaster_type),
+                                                p.account_created_at)
                          THEN now() ELSE c.updated_at END
   FROM sweep_profiles p
  WHERE c.platform_id = $1 AND c.platform_user_id = p.platform_user_id)";
@@ -400,9 +404,9 @@ write_result sweep_writer::write(const model::sweep& sweep) {
         stage(tx, sweep_profiles, sweep.profiles,
               [](copy_rows& out, const model::channel_profile& p) {
                   out.text(p.platform_user_id)
-                      .text(p.description)
+                      .optional(p.description)
                       .text(p.profile_image_url)
-                      .text(p.broadcaster_type)
+                      .optional(p.broadcaster_type)
                       .optional(optional_time(p.account_created_at));
               });
         tx.exec_params(std::string(update_profiles_sql), platform_id, started_at);

@@ -35,11 +35,13 @@ struct stream_observation {
 };
 
 // A channel's profile, fetched by enrichment (Get Users) for new or stale channels.
+// nullopt: the platform does not say (Kick's listing has no description or broadcaster type);
+// the stored value is then left as it is.
 struct channel_profile {
     std::string platform_user_id;
-    std::string description;
+    std::optional<std::string> description;
     std::string profile_image_url;
-    std::string broadcaster_type;
+    std::optional<std::string> broadcaster_type;
     std::optional<time::timestamp> account_created_at;
 };
 

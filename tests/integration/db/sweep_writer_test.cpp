@@ -295,6 +295,37 @@ TEST_CASE("enrichment and ended broadcasts are applied with the sweep", "[db][wr
     CHECK(tx.exec("SELECT count(*) FROM streams WHERE ended_at IS NULL")[0][0].as<int>() == 4);
 }
 
+TEST_CASE("a profile that does not say a description or type leaves the stored one",
+          "[db][writer]") {
+    testing::scratch_database db;
+    auto conn = db.connect();
+    db::sweep_writer writer(*conn);
+    const auto t0 = at("2026-11-25T10:00:00Z");
+    auto first = make_sweep(t0, streams(2, t0));
+    first.profiles.push_back({"user-0", "Old bio", "https://img/0.png", "partner", {}});
+    writer.write(first);
+
+    // A platform that knows only the picture (Kick's listing): the rest stays as it was, and a
+    // channel never described keeps NULL, not "".
+    auto second = make_sweep(t0 + std::chrono::minutes{5}, streams(2, t0));
+    second.profiles.push_back({"user-0", std::nullopt, "https://img/0b.png", std::nullopt, {}});
+    second.profiles.push_back({"user-1", std::nullopt, "https://img/1.png", std::nullopt, {}});
+    writer.write(second);
+
+    pqxx::nontransaction tx(*conn);
+    const auto kept = tx.exec("SELECT description, broadcaster_type, profile_image_url FROM "
+                              "channels WHERE platform_user_id = 'user-0'")[0];
+    CHECK(kept[0].as<std::string>() == "Old bio");
+    CHECK(kept[1].as<std::string>() == "partner");
+    CHECK(kept[2].as<std::string>() == "https://img/0b.png");
+    const auto blank =
+        tx.exec("SELECT description IS NULL, broadcaster_type IS NULL, "
+                "profile_image_url FROM channels WHERE platform_user_id = 'user-1'")[0];
+    CHECK(blank[0].as<bool>());
+    CHECK(blank[1].as<bool>());
+    CHECK(blank[2].as<std::string>() == "https://img/1.png");
+}
+
 TEST_CASE("a sweep that fails midway leaves nothing behind", "[db][writer]") {
     testing::scratch_database db;
     auto conn = db.connect();

@@ -107,7 +107,8 @@ model::sweep nasty_sweep() {
     }
     sweep.profiles.push_back(
         {"11", nasty[0], "https://static-cdn.jtvnw.net/a.png", "partner", sweep.started_at});
-    sweep.profiles.push_back({"12", nasty[7], "", "", std::nullopt});
+    // No broadcaster type: a platform that does not say (Kick).
+    sweep.profiles.push_back({"12", nasty[7], "", std::nullopt, std::nullopt});
     sweep.followers.push_back({"11", 9'000'000'000});
     sweep.followers.push_back({"12", 0});
     sweep.games.push_back({"509658", nasty[4], "https://box/{width}x{height}.jpg", "1234"});
