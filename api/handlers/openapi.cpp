@@ -3,7 +3,9 @@
 // that it lists exactly the routes the router serves.
 
 #include "api/handlers/handlers.hpp"
+#include "api/params/platform.hpp"
 #include "common/http/response.hpp"
+#include "common/json/text.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -17,11 +19,11 @@ constexpr std::string_view document = R"json({
   },
   "components": {
     "parameters": {
-      "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": {platform_names}}},
       "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
       "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}},
       "format": {"name": "format", "in": "query", "description": "csv: the data as RFC 4180 CSV (UTF-8, header row, formula-like cells prefixed with ')", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
-      "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": ["twitch", "kick", "youtube"]}},
+      "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": {platform_names}}},
       "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
       "window": {"name": "window", "in": "query", "description": "not with from/to (default: 24h)", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
       "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
@@ -154,15 +156,40 @@ fetch('openapi.json').then(r => r.json()).then(doc => {
 </script></body></html>
 )html";
 
+// The document with the platforms' names filled in from the one list of platforms.
+std::string with_platforms(std::string_view text) {
+    std::string names = "[";
+    for (const std::string_view name : platform_names) {
+        if (names.size() > 1) {
+            names += ", ";
+        }
+        names += json::quote(name);
+    }
+    names += "]";
+    constexpr std::string_view hole = "{platform_names}";
+    std::string out;
+    for (std::size_t at = 0;;) {
+        const std::size_t found = text.find(hole, at);
+        out.append(text.substr(at, found - at));
+        if (found == std::string_view::npos) {
+            return out;
+        }
+        out += names;
+        at = found + hole.size();
+    }
+}
+
+const std::string filled_document = with_platforms(document);
+
 } // namespace
 
 std::string_view openapi_document() {
-    return document;
+    return filled_document;
 }
 
 http::handler openapi_route() {
     return [](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
-        co_return http::json_response(ctx.req, std::string(document));
+        co_return http::json_response(ctx.req, filled_document);
     };
 }
 

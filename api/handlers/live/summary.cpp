@@ -1,5 +1,7 @@
 // GET /live/summary?platform= — totals now: live channels and viewers, per platform, and the
 // ten largest languages and games by viewers, from the latest complete sweep of each platform.
+// A game is a platform's own (each platform has its ids): the same game on two platforms is two
+// entries.
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
@@ -34,11 +36,11 @@ SELECT json_build_object(
                     FROM (SELECT language, count(*) AS live_channels, sum(viewers) AS viewers
                             FROM r GROUP BY language ORDER BY sum(viewers) DESC, language
                            LIMIT 10) x),
-    'games', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.game_id), '[]')
-                FROM (SELECT game_id, game_name, count(*) AS live_channels,
+    'games', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.platform, x.game_id), '[]')
+                FROM (SELECT platform, game_id, game_name, count(*) AS live_channels,
                              sum(viewers) AS viewers
-                        FROM r WHERE game_id IS NOT NULL GROUP BY game_id, game_name
-                       ORDER BY sum(viewers) DESC, game_id LIMIT 10) x)))";
+                        FROM r WHERE game_id IS NOT NULL GROUP BY platform, game_id, game_name
+                       ORDER BY sum(viewers) DESC, platform, game_id LIMIT 10) x)))";
 
 } // namespace
 

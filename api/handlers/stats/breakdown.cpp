@@ -20,20 +20,29 @@ namespace json = boost::json;
 // $1, $2: the window's hours; $3: a platform name or ''. Per {name} of {rollup}
 // (rollup_language_hours or rollup_platform_hours, through its index on the hour): its
 // figures, averages over the time the collector covered, and its share of the hours watched.
+// Platforms add up: the averages are each platform's over its own covered time, summed; a peak
+// is the highest hour's, with the peaks of every platform in that hour added (they may fall at
+// different moments of it, so with several platforms it is an upper bound).
 constexpr std::string_view breakdown_sql = R"(
 WITH covered AS (
     SELECT h.platform_id, sum(h.covered_ms)::float8 AS ms
       FROM rollup_platform_hours h
      WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz
      GROUP BY h.platform_id),
-f AS (
-    SELECT {name} AS name, sum(r.watched_ms)::float8 AS watched,
-           sum(r.channel_ms)::float8 AS channel_ms, max(r.peak_viewers) AS peak_viewers,
-           max(r.peak_channels) AS peak_channels,
+hours AS (
+    SELECT {name} AS name, r.hour, sum(r.watched_ms)::float8 AS watched,
+           sum(r.channel_ms)::float8 AS channel_ms, sum(r.peak_viewers) AS peak_viewers,
+           sum(r.peak_channels) AS peak_channels,
            sum(r.watched_ms / NULLIF(c.ms, 0)) AS avg_viewers,
            sum(r.channel_ms / NULLIF(c.ms, 0)) AS avg_channels
       FROM {rollup} r JOIN covered c USING (platform_id) JOIN platforms p ON p.id = r.platform_id
      WHERE r.hour >= $1::timestamptz AND r.hour < $2::timestamptz AND ($3 = '' OR p.name = $3)
+     GROUP BY 1, 2),
+f AS (
+    SELECT name, sum(watched) AS watched, sum(channel_ms) AS channel_ms,
+           max(peak_viewers)::bigint AS peak_viewers, max(peak_channels)::bigint AS peak_channels,
+           sum(avg_viewers) AS avg_viewers, sum(avg_channels) AS avg_channels
+      FROM hours
      GROUP BY 1)
 SELECT f.*, f.watched / NULLIF(sum(f.watched) OVER (), 0) AS share
   FROM f

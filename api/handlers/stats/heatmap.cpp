@@ -23,10 +23,11 @@ namespace json = boost::json;
 // $1, $2: the window's hours; $3: a platform name or ''; $4: the game or channel, '' for every
 // stream; $5: the time zone. Every hour the collector covered (rollup_platform_hours, through
 // its index on the hour) joined to the watched time of {source} in it; {folded_only}: a
-// condition on those hours.
+// condition on those hours. Each platform's average is over the time it was covered; the
+// platforms' averages add up, and a cell's samples are the hours of its best-covered platform.
 constexpr std::string_view heatmap_sql = R"(
 WITH src AS ({source}),
-cells AS (
+per_platform AS (
     SELECT extract(isodow FROM h.hour AT TIME ZONE $5)::int AS weekday,
            extract(hour FROM h.hour AT TIME ZONE $5)::int AS hour,
            sum(COALESCE(s.watched_ms, 0))::float8 / NULLIF(sum(h.covered_ms), 0) AS avg,
@@ -36,6 +37,10 @@ cells AS (
       JOIN platforms p ON p.id = h.platform_id
      WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz {folded_only}
        AND ($3 = '' OR p.name = $3)
+     GROUP BY 1, 2, h.platform_id),
+cells AS (
+    SELECT weekday, hour, sum(avg) AS avg, max(samples) AS samples
+      FROM per_platform
      GROUP BY 1, 2)
 SELECT weekday, hour, avg, samples FROM cells ORDER BY weekday, hour)";
 

@@ -37,6 +37,40 @@ def sweep_both(db, mock):
                                f"{out.stderr[-300:]})")
 
 
+def close(a, b):
+    return abs(a - b) <= 0.15  # each figure is rounded to 0.1
+
+
+def platforms_add_up(api):
+    """Without `platform`, the figures are the platforms' together: averages add up, and a
+    language's peak is at least each platform's (both swept in the same hour: their sum)."""
+    by = {}
+    for platform in ("", "twitch", "kick"):
+        narrowed = f"&platform={platform}" if platform else ""
+        _, _, languages = api.get_json(f"/stats/languages?window=24h{narrowed}")
+        _, _, heatmap = api.get_json(f"/stats/heatmap?window=24h{narrowed}")
+        by[platform] = ({i["language"]: i for i in languages["data"]},
+                        {(c["weekday"], c["hour"]): c["avg_viewers"] for c in heatmap["data"]})
+    (all_languages, all_cells), (twitch, twitch_cells), (kick, kick_cells) = (
+        by[""], by["twitch"], by["kick"])
+    shared = sorted(set(twitch) & set(kick))
+    check(shared, f"a language on both platforms ({shared[:5]})")
+    for language in shared:
+        both, t, k = all_languages[language], twitch[language], kick[language]
+        check(close(both["avg_viewers"], t["avg_viewers"] + k["avg_viewers"]),
+              f"/stats/languages {language}: average viewers of both platforms added "
+              f"({both['avg_viewers']} = {t['avg_viewers']} + {k['avg_viewers']})")
+        check(both["peak_viewers"] == t["peak_viewers"] + k["peak_viewers"],
+              f"... and their peaks in the hour both were swept ({both['peak_viewers']} = "
+              f"{t['peak_viewers']} + {k['peak_viewers']})")
+    cells = [c for c in all_cells if twitch_cells.get(c) and kick_cells.get(c)]
+    check(cells, "a heatmap cell with viewers on both platforms")
+    for cell in cells:
+        check(close(all_cells[cell], twitch_cells[cell] + kick_cells[cell]),
+              f"/stats/heatmap {cell}: the platforms' viewers added ({all_cells[cell]} = "
+              f"{twitch_cells[cell]} + {kick_cells[cell]})")
+
+
 def main(work, db):
     mock = PlatformMock(MOCK, work, "--client-id", TWITCH_ID, "--client-secret", TWITCH_SECRET,
                         "--streams", "600", "--rate-limit-per-minute", "0",
@@ -72,6 +106,9 @@ def main(work, db):
               "Kick's follower count is unknown, not 0")
         check((channel["data"]["profile_image_url"] or "").startswith("https://"),
               "the profile picture from Kick's listing")
+        check(channel["data"]["description"] is None and
+              channel["data"]["broadcaster_type"] is None,
+              "Kick says no description or broadcaster type: null, not \"\"")
         status, _, history = api.get_json(f"/channels/kick/{urllib.parse.quote(slug)}/history")
         check(status == 200 and len(history["data"]) >= 1, "... and its history")
         status, _, streams = api.get_json(f"/channels/kick/{urllib.parse.quote(slug)}/streams")
@@ -94,6 +131,7 @@ def main(work, db):
               f"/stats/platforms compares both ({sorted(compared)})")
         status, _, games = api.get_json("/stats/games/top?platform=kick&window=24h")
         check(status == 200 and len(games["data"]) > 0, "/stats/games/top?platform=kick")
+        platforms_add_up(api)
     finally:
         if api:
             api.stop()
