@@ -20,11 +20,17 @@ struct pacing_options {
     double start_per_minute = 60;
     double min_per_minute = 6;
     double max_per_minute = 6000;
-    // After this many answers in a row without a 429, the rate grows by `increase`.
-    int clean_answers_per_step = 10;
+    // After this many answers in a row without a 429, the rate grows by `increase`. Slowly: a
+    // limit over a window longer than a sweep (60 requests a minute against a 50-page sweep)
+    // is not reached within the sweep, and a rate learnt there crashes into it in the next
+    // sweep, while the window still holds the last one's requests (make bench-collector, a
+    // hidden limit of 60 a minute: with 10 answers a step and a decrease to 0.75, the second
+    // sweep took 1.45 times the limit's least time, with 3 429s; as here, 0.96-1.07 times,
+    // with one 429 a sweep).
+    int clean_answers_per_step = 30;
     double increase = 0.10;
     // A 429 sets the rate to this fraction of the rate that drew it.
-    double decrease = 0.75;
+    double decrease = 0.85;
     // Below a ceiling (a rate that drew a 429) the rate stops at this fraction of it; it may
     // pass the ceiling after `ceiling_patience` clean steps there.
     double below_ceiling = 0.95;
