@@ -1,5 +1,6 @@
 #include "collector/platform/api_client.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -113,8 +114,12 @@ boost::asio::awaitable<api_reply> api_client::get(std::string_view path, const q
                 reply.problem = describe_error(res.result_int(), res.body());
                 co_return reply;
             } else {
+                // One arena per answer: a page of a thousand records is thousands of small
+                // nodes, all freed together when the page has been read.
                 boost::system::error_code ec;
-                reply.body = boost::json::parse(res.body(), ec);
+                reply.body = boost::json::parse(
+                    res.body(), ec,
+                    boost::json::make_shared_resource<boost::json::monotonic_resource>());
                 if (!ec && reply.body.is_object()) {
                     reply.result = api_reply::outcome::ok;
                     co_return reply;
