@@ -25,12 +25,13 @@ constexpr std::string_view usage = R"(Usage: streamscope-collector [run] [--opti
        streamscope-collector rollup --from YYYY-MM-DD [--to YYYY-MM-DD]
 
 Commands:
-  run         (the default) the daemon: a sweep at every COLLECTION_INTERVAL_MINUTES while
-              this collector leads (one leader per database), sweeps spooled in SPOOL_DIR
-              while the database is unreachable and replayed when it is back, /health and
-              /metrics on COLLECTOR_HEALTH_PORT; SIGTERM stops it cleanly
-  --once      apply pending migrations, sweep every live stream on Twitch once, store the
-              sweep and exit
+  run         (the default) the daemon: for each platform in PLATFORMS, a sweep at every
+              interval while this collector leads it (one leader per platform and
+              database), sweeps spooled in SPOOL_DIR while the database is unreachable and
+              replayed when it is back, /health and /metrics on COLLECTOR_HEALTH_PORT;
+              SIGTERM stops it cleanly
+  --once      apply pending migrations, sweep every live stream of each platform in
+              PLATFORMS once, store the sweeps and exit
   healthcheck ask the running daemon's /health on 127.0.0.1:COLLECTOR_HEALTH_PORT; exit 0
               when healthy, 1 when not (for container health checks)
   rollup      rebuild the rollups of the UTC days [--from, --to) from the raw snapshots,
@@ -44,9 +45,11 @@ Options:
   --help      this text
   --version   the version
 
-Exit codes: 0 done (the sweep was stored complete), 1 failed or the sweep is partial (see
-the log), 2 bad settings, 3 schema refused, 4 Twitch refused TWITCH_CLIENT_ID /
-TWITCH_CLIENT_SECRET, 5 Twitch's TLS certificate is not trusted (see TWITCH_CA_FILE).
+Exit codes: 0 done (every sweep was stored complete), 1 failed, a sweep is partial, or a
+platform was refused while another swept (see the log), 2 bad settings, 3 schema refused,
+4 every platform refused its credentials (TWITCH_CLIENT_ID / _SECRET, KICK_CLIENT_ID /
+_SECRET), 5 every platform was refused and a TLS certificate is not trusted (see
+TWITCH_CA_FILE, KICK_CA_FILE).
 )";
 
 constexpr std::array<std::string_view, 4> commands{"migrate", "run", "healthcheck", "rollup"};
@@ -63,7 +66,7 @@ int main(int argc, char** argv) {
                                     std::vector<std::string>& problems) {
         if (command == "rollup") {
             days = collector::load_day_range(s, problems);
-            return; // needs nothing of Twitch
+            return; // needs nothing of any platform
         }
         own = collector::load_collector_settings(s, command == "run", problems);
     };
