@@ -75,7 +75,7 @@ expect "collector: bad language" "TWITCH_LANGUAGES: 'english' is not a valid val
 check "collector help lists its settings" 0 "$collector" --help
 expect "collector help: once" "--once / ONCE"
 expect "collector help: api base default" "(default: https://api.twitch.tv/helix)"
-expect "collector help: exit code 4" "4 Twitch refused"
+expect "collector help: exit code 4" "4 every platform refused its credentials"
 expect "collector help: healthcheck" "healthcheck"
 check "collector healthcheck without a daemon" 1 env -u DATABASE_URL "$collector" healthcheck \
   --collector-health-port 1
