@@ -6,43 +6,13 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "common/text/utf8.hpp"
+
 namespace streamscope::json {
 namespace {
 
 bool number_char(char c) {
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-}
-
-// The length of the valid UTF-8 sequence at `text[at]`, or 0 when it is not one (stray
-// continuation byte, cut short, overlong, a surrogate or past U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned lead = byte(at);
-    std::size_t length = 0;
-    unsigned low = 0x80; // the second byte's range, narrowed to exclude overlongs and surrogates
-    unsigned high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        low = lead == 0xe0 ? 0xa0 : 0x80;
-        high = lead == 0xed ? 0x9f : 0xbf;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        low = lead == 0xf0 ? 0x90 : 0x80;
-        high = lead == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (text.size() - at < length || byte(at + 1) < low || byte(at + 1) > high) {
-        return 0;
-    }
-    for (std::size_t i = 2; i < length; ++i) {
-        if (byte(at + i) < 0x80 || byte(at + i) > 0xbf) {
-            return 0;
-        }
-    }
-    return length;
 }
 
 } // namespace
@@ -117,7 +87,7 @@ std::string quote(std::string_view text) {
         const char c = text[at];
         const auto byte = static_cast<unsigned char>(c);
         if (byte >= 0x80) {
-            const std::size_t length = utf8_sequence_length(text, at);
+            const std::size_t length = streamscope::text::utf8_sequence_length(text, at);
             if (length == 0) {
                 out += "\\ufffd"; // the replacement character, one per bad byte
                 ++at;
