@@ -51,10 +51,13 @@ std::string csv_from_items(const boost::json::array& items) {
             if (v == nullptr || v->is_null()) {
                 continue;
             }
+            // Only text is neutralised: a negative number stays a number to a spreadsheet.
             if (v->is_string()) {
                 out += csv_cell(v->get_string());
             } else if (v->is_double()) {
                 out += json::plain_number(v->get_double());
+            } else if (v->is_number() || v->is_bool()) {
+                out += boost::json::serialize(*v);
             } else {
                 out += csv_cell(boost::json::serialize(*v));
             }

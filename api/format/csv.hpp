@@ -1,8 +1,8 @@
 #pragma once
 // format=csv for the list routes: RFC 4180 (every cell quoted where needed, embedded quotes
 // doubled, CRLF line ends, a header row), UTF-8, a filename in Content-Disposition, and cells
-// that a spreadsheet would run as a formula (= + - @, tab, carriage return first) neutralised
-// with a leading apostrophe.
+// of text that a spreadsheet would run as a formula (= + - @, tab, carriage return first)
+// neutralised with a leading apostrophe; numbers, negative ones too, stay numbers.
 
 #include <array>
 #include <string>

@@ -36,3 +36,12 @@ TEST_CASE("items become a header row and one row each", "[unit][api][csv]") {
                                    "'=bad,2,false,[],g\r\n");
     CHECK(csv_from_items(boost::json::array{}).empty());
 }
+
+TEST_CASE("negative numbers stay numbers; only text is neutralised", "[unit][api][csv]") {
+    const auto items = boost::json::parse(
+                           R"([{"change": -12, "growth": -0.5, "big": -9007199254740993,
+                                "note": "-12"}])")
+                           .as_array();
+    CHECK(csv_from_items(items) == "change,growth,big,note\r\n"
+                                   "-12,-0.5,-9007199254740993,'-12\r\n");
+}
