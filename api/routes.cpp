@@ -4,19 +4,26 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.hpp"
+#include "common/http/access_log.hpp"
 #include "common/http/response.hpp"
 
 namespace streamscope::api {
 namespace {
 
 // A database that cannot be reached (or a query cut off by the statement timeout) is the
-// client's 503, in the one error shape, not a 500.
+// client's 503, in the one error shape, not a 500. A value the database refuses (SQLSTATE class
+// 22) came from the client, since handlers send nothing else: a 400, though without the
+// parameter's name, which the parameter checks give and should have given.
 http::handler with_database_errors(http::handler inner) {
     return [inner = std::move(inner)](
                http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         std::string problem;
+        bool refused_value = false;
         try {
             co_return co_await inner(ctx);
+        } catch (const pqxx::data_exception& e) {
+            problem = e.what();
+            refused_value = true;
         } catch (const pqxx::broken_connection& e) {
             problem = e.what();
         } catch (const pqxx::sql_error& e) {
@@ -24,6 +31,14 @@ http::handler with_database_errors(http::handler inner) {
                 throw;
             }
             problem = e.what();
+        }
+        if (refused_value) {
+            spdlog::error("{}: the database refused a value of {} ({}); a parameter check should "
+                          "have refused it by name: please report this",
+                          ctx.route, http::loggable_target(ctx.req.target()), problem);
+            co_return http::error_response(ctx.req, boost::beast::http::status::bad_request,
+                                           "invalid_parameter",
+                                           "a value is outside what the database accepts");
         }
         spdlog::warn("{}: the database did not answer ({}); check that PostgreSQL is up", ctx.route,
                      problem);

@@ -4,17 +4,49 @@
 #include <charconv>
 
 #include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
 
 #include "common/http/response.hpp"
+#include "common/text/utf8.hpp"
 
 namespace streamscope::api {
+namespace {
+
+// The first '&'-separated part of `raw` that is not a valid query on its own.
+std::string_view first_malformed(std::string_view raw) {
+    for (std::string_view rest = raw;;) {
+        const auto amp = rest.find('&');
+        const std::string_view part = rest.substr(0, amp);
+        // A copy: parse_query reads to the NUL after its view (boostorg/url#757).
+        if (!boost::urls::parse_query(std::string(part))) {
+            return part;
+        }
+        if (amp == std::string_view::npos) {
+            return raw; // only the whole fails: name none in particular
+        }
+        rest.remove_prefix(amp + 1);
+    }
+}
+
+} // namespace
 
 query_params::query_params(const std::string& raw,
                            std::initializer_list<std::string_view> allowed) {
     // `raw` is a std::string: Boost.URL 1.81 reads a query past the end of a view that is not
-    // NUL-terminated (boostorg/url#757).
+    // NUL-terminated (boostorg/url#757). Decoding a malformed query throws: check it first.
+    if (!boost::urls::parse_query(raw)) {
+        const std::string_view bad = first_malformed(raw);
+        fail(bad.substr(0, bad.find('=')),
+             "is not percent-encoded correctly: '%' must be followed by two hex digits, and "
+             "spaces and characters such as \" < > \\ ^ ` { | } must be encoded");
+        return;
+    }
     const boost::urls::params_view params(raw);
     for (const auto& p : params) {
+        if (!text::is_storable_text(p.key)) {
+            fail(p.key, "a parameter name must be UTF-8 text");
+            continue;
+        }
         if (std::find(allowed.begin(), allowed.end(), p.key) == allowed.end()) {
             std::string known;
             for (std::string_view a : allowed) {
@@ -22,6 +54,11 @@ query_params::query_params(const std::string& raw,
             }
             fail(p.key, "unknown parameter; this route takes: " +
                             (known.empty() ? std::string("none") : known));
+            continue;
+        }
+        // The database refuses such text: the parameter is refused here, by name, instead.
+        if (!text::is_storable_text(p.value)) {
+            fail(p.key, "must be UTF-8 text without NUL characters");
             continue;
         }
         if (!values_.emplace(p.key, p.value).second) {

@@ -19,6 +19,7 @@
 #include "common/http/gzip.hpp"
 #include "common/http/response.hpp"
 #include "common/http/server_state.hpp"
+#include "common/text/utf8.hpp"
 
 namespace streamscope::http {
 namespace {
@@ -69,6 +70,13 @@ routed route(const server_state& state, const cors_policy& cors, const request& 
     if (!path) {
         out.ready = error_response(req, status::bad_request, "invalid_path",
                                    "the path has a '%' that is not followed by two hex digits");
+        return out;
+    }
+    // Handlers pass path parameters to the database, which refuses such text.
+    if (!text::is_storable_text(*path)) {
+        out.ready = error_response(req, status::bad_request, "invalid_path",
+                                   "the path, percent-decoded, must be UTF-8 text without NUL "
+                                   "characters");
         return out;
     }
     auto found = state.routes.match(req.method(), raw_path);

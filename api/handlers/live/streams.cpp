@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <limits>
 
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
@@ -60,6 +62,10 @@ std::string encode_cursor(const position& at) {
     return hex;
 }
 
+// 9999-12-31T23:59:59.999999Z: a sweep time past it is forged, and PostgreSQL's timestamps end
+// not far beyond.
+constexpr std::int64_t latest_started_us = 253'402'300'799'999'999;
+
 bool parse_number(std::string_view text, std::int64_t& out) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
@@ -89,8 +95,12 @@ std::optional<position> decode_cursor(std::string_view hex) {
         rest.remove_prefix(bar + 1);
     }
     position at;
+    // Bounds of the columns they are compared with (viewer_count and streams.id are integer),
+    // so that a forged cursor is refused here rather than by the database.
+    constexpr std::int64_t integer_max = std::numeric_limits<std::int32_t>::max();
     if (parts.size() != 4 || parts[0] != "v1" || !parse_number(parts[2], at.viewers) ||
-        !parse_number(parts[3], at.stream_id) || at.viewers < -1) {
+        !parse_number(parts[3], at.stream_id) || at.viewers < -1 || at.viewers > integer_max ||
+        at.stream_id < 0 || at.stream_id > integer_max) {
         return std::nullopt;
     }
     for (std::string_view rest = parts[1]; !rest.empty();) {
@@ -101,7 +111,8 @@ std::optional<position> decode_cursor(std::string_view hex) {
         std::int64_t platform = 0;
         sweep_ref s;
         if (colon == std::string_view::npos || !parse_number(one.substr(0, colon), platform) ||
-            !parse_number(one.substr(colon + 1), s.started_us) || platform < 1 || platform > 3) {
+            !parse_number(one.substr(colon + 1), s.started_us) || platform < 1 || platform > 3 ||
+            s.started_us < 0 || s.started_us > latest_started_us) {
             return std::nullopt;
         }
         s.platform_id = static_cast<int>(platform);

@@ -261,6 +261,7 @@ def main(work, db):
 
         check_gzip(api)
         check_export(api, db, by_login)
+        check_hostile_input(api)
 
         status, _, body = api.call("GET", "/live/top?limit=0")
         check(status == 400 and error_shape(body, 400, "invalid_parameter", "limit"),
@@ -414,6 +415,51 @@ def check_export(api, db, by_login):
     status, _, body = api.call("GET", "/export/snapshots?format=json")
     check(status == 400 and error_shape(body, 400, "invalid_parameter", "format"),
           "export: CSV only")
+
+
+def check_hostile_input(api):
+    """What a hostile client sends, tried on every kind of parameter: each a 400 in the one
+    error shape naming what is wrong, none a 500 (all of these were 500s once)."""
+    def cursor(text):
+        return text.encode().hex()
+    cases = [
+        ("/live/top?limit=%zz", "invalid_parameter", "limit"),
+        ("/live/streams?cursor=%%%%x", "invalid_parameter", "cursor"),
+        ("/live/streams?q=%ff%fe", "invalid_parameter", "q"),
+        ("/live/streams?q=%c3%28", "invalid_parameter", "q"),
+        ("/live/streams?q=%00abc", "invalid_parameter", "q"),
+        ("/live/top?game=%ff", "invalid_parameter", "game"),
+        ("/search/channels?q=%c0%80", "invalid_parameter", "q"),
+        ("/search/games?q=%ed%a0%80", "invalid_parameter", "q"),
+        ("/stats/channels/top?game=%ff", "invalid_parameter", "game"),
+        ("/stats/heatmap?tz=%ff", "invalid_parameter", "tz"),
+        ("/export/snapshots?channel=%ff", "invalid_parameter", "channel"),
+        ("/live/streams?%ff=1", "invalid_parameter", None),
+        ("/channels/twitch/%ff", "invalid_path", None),
+        ("/channels/twitch/a%00b/history", "invalid_path", None),
+        ("/games/twitch/%ff/history", "invalid_path", None),
+        # Cursors forged past the columns' ranges: stream id, viewers, sweep time.
+        ("/live/streams?cursor=" + cursor("v1|1:1|5|9999999999999"), "invalid_parameter",
+         "cursor"),
+        ("/live/streams?cursor=" + cursor("v1|1:1|5|2147483648"), "invalid_parameter", "cursor"),
+        ("/live/streams?cursor=" + cursor("v1|1:1|2147483648|5"), "invalid_parameter", "cursor"),
+        ("/live/streams?cursor=" + cursor("v1|1:-1|5|5"), "invalid_parameter", "cursor"),
+        ("/live/streams?cursor=" + cursor("v1|1:99999999999999999999|5|5"), "invalid_parameter",
+         "cursor"),
+    ]
+    log_before = len(api_log(api))
+    for path, code, parameter in cases:
+        status, _, body = api.call("GET", path)
+        check(status == 400 and error_shape(body, 400, code, parameter),
+              f"{path}: 400 {code} naming {parameter} ({status} {body[:160]})")
+    logged = api_log(api)[log_before:]
+    check(") failed: " not in logged and "please report this" not in logged,
+          f"... each refused by a check, none by the database or a failure ({logged[-300:]})")
+
+
+def api_log(api):
+    api.log.flush()
+    return open(api.log.name).read()
 
 
 def text_of(api, path):
