@@ -25,7 +25,14 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     std::int64_t timeout_ms = 0;
     config::read_integer(s, "API_STATEMENT_TIMEOUT_MS", 100, 600'000, timeout_ms, problems);
     out.statement_timeout = std::chrono::milliseconds(timeout_ms);
+    config::read_integer(s, "API_DB_QUEUE_LIMIT", 1, 100'000, out.db_queue_limit, problems);
+    std::int64_t queue_timeout_ms = 0;
+    config::read_integer(s, "API_DB_QUEUE_TIMEOUT_MS", 10, 600'000, queue_timeout_ms, problems);
+    out.db_queue_timeout = std::chrono::milliseconds(queue_timeout_ms);
     config::read_integer(s, "API_MAX_CONNECTIONS", 1, 100'000, out.max_connections, problems);
+    std::size_t cache_mb = 0;
+    config::read_integer(s, "API_CACHE_MB", 1, 1'048'576, cache_mb, problems);
+    out.cache_bytes = cache_mb << 20;
     for (std::string& origin : config::list_setting(s, "CORS_ALLOWED_ORIGINS")) {
         if (origin != "*" && !origin.starts_with("http://") && !origin.starts_with("https://")) {
             problems.push_back("CORS_ALLOWED_ORIGINS: '" + origin +

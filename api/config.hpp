@@ -18,7 +18,13 @@ inline constexpr std::array api_options{
     config::option{"API_DB_POOL_SIZE", "4",
                    "database connections (each with its own thread, never the I/O threads)"},
     config::option{"API_STATEMENT_TIMEOUT_MS", "5000", "server-side limit of every query"},
+    config::option{"API_DB_QUEUE_LIMIT", "256",
+                   "requests that may wait for a database connection; more are answered 503"},
+    config::option{"API_DB_QUEUE_TIMEOUT_MS", "2000",
+                   "longest wait for a database connection before a request is answered 503"},
     config::option{"API_MAX_CONNECTIONS", "1024", "concurrent client connections at most"},
+    config::option{"API_CACHE_MB", "64",
+                   "memory for cached answers, in MiB; the least recently used go first"},
     config::option{"CORS_ALLOWED_ORIGINS", "*",
                    "comma list of origins allowed to call the API from a browser; * for any"},
 };
@@ -30,7 +36,10 @@ struct api_settings {
     unsigned threads = 0; // one per core when API_THREADS is 0
     unsigned pool_size = 0;
     std::chrono::milliseconds statement_timeout{};
+    std::size_t db_queue_limit = 0;
+    std::chrono::milliseconds db_queue_timeout{};
     std::size_t max_connections = 0;
+    std::size_t cache_bytes = 0;
     std::vector<std::string> cors_allowed_origins;
 };
 

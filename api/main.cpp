@@ -59,9 +59,11 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     reading.connection.connect_timeout = std::chrono::seconds(2);
     reading.connection.statement_timeout = s.statement_timeout;
     reading.session_setup = "SET default_transaction_read_only = on; SET jit = off";
+    reading.max_queued = s.db_queue_limit;
+    reading.max_queue_wait = s.db_queue_timeout;
     db::pool db{service.database, std::move(reading)};
     api::request_metrics metrics;
-    api::answer_cache cache{db};
+    api::answer_cache cache{db, s.cache_bytes};
     api::app shared{db, metrics, cache};
     http::router routes;
     api::add_routes(routes, shared);

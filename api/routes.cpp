@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/handlers/handlers.hpp"
+#include "common/db/pool.hpp"
 #include "common/http/access_log.hpp"
 #include "common/http/response.hpp"
 
@@ -13,14 +14,19 @@ namespace {
 // A database that cannot be reached (or a query cut off by the statement timeout) is the
 // client's 503, in the one error shape, not a 500. A value the database refuses (SQLSTATE class
 // 22) came from the client, since handlers send nothing else: a 400, though without the
-// parameter's name, which the parameter checks give and should have given.
+// parameter's name, which the parameter checks give and should have given. A pool whose
+// connections are all busy with a full queue is a 503 with Retry-After, at once.
 http::handler with_database_errors(http::handler inner) {
     return [inner = std::move(inner)](
                http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         std::string problem;
         bool refused_value = false;
+        bool busy = false;
         try {
             co_return co_await inner(ctx);
+        } catch (const db::pool_busy& e) {
+            problem = e.what();
+            busy = true;
         } catch (const pqxx::data_exception& e) {
             problem = e.what();
             refused_value = true;
@@ -39,6 +45,15 @@ http::handler with_database_errors(http::handler inner) {
             co_return http::error_response(ctx.req, boost::beast::http::status::bad_request,
                                            "invalid_parameter",
                                            "a value is outside what the database accepts");
+        }
+        if (busy) {
+            // Load, not failure: the metrics count these (db_pool_refused_total); a log line
+            // per refusal would add to the load it reports.
+            http::response res = http::error_response(
+                ctx.req, boost::beast::http::status::service_unavailable, "database_busy",
+                "every database connection is busy (" + problem + "); try again shortly");
+            res.set(boost::beast::http::field::retry_after, "1");
+            co_return res;
         }
         spdlog::warn("{}: the database did not answer ({}); check that PostgreSQL is up", ctx.route,
                      problem);

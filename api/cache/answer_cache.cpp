@@ -1,7 +1,12 @@
 #include "api/cache/answer_cache.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
 #include <pqxx/pqxx>
 
 #include "common/http/gzip.hpp"
@@ -71,8 +76,73 @@ struct scope_exit {
 
 } // namespace
 
-answer_cache::answer_cache(db::pool& db, std::size_t max_entries)
-    : db_(db), max_entries_(max_entries) {}
+std::optional<std::string> cache_key(std::string_view path, const std::string& query) {
+    // `query` is a std::string: parse_query reads to the NUL after its view (boostorg/url#757).
+    const auto parsed = boost::urls::parse_query(query);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const auto& p : boost::urls::params_view(*parsed)) {
+        params.emplace_back(p.key, p.value);
+    }
+    std::stable_sort(params.begin(), params.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Each part prefixed with its length: no text can pass for another split.
+    std::string key;
+    const auto append = [&key](std::string_view part) {
+        key += std::to_string(part.size());
+        key += ':';
+        key += part;
+    };
+    append(path);
+    for (const auto& [name, value] : params) {
+        append(name);
+        append(value);
+    }
+    return key;
+}
+
+answer_cache::answer_cache(db::pool& db, std::size_t max_bytes) : db_(db), max_bytes_(max_bytes) {}
+
+std::size_t answer_cache::bytes() const {
+    std::lock_guard lock{mutex_};
+    return bytes_;
+}
+
+void answer_cache::clear() {
+    entries_.clear();
+    recency_.clear();
+    bytes_ = 0;
+}
+
+void answer_cache::store(const std::string& key, std::shared_ptr<const entry> e) {
+    // The key twice (map and recency list), the texts, and an estimate of the nodes, the
+    // shared pointer's block and the allocator's rounding.
+    constexpr std::size_t bookkeeping = 256;
+    const std::size_t bytes = 2 * key.size() + e->body.size() + e->gzipped.size() +
+                              e->content_type.size() + e->content_disposition.size() +
+                              e->etag.size() + e->gzipped_etag.size() + bookkeeping;
+    // An answer that would take more than a quarter of the budget would push out most others.
+    if (bytes > max_bytes_ / 4) {
+        return;
+    }
+    if (auto it = entries_.find(key); it != entries_.end()) {
+        bytes_ -= it->second.bytes;
+        recency_.erase(it->second.used);
+        entries_.erase(it);
+    }
+    while (bytes_ + bytes > max_bytes_ && !recency_.empty()) {
+        const auto oldest = entries_.find(recency_.back());
+        bytes_ -= oldest->second.bytes;
+        entries_.erase(oldest);
+        recency_.pop_back();
+        ++evictions_;
+    }
+    recency_.push_front(key);
+    entries_.emplace(key, slot{std::move(e), recency_.begin(), bytes});
+    bytes_ += bytes;
+}
 
 boost::asio::awaitable<std::int64_t> answer_cache::version() {
     // One request looks for a new sweep; the others go on with the version they have (at most
@@ -109,7 +179,7 @@ boost::asio::awaitable<std::int64_t> answer_cache::version() {
     refreshing_ = false;
     checked_ = std::chrono::steady_clock::now();
     if (newest != version_) {
-        entries_.clear(); // a new sweep: every answer may have changed
+        clear(); // a new sweep: every answer may have changed
         version_ = newest;
     }
     co_return version_;
@@ -118,9 +188,11 @@ boost::asio::awaitable<std::int64_t> answer_cache::version() {
 std::shared_ptr<const answer_cache::entry> answer_cache::find(const std::string& key,
                                                               std::int64_t current) {
     std::lock_guard lock{mutex_};
-    if (auto it = entries_.find(key); it != entries_.end() && it->second->version == current) {
+    if (auto it = entries_.find(key);
+        it != entries_.end() && it->second.answer->version == current) {
+        recency_.splice(recency_.begin(), recency_, it->second.used);
         ++hits_;
-        return it->second;
+        return it->second.answer;
     }
     return nullptr;
 }
@@ -129,7 +201,11 @@ http::handler answer_cache::cached(http::handler inner) {
     return [this, inner = std::move(inner)](
                http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         const std::int64_t current = co_await version();
-        const std::string key = ctx.path + "?" + ctx.query;
+        const auto normalised = cache_key(ctx.path, ctx.query);
+        if (!normalised) {
+            co_return co_await inner(ctx); // it refuses the query: nothing worth keeping
+        }
+        const std::string& key = *normalised;
         if (const auto hit = find(key, current)) {
             co_return from_entry(ctx.req, *hit);
         }
@@ -180,11 +256,8 @@ http::handler answer_cache::cached(http::handler inner) {
         }
         {
             std::lock_guard lock{mutex_};
-            if (entries_.size() >= max_entries_) {
-                entries_.clear(); // bounded: start over rather than track ages
-            }
             if (version_ == current) {
-                entries_.insert_or_assign(key, e);
+                store(key, e);
             }
         }
         co_return from_entry(ctx.req, *e);

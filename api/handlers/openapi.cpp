@@ -38,8 +38,8 @@ constexpr std::string_view document = R"json({
       "Sweeps": {"type": "array", "items": {"type": "object", "properties": {"platform": {"type": "string"}, "sweep_id": {"type": "integer"}, "collected_at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "streams": {"type": "integer"}}}}
     },
     "responses": {
-      "BadRequest": {"description": "a parameter is invalid or unknown", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "Unavailable": {"description": "the database cannot be reached", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+      "BadRequest": {"description": "a parameter is invalid or unknown (invalid_parameter, naming it), or the path is not UTF-8 text (invalid_path)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unavailable": {"description": "the database cannot be reached or timed out (database_unavailable), or every connection is busy with a full queue (database_busy, with Retry-After)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     }
   },
   "paths": {

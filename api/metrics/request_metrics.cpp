@@ -24,8 +24,7 @@ void request_metrics::observe(std::string_view route, unsigned status,
     l.sum_s += seconds;
 }
 
-std::string request_metrics::render(unsigned pool_size, unsigned pool_busy,
-                                    std::uint64_t cache_hits, std::uint64_t cache_misses) const {
+std::string request_metrics::render(const resources& r) const {
     metrics::text_writer m{"streamscope_api_"};
     std::lock_guard lock{mutex_};
     m.family("requests_total", "counter", "Requests answered, by route and status.");
@@ -47,13 +46,23 @@ std::string request_metrics::render(unsigned pool_size, unsigned pool_busy,
         m.sample("request_duration_seconds_count", {{"route", route}}, l.count);
     }
     m.family("db_pool_connections", "gauge", "Database connections of the pool.");
-    m.sample("db_pool_connections", std::uint64_t{pool_size});
+    m.sample("db_pool_connections", std::uint64_t{r.pool_size});
     m.family("db_pool_busy", "gauge", "Database connections in use right now.");
-    m.sample("db_pool_busy", std::uint64_t{pool_busy});
+    m.sample("db_pool_busy", std::uint64_t{r.pool_busy});
+    m.family("db_pool_queued", "gauge", "Requests waiting for a database connection right now.");
+    m.sample("db_pool_queued", std::uint64_t{r.pool_queued});
+    m.family("db_pool_refused_total", "counter",
+             "Requests answered 503 because the wait for a connection was full or too long.");
+    m.sample("db_pool_refused_total", r.pool_refused);
     m.family("cache_hits_total", "counter", "Answers served from the per-sweep cache.");
-    m.sample("cache_hits_total", cache_hits);
+    m.sample("cache_hits_total", r.cache_hits);
     m.family("cache_misses_total", "counter", "Answers rendered from the database.");
-    m.sample("cache_misses_total", cache_misses);
+    m.sample("cache_misses_total", r.cache_misses);
+    m.family("cache_evictions_total", "counter",
+             "Cached answers dropped to stay within API_CACHE_MB, least recently used first.");
+    m.sample("cache_evictions_total", r.cache_evictions);
+    m.family("cache_bytes", "gauge", "Memory the cached answers take, as the cache counts it.");
+    m.sample("cache_bytes", std::uint64_t{r.cache_bytes});
     return m.take();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What GET /metrics reports about the API, in Prometheus text format: requests by route and
-// status, a latency histogram by route, and the database pool's use. Fed by the server's
+// status, a latency histogram by route, the database pool's use and the answer cache's. Fed by
+// the server's
 // request observer, from every serving thread.
 
 #include <array>
@@ -21,10 +22,20 @@ public:
 
     void observe(std::string_view route, unsigned status, std::chrono::nanoseconds took);
 
-    // The exposition text, with the database pool's size and use and the answer cache's hits
-    // and misses.
-    std::string render(unsigned pool_size, unsigned pool_busy, std::uint64_t cache_hits,
-                       std::uint64_t cache_misses) const;
+    // What the pool and the cache report beside the requests.
+    struct resources {
+        unsigned pool_size = 0;
+        unsigned pool_busy = 0;
+        std::size_t pool_queued = 0;
+        std::uint64_t pool_refused = 0;
+        std::uint64_t cache_hits = 0;
+        std::uint64_t cache_misses = 0;
+        std::uint64_t cache_evictions = 0;
+        std::size_t cache_bytes = 0;
+    };
+
+    // The exposition text.
+    std::string render(const resources& r) const;
 
 private:
     struct latency {

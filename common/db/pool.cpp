@@ -1,5 +1,8 @@
 #include "common/db/pool.hpp"
 
+#include <string>
+#include <utility>
+
 #include <pqxx/nontransaction>
 
 namespace streamscope::db {
@@ -22,6 +25,38 @@ std::unique_ptr<pqxx::connection> pool::connect() const {
         pqxx::nontransaction(*conn).exec(options_.session_setup);
     }
     return conn;
+}
+
+pool::queue_ticket::queue_ticket(pool& owner)
+    : owner_(&owner), since_(std::chrono::steady_clock::now()) {
+    const std::size_t limit = owner.options_.max_queued;
+    if (++owner.queued_ > limit && limit != 0) {
+        --owner.queued_;
+        ++owner.refused_;
+        throw pool_busy("all " + std::to_string(owner.options_.size) +
+                        " connections are busy and " + std::to_string(limit) +
+                        " requests wait for one");
+    }
+}
+
+pool::queue_ticket::~queue_ticket() {
+    if (owner_ != nullptr) {
+        --owner_->queued_;
+    }
+}
+
+void pool::queue_ticket::start() {
+    pool& owner = *std::exchange(owner_, nullptr);
+    --owner.queued_;
+    const auto waited = std::chrono::steady_clock::now() - since_;
+    const auto limit = owner.options_.max_queue_wait;
+    if (limit.count() != 0 && waited > limit) {
+        ++owner.refused_;
+        throw pool_busy(
+            "waited " +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()) +
+            " ms for a connection, longer than " + std::to_string(limit.count()) + " ms");
+    }
 }
 
 pool::lease::lease(pool& owner) : owner_(owner) {

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -29,6 +31,18 @@ struct pool_options {
     connection_options connection;
     // Run once on each new connection, e.g. "SET default_transaction_read_only = on".
     std::string session_setup = {};
+    // Bounds of the wait for a connection, for pools that serve clients (the API): run() is
+    // refused with pool_busy when this many jobs already wait, and a job that waited longer
+    // than max_queue_wait is dropped the same way when its turn comes (its client has given
+    // up or should). 0: no bound, for owners that never queue more than a few jobs.
+    std::size_t max_queued = 0;
+    std::chrono::milliseconds max_queue_wait{0};
+};
+
+// run() refused a job: too many wait already, or it waited too long (see pool_options).
+class pool_busy : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 class pool {
@@ -44,7 +58,12 @@ public:
     // be reached within the connect timeout); a broken connection is replaced on its next use.
     template <typename Work>
     boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
-        co_return co_await on_thread([this, work = std::move(work)]() mutable {
+        // The ticket stays in this frame, which outlives the job. (Moved into the job's lambda
+        // instead, it decremented the count twice in a GCC 12 build: not moving it is simpler
+        // than finding out why.)
+        queue_ticket waiting{*this};
+        co_return co_await on_thread([this, &waiting, work = std::move(work)]() mutable {
+            waiting.start();
             lease held{*this};
             try {
                 return work(held.connection());
@@ -76,6 +95,8 @@ public:
 
     unsigned size() const { return options_.size; }
     unsigned busy() const { return busy_; }
+    std::size_t queued() const { return queued_; }
+    std::uint64_t refused() const { return refused_; } // pool_busy thrown so far
 
     // A connection taken from the idle list for one job, given back when the job ends (unless
     // it broke: the next lease opens a new one). On a pool thread only: in a job posted to
@@ -97,6 +118,23 @@ public:
     };
 
 private:
+    // A job's place in the queue, from run() until it starts on a pool thread (or is dropped
+    // unstarted): what max_queued and max_queue_wait are checked against.
+    class queue_ticket {
+    public:
+        // Throws pool_busy when the queue is full.
+        explicit queue_ticket(pool& owner);
+        queue_ticket(const queue_ticket&) = delete;
+        queue_ticket& operator=(const queue_ticket&) = delete;
+        ~queue_ticket();
+        // Leaves the queue; throws pool_busy when the job waited too long.
+        void start();
+
+    private:
+        pool* owner_;
+        std::chrono::steady_clock::time_point since_;
+    };
+
     std::unique_ptr<pqxx::connection> connect() const;
 
     config::database_url url_;
@@ -104,6 +142,8 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_; // guarded by mutex_
     std::atomic<unsigned> busy_{0};
+    std::atomic<std::size_t> queued_{0};
+    std::atomic<std::uint64_t> refused_{0};
     boost::asio::thread_pool threads_;
 };
 

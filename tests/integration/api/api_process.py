@@ -17,8 +17,8 @@ class ApiProcess:
     def __init__(self, binary, work, database_url, **settings):
         self.port = free_port()
         self.env = dict(os.environ, DATABASE_URL=database_url, API_HOST="127.0.0.1",
-                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2",
-                        **settings)
+                        API_PORT=str(self.port), API_THREADS="2", API_DB_POOL_SIZE="2")
+        self.env.update(settings)
         self.log = open(os.path.join(work, "api.log"), "a")
         self.proc = subprocess.Popen([binary], env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())

@@ -325,6 +325,8 @@ def main(work, db):
                  f"DROP ROLE {reader}")
 
     check_cors_list(work, db)
+    check_cache_bounds(work, db)
+    check_pool_queue(work, db)
 
     # The database unreachable: /health says so at once, it does not hang.
     down = Api(work, "postgresql://postgres@127.0.0.1:1/nowhere")
@@ -464,6 +466,87 @@ def api_log(api):
 
 def text_of(api, path):
     return api.call("GET", path)[2]
+
+
+def metric_samples(api):
+    _, _, text = api.call("GET", "/metrics")
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    return samples
+
+
+def check_cache_bounds(work, db):
+    """The answer cache stays within API_CACHE_MB however many distinct requests come, and a
+    request spelled differently (escapes, parameter order) finds the answer already kept."""
+    api = Api(work, db.url, API_CACHE_MB="1")
+    try:
+        status, _, first = api.call("GET", "/live/streams?limit=500&platform=twitch")
+        check(status == 200 and len(first) > 50_000, f"a large answer ({len(first)} B)")
+        hits = metric_samples(api)["streamscope_api_cache_hits_total"]
+        status, _, again = api.call("GET", "/live/streams?platform=%74witch&limit=500")
+        check(status == 200 and again == first and
+              metric_samples(api)["streamscope_api_cache_hits_total"] == hits + 1,
+              "escapes and parameter order find the same cached answer")
+        for n in range(1, 41):  # 40 distinct answers of 100-300 KB: far more than 1 MiB
+            status, _, _ = api.call("GET", f"/live/streams?limit={500 - n}")
+            check(status == 200, f"distinct request {n} answered") if status != 200 else None
+        m = metric_samples(api)
+        check(0 < m["streamscope_api_cache_bytes"] <= 1 << 20 and
+              m["streamscope_api_cache_evictions_total"] > 0,
+              f"the cache keeps within 1 MiB ({m['streamscope_api_cache_bytes']:.0f} B, "
+              f"{m['streamscope_api_cache_evictions_total']:.0f} evicted)")
+        status, _, last = api.call("GET", "/live/streams?limit=460")
+        check(status == 200 and
+              metric_samples(api)["streamscope_api_cache_hits_total"] > m["streamscope_api_cache_hits_total"],
+              "the most recent answers are still kept")
+    finally:
+        api.stop()
+
+
+def check_pool_queue(work, db):
+    """With every connection busy and the queue full, requests are answered 503 with
+    Retry-After at once; a request that waited past API_DB_QUEUE_TIMEOUT_MS is too."""
+    api = Api(work, db.url, API_DB_POOL_SIZE="1", API_DB_QUEUE_LIMIT="2",
+              API_DB_QUEUE_TIMEOUT_MS="1000")
+    # The cache knows the newest sweep before the lock: requests then queue for the pool, not
+    # behind the cache's first look.
+    check(api.call("GET", "/live/top?limit=50")[0] == 200, "the pool serves")
+    lock = subprocess.Popen(["psql", db.url, "-Xqc",
+                             "BEGIN; LOCK TABLE sweeps; SELECT pg_sleep(3); COMMIT"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)  # the lock is taken
+
+        def timed(path):
+            started = time.time()
+            status, headers, body = api.call("GET", path)
+            return status, headers, body, time.time() - started
+        paths = [f"/live/top?limit={n}" for n in range(1, 4)]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            blocked = [pool.submit(timed, p) for p in paths]  # one holds the connection,
+            time.sleep(0.3)                                   # two wait in the queue
+            refused = [timed(f"/live/top?limit={n}") for n in range(10, 13)]
+            waited = [f.result() for f in blocked]
+        check(all(r[0] == 503 and error_shape(r[2], 503, "database_busy") and
+                  r[1].get("Retry-After") == "1" and r[3] < 0.5 for r in refused),
+              f"a full queue: 503 database_busy with Retry-After, at once "
+              f"({[(r[0], round(r[3], 2)) for r in refused]})")
+        statuses = sorted(r[0] for r in waited)
+        check(statuses == [200, 503, 503],
+              f"the one on the connection answers; the two that waited 3 s, past 1 s, are "
+              f"refused when their turn comes ({statuses})")
+        m = metric_samples(api)
+        check(m["streamscope_api_db_pool_refused_total"] == 5 and
+              m["streamscope_api_db_pool_queued"] == 0,
+              f"/metrics counts the refusals ({m['streamscope_api_db_pool_refused_total']:.0f})")
+        status, _, _ = api.call("GET", "/live/top?limit=20")
+        check(status == 200, "the pool serves again once the connection is free")
+    finally:
+        lock.wait(10)
+        api.stop()
 
 
 def check_cors_list(work, db):

@@ -19,7 +19,7 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
         streamscope::config::database_url::parse("postgresql://nobody@127.0.0.1:1/none").value(),
         {}};
     request_metrics metrics;
-    answer_cache cache{pool};
+    answer_cache cache{pool, 1 << 20};
     app shared{pool, metrics, cache};
     http::router routes;
     add_routes(routes, shared);
