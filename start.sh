@@ -124,6 +124,8 @@ if { [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRE
   export KICK_CLIENT_ID=demo-kick-client KICK_CLIENT_SECRET=demo-kick-secret
   export KICK_API_BASE_URL=$MOCK_URL KICK_AUTH_BASE_URL=$MOCK_URL
   export KICK_CA_FILE=$DEMO/mock-ca.pem
+  # The demo's API may be called from any page (a dashboard of your own on another port).
+  export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-*}
   # A sweep a minute, so that a demo has a history to show soon.
   export COLLECTION_INTERVAL_MINUTES=${COLLECTION_INTERVAL_MINUTES:-1}
 fi

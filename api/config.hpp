@@ -25,8 +25,9 @@ inline constexpr std::array api_options{
     config::option{"API_MAX_CONNECTIONS", "1024", "concurrent client connections at most"},
     config::option{"API_CACHE_MB", "64",
                    "memory for cached answers, in MiB; the least recently used go first"},
-    config::option{"CORS_ALLOWED_ORIGINS", "*",
-                   "comma list of origins allowed to call the API from a browser; * for any"},
+    config::option{"CORS_ALLOWED_ORIGINS", "",
+                   "comma list of origins allowed to call the API from a browser, * for any; "
+                   "empty: none (browsers on other sites cannot read its answers)"},
 };
 
 // Filled by load_api_settings from the option table, which holds every default.
