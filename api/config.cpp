@@ -30,6 +30,8 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     config::read_integer(s, "API_DB_QUEUE_TIMEOUT_MS", 10, 600'000, queue_timeout_ms, problems);
     out.db_queue_timeout = std::chrono::milliseconds(queue_timeout_ms);
     config::read_integer(s, "API_MAX_CONNECTIONS", 1, 100'000, out.max_connections, problems);
+    config::read_integer(s, "API_MAX_CONNECTIONS_PER_IP", 0, 100'000, out.max_connections_per_ip,
+                         problems);
     std::size_t cache_mb = 0;
     config::read_integer(s, "API_CACHE_MB", 1, 1'048'576, cache_mb, problems);
     out.cache_bytes = cache_mb << 20;

@@ -23,6 +23,9 @@ inline constexpr std::array api_options{
     config::option{"API_DB_QUEUE_TIMEOUT_MS", "2000",
                    "longest wait for a database connection before a request is answered 503"},
     config::option{"API_MAX_CONNECTIONS", "1024", "concurrent client connections at most"},
+    config::option{"API_MAX_CONNECTIONS_PER_IP", "128",
+                   "of those, from one client address at most; 0: no such limit (behind a "
+                   "reverse proxy every connection comes from the proxy)"},
     config::option{"API_CACHE_MB", "64",
                    "memory for cached answers, in MiB; the least recently used go first"},
     config::option{"CORS_ALLOWED_ORIGINS", "",
@@ -40,6 +43,7 @@ struct api_settings {
     std::size_t db_queue_limit = 0;
     std::chrono::milliseconds db_queue_timeout{};
     std::size_t max_connections = 0;
+    std::size_t max_connections_per_ip = 0;
     std::size_t cache_bytes = 0;
     std::vector<std::string> cors_allowed_origins;
 };

@@ -77,6 +77,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
          .host = s.host,
          .port = s.port,
          .max_connections = s.max_connections,
+         .max_connections_per_address = s.max_connections_per_ip,
          .cors_allowed_origins = s.cors_allowed_origins,
          .request_observer =
              [&metrics](std::string_view route, unsigned status, std::chrono::nanoseconds took) {

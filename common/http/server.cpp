@@ -26,18 +26,30 @@ constexpr auto accept_pause = 100ms;
 
 } // namespace
 
-bool server_state::admit(const std::shared_ptr<connection>& conn) {
+server_state::admission server_state::admit(const std::shared_ptr<connection>& conn) {
     const std::lock_guard lock(mutex_);
     if (connections_.size() >= options.max_connections) {
-        return false;
+        return admission::server_full;
     }
+    std::size_t& from_address = per_address_[conn->address];
+    if (options.max_connections_per_address != 0 &&
+        from_address >= options.max_connections_per_address) {
+        return admission::address_full;
+    }
+    ++from_address;
     connections_.insert(conn);
-    return true;
+    return admission::admitted;
 }
 
 void server_state::forget(const std::shared_ptr<connection>& conn) {
     const std::lock_guard lock(mutex_);
-    connections_.erase(conn);
+    if (connections_.erase(conn) == 0) {
+        return;
+    }
+    const auto it = per_address_.find(conn->address);
+    if (it != per_address_.end() && --it->second == 0) {
+        per_address_.erase(it);
+    }
 }
 
 std::size_t server_state::open() const {
@@ -68,11 +80,35 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     // The acceptor and the drain, one at a time.
     asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
-    bool started = false;       // on `control` only
-    bool drain_started = false; // on `control` only
-    bool warned_full = false;   // on `control` only: logged the current burst of refusals
+    bool started = false;                 // on `control` only
+    bool drain_started = false;           // on `control` only
+    bool warned_full = false;             // on `control` only: logged the current burst of refusals
+    asio::ip::address warned_address;     // on `control` only: the last address refused,
+    steady::time_point warned_address_at; // and when
 
     const std::string& name() const { return state->options.name; }
+
+    // Logs a refused connection: once per burst when the server is full, and when one client
+    // is at its limit once a minute for the same address (a flood must not flood the log).
+    void refused(server_state::admission why, const asio::ip::address& from) {
+        if (why == server_state::admission::server_full) {
+            if (!warned_full) {
+                spdlog::warn("{}: {} connections open, the limit; closing new ones", name(),
+                             state->options.max_connections);
+                warned_full = true;
+            }
+            return;
+        }
+        const auto now = steady::now();
+        if (now - warned_address_at < 1min && from == warned_address) {
+            return;
+        }
+        warned_address = from;
+        warned_address_at = now;
+        spdlog::warn("{}: {} has {} connections open, the limit per client address; closing its "
+                     "new ones (behind a reverse proxy, raise or turn off the limit)",
+                     name(), from.to_string(), state->options.max_connections_per_address);
+    }
 
     static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
         server_state& state = *self->state;
@@ -92,13 +128,15 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
             // Answers are small and written whole: no reason to let Nagle hold them back.
             boost::system::error_code no_delay_ec;
             socket.set_option(tcp::no_delay(true), no_delay_ec);
-            auto conn = std::make_shared<connection>(std::move(socket));
-            if (!state.admit(conn)) {
-                if (!self->warned_full) {
-                    spdlog::warn("{}: {} connections open, the limit; closing new ones",
-                                 self->name(), state.options.max_connections);
-                    self->warned_full = true;
-                }
+            boost::system::error_code peer_ec;
+            const auto peer = socket.remote_endpoint(peer_ec);
+            if (peer_ec) {
+                continue; // the client left already
+            }
+            auto conn = std::make_shared<connection>(std::move(socket), peer.address());
+            const auto admitted = state.admit(conn);
+            if (admitted != server_state::admission::admitted) {
+                self->refused(admitted, peer.address());
                 boost::system::error_code ignored;
                 conn->stream.socket().close(ignored);
                 continue;

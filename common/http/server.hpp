@@ -27,6 +27,9 @@ struct server_options {
     // More connections at once are accepted and closed at once: a reset costs the client a retry,
     // a queue would cost every client latency.
     std::size_t max_connections = 1024;
+    // Of those, from one client address at most (0: no such limit), so that one client cannot
+    // hold them all. Behind a reverse proxy every connection comes from the proxy's address.
+    std::size_t max_connections_per_address = 0;
     std::uint32_t header_limit = 16 * 1024; // request line and headers; more: 431
     std::uint64_t body_limit = 64 * 1024;   // more: 413
     // A request must arrive completely within this (no slowloris); also the wait for the first.

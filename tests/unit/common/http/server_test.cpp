@@ -245,6 +245,40 @@ TEST_CASE("the server refuses oversized, malformed and excess requests", "[unit]
     }
 }
 
+TEST_CASE("one client address holds at most its share of the connections", "[unit][http]") {
+    http::server_options options;
+    options.max_connections = 10;
+    options.max_connections_per_address = 2;
+    live_server api(std::move(options));
+
+    std::vector<std::unique_ptr<raw_client>> clients;
+    for (int i = 0; i < 2; ++i) {
+        clients.push_back(std::make_unique<raw_client>(api.port));
+        REQUIRE_FALSE(clients.back()->error);
+    }
+    const auto served = clients.back()->send(make_request(verb::get, "/echo/a/b"));
+    REQUIRE_FALSE(clients.back()->error);
+    CHECK(served.result() == status::ok);
+
+    // The server has room for eight more, but not from this address.
+    raw_client third(api.port);
+    REQUIRE_FALSE(third.error);
+    third.send(make_request(verb::get, "/echo/a/b"));
+    CHECK(third.error);
+
+    clients.pop_back();
+    bool served_again = false;
+    for (int attempt = 0; attempt < 100 && !served_again; ++attempt) {
+        raw_client next(api.port);
+        const auto res = next.send(make_request(verb::get, "/echo/a/b"));
+        served_again = !next.error && res.result() == status::ok;
+        if (!served_again) {
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    CHECK(served_again); // a connection that closed frees its place
+}
+
 TEST_CASE("the server answers any origin when the list is *", "[unit][http]") {
     http::server_options options;
     options.cors_allowed_origins = {"https://a.example", "*"};
