@@ -1,10 +1,12 @@
 #pragma once
 // What every handler shares: the database pool, the request metrics, the per-sweep answer
-// cache and the time the server started. Made once in main and passed to each handler's
-// factory by reference; it outlives the server.
+// cache, the API keys and who may call what, and the time the server started. Made once in main and
+// passed to each handler's factory by reference; it outlives the server.
 
 #include <chrono>
 
+#include "api/auth/guard.hpp"
+#include "api/auth/key_store.hpp"
 #include "api/cache/answer_cache.hpp"
 #include "api/metrics/request_metrics.hpp"
 #include "common/db/pool.hpp"
@@ -15,6 +17,8 @@ struct app {
     db::pool& db;
     request_metrics& metrics;
     answer_cache& cache;
+    key_store& keys;
+    const guard& auth;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

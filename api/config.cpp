@@ -43,6 +43,40 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
         }
         out.cors_allowed_origins.push_back(std::move(origin));
     }
+    const std::string mode = s.get("AUTH_MODE").value_or("");
+    if (const auto parsed = parse_auth_mode(mode)) {
+        out.auth = *parsed;
+    } else {
+        problems.push_back("AUTH_MODE must be off, keys or open-read, got '" + mode + "'");
+    }
+    return out;
+}
+
+key_request load_key_request(const config::settings& s, std::vector<std::string>& problems) {
+    key_request out;
+    out.name = s.get("NAME").value_or("");
+    const std::string scope_text = s.get("SCOPE").value_or("");
+    if (const auto parsed = parse_scope(scope_text)) {
+        out.allowed = *parsed;
+    } else {
+        problems.push_back("SCOPE must be read, export, webhooks or admin, got '" + scope_text +
+                           "'");
+    }
+    const std::string expires = s.get("EXPIRES").value_or("");
+    if (!expires.empty()) {
+        out.expires_at = parse_expiry(expires);
+        if (!out.expires_at) {
+            problems.push_back("EXPIRES must be a date (2027-01-01) or an ISO 8601 time, got '" +
+                               expires + "'");
+        }
+    }
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+    if (const auto problem = key_request_problem(out, now)) {
+        std::string line = problem->starts_with("name") ? "NAME" : "EXPIRES";
+        line += problem->substr(problem->find(':'));
+        problems.push_back(std::move(line));
+    }
     return out;
 }
 

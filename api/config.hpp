@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "api/auth/guard.hpp"
+#include "api/auth/key_admin.hpp"
 #include "common/config/settings.hpp"
 
 namespace streamscope::api {
@@ -28,6 +30,14 @@ inline constexpr std::array api_options{
                    "reverse proxy every connection comes from the proxy)"},
     config::option{"API_CACHE_MB", "64",
                    "memory for cached answers, in MiB; the least recently used go first"},
+    config::option{"AUTH_MODE", "off",
+                   "off: no API keys; keys: every route but /health needs one; open-read: "
+                   "reading needs none, export, /metrics and /admin need a key"},
+    config::option{"NAME", "", "keys create: whose key it is, e.g. \"research team\""},
+    config::option{"SCOPE", "read", "keys create: read, export, webhooks or admin"},
+    config::option{"EXPIRES", "",
+                   "keys create: when the key stops working, a date (2027-01-01, at 00:00 "
+                   "UTC) or an ISO 8601 time; empty: never"},
     config::option{"CORS_ALLOWED_ORIGINS", "",
                    "comma list of origins allowed to call the API from a browser, * for any; "
                    "empty: none (browsers on other sites cannot read its answers)"},
@@ -46,7 +56,11 @@ struct api_settings {
     std::size_t max_connections_per_ip = 0;
     std::size_t cache_bytes = 0;
     std::vector<std::string> cors_allowed_origins;
+    auth_mode auth = auth_mode::off;
 };
+
+// What `keys create` makes, from NAME, SCOPE and EXPIRES.
+key_request load_key_request(const config::settings& s, std::vector<std::string>& problems);
 
 // Validates; one line per problem.
 api_settings load_api_settings(const config::settings& s, std::vector<std::string>& problems);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -13,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/config.hpp"
+#include "api/keys_command.hpp"
 #include "api/routes.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
@@ -27,6 +29,8 @@ using namespace streamscope;
 
 constexpr std::string_view usage = R"(Usage: streamscope-api [serve] [--option VALUE ...]
        streamscope-api migrate | healthcheck [--option VALUE ...]
+       streamscope-api keys create --name NAME [--scope SCOPE] [--expires DATE]
+       streamscope-api keys list | keys revoke ID-or-PREFIX...
 
 Commands:
   serve       (the default) answer HTTP requests on API_HOST:API_PORT until SIGTERM or
@@ -35,6 +39,10 @@ Commands:
               1 when not (for container health checks)
   migrate     apply pending schema migrations to DATABASE_URL and exit (normally the
               collector does this; the API itself needs only read access)
+  keys        API keys, for AUTH_MODE=keys or open-read: `create` makes one and prints
+              it alone on the last line (it is stored only as a hash: keep it), `list`
+              shows every key with its use, `revoke` ends keys at once on every server
+              (within seconds); DATABASE_URL's role must be able to write api_keys
 
 Options:
   --help      this text
@@ -43,11 +51,16 @@ Options:
 Exit codes: 0 done, 1 failed (see the log), 2 bad settings, 3 schema refused.
 )";
 
-constexpr std::array<std::string_view, 3> commands{"serve", "migrate", "healthcheck"};
+constexpr std::array<std::string_view, 4> commands{"serve", "migrate", "healthcheck", "keys"};
+constexpr std::array<std::string_view, 1> commands_with_arguments{"keys"};
 constexpr auto options = config::join_options(config::service_options, api::api_options);
 
 // A drain lets requests in flight finish and answer for this long before they are cut off.
 constexpr auto drain_grace = std::chrono::seconds(10);
+// A key created or revoked anywhere works, or stops working, within this on every server.
+constexpr auto key_reload_every = std::chrono::seconds(2);
+// Keys' use is added to api_keys this often (one statement for all keys).
+constexpr auto key_use_record_every = std::chrono::seconds(10);
 
 int serve(const config::service_settings& service, const api::api_settings& s) {
     // The API only reads: a session that cannot write turns a bug into an error, not damage.
@@ -64,7 +77,9 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     db::pool db{service.database, std::move(reading)};
     api::request_metrics metrics;
     api::answer_cache cache{db, s.cache_bytes};
-    api::app shared{db, metrics, cache};
+    api::key_store keys{db};
+    const api::guard auth{s.auth, keys};
+    api::app shared{db, metrics, cache, keys, auth};
     http::router routes;
     api::add_routes(routes, shared);
 
@@ -85,10 +100,16 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
              }},
         routes};
     const std::uint16_t port = server.listen();
+    if (s.auth != api::auth_mode::off) {
+        keys.start(io.get_executor(), key_reload_every, key_use_record_every);
+    }
     server.start();
     spdlog::info("streamscope-api listening on {}:{} with {} threads and {} database "
-                 "connections ({})",
-                 s.host, port, s.threads, s.pool_size, service.database.redacted());
+                 "connections ({}); API keys: {}",
+                 s.host, port, s.threads, s.pool_size, service.database.redacted(),
+                 s.auth == api::auth_mode::off    ? "off (AUTH_MODE)"
+                 : s.auth == api::auth_mode::keys ? "needed"
+                                                  : "needed except to read");
 
     // SIGTERM or SIGINT drains; a second one during the drain stops at once. The signals and
     // the drain's end meet on one strand.
@@ -107,6 +128,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
             }
             spdlog::info("api server: signal {}: stopping", number);
             draining = true;
+            keys.stop();
             server.stop(drain_grace, [&](bool drained) {
                 boost::asio::post(control, [&] { signals.cancel(); });
                 if (!drained) {
@@ -133,10 +155,15 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
 
 int main(int argc, char** argv) {
     api::api_settings own;
+    std::optional<config::settings> keys_settings; // NAME, SCOPE, EXPIRES for `keys create`
     cli::program_info program{"streamscope-api", usage, commands, "serve", "healthcheck"};
-    program.load_own_settings = [&](std::string_view, const config::settings& s,
+    program.commands_with_arguments = commands_with_arguments;
+    program.load_own_settings = [&](std::string_view command, const config::settings& s,
                                     std::vector<std::string>& problems) {
         own = api::load_api_settings(s, problems);
+        if (command == "keys") {
+            keys_settings = s;
+        }
     };
     const auto started = cli::start(program, options, argc, argv);
     if (const int* exit_code = std::get_if<int>(&started)) {
@@ -145,6 +172,9 @@ int main(int argc, char** argv) {
     const auto& run = std::get<cli::invocation>(started);
     if (run.command == "migrate") {
         return cli::run_migrate(run.settings.database, "streamscope-api");
+    }
+    if (run.command == "keys") {
+        return api::run_keys_command(run.settings, *keys_settings, run.arguments);
     }
     if (run.command == "healthcheck") {
         return http::run_healthcheck("127.0.0.1", own.port, std::chrono::seconds(5));

@@ -67,10 +67,13 @@ http::handler with_database_errors(http::handler inner) {
 
 void add_routes(http::router& routes, app& shared) {
     using boost::beast::http::verb;
+    // Open to all: probes must not need a key.
     routes.add(verb::get, "/health", health_route(shared));
-    // Answers change once per sweep: they are cached until the next.
+    // Answers change once per sweep: they are cached until the next. The key is checked before
+    // the cache is asked.
     const auto per_sweep = [&](http::handler h) {
-        return with_database_errors(shared.cache.cached(std::move(h)));
+        return shared.auth.need(scope::read,
+                                with_database_errors(shared.cache.cached(std::move(h))));
     };
     routes.add(verb::get, "/live/top", per_sweep(live_top_route(shared)));
     routes.add(verb::get, "/live/streams", per_sweep(live_streams_route(shared)));
@@ -95,11 +98,23 @@ void add_routes(http::router& routes, app& shared) {
     routes.add(verb::get, "/stats/heatmap", per_sweep(stats_heatmap_route(shared)));
     routes.add(verb::get, "/games/{platform}/{id}/history", per_sweep(game_history_route(shared)));
     // Streamed, never cached: a window's raw rows, possibly millions.
-    routes.add(verb::get, "/export/snapshots",
-               with_database_errors(export_snapshots_route(shared)));
-    routes.add(verb::get, "/metrics", metrics_route(shared));
+    routes.add(
+        verb::get, "/export/snapshots",
+        shared.auth.need(scope::export_data, with_database_errors(export_snapshots_route(shared))));
+    routes.add(verb::get, "/metrics", shared.auth.need(scope::admin, metrics_route(shared)));
+    // The description of the API is no secret, and /docs loads it without a key.
     routes.add(verb::get, "/openapi.json", openapi_route());
     routes.add(verb::get, "/docs", docs_route());
+    // Keys are managed over HTTP only where keys are checked: with AUTH_MODE=off anyone could
+    // call these, so they do not exist then (`streamscope-api keys` works in every mode).
+    if (shared.auth.mode() != auth_mode::off) {
+        const auto admin = [&](http::handler h) {
+            return shared.auth.need(scope::admin, with_database_errors(std::move(h)));
+        };
+        routes.add(verb::get, "/admin/keys", admin(admin_keys_list_route(shared)));
+        routes.add(verb::post, "/admin/keys", admin(admin_keys_create_route(shared)));
+        routes.add(verb::delete_, "/admin/keys/{key}", admin(admin_keys_revoke_route(shared)));
+    }
 }
 
 } // namespace streamscope::api

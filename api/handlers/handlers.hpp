@@ -10,6 +10,11 @@
 
 namespace streamscope::api {
 
+// admin_keys.cpp: GET and POST /admin/keys, DELETE /admin/keys/{key}
+http::handler admin_keys_list_route(app& shared);
+http::handler admin_keys_create_route(app& shared);
+http::handler admin_keys_revoke_route(app& shared);
+
 // health.cpp, metrics.cpp
 http::handler health_route(app& shared);
 http::handler metrics_route(app& shared);

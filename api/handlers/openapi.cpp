@@ -15,9 +15,14 @@ constexpr std::string_view document = R"json({
   "info": {
     "title": "Streamscope API",
     "version": "0.1.0",
-    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}."
+    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}. With AUTH_MODE=keys every route but /health, /openapi.json and /docs needs an API key (401 unauthorized without a valid one, 403 forbidden when its scope does not cover the route: read for reading, export for /export, admin for /metrics and /admin); with open-read only export, /metrics and /admin do; with off (the default) none."
   },
+  "security": [{"bearer": []}, {"apiKey": []}, {}],
   "components": {
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer ssk_..."},
+      "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    },
     "parameters": {
       "platform": {"name": "platform", "in": "query", "schema": {"type": "string", "enum": {platform_names}}},
       "game": {"name": "game", "in": "query", "description": "a game id, or a game name (case-insensitive)", "schema": {"type": "string"}},
@@ -33,11 +38,14 @@ constexpr std::string_view document = R"json({
       "minAvgViewers": {"name": "min_avg_viewers", "in": "query", "description": "size threshold against noise", "schema": {"type": "integer", "minimum": 0, "default": 10}}
     },
     "schemas": {
+      "Key": {"type": "object", "properties": {"id": {"type": "integer"}, "prefix": {"type": "string", "description": "ssk_ and the key's first 8 characters"}, "name": {"type": "string"}, "scope": {"type": "string", "enum": ["read", "export", "webhooks", "admin"]}, "state": {"type": "string", "enum": ["valid", "expired", "revoked"]}, "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": ["string", "null"], "format": "date-time"}, "revoked_at": {"type": ["string", "null"], "format": "date-time"}, "requests": {"type": "integer"}, "bytes_exported": {"type": "integer"}, "last_used_at": {"type": ["string", "null"], "format": "date-time"}}},
       "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
       "LiveStream": {"type": "object", "properties": {"platform": {"type": "string"}, "channel_id": {"type": "string"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "title": {"type": "string"}, "game_id": {"type": "string"}, "game_name": {"type": "string"}, "viewer_count": {"type": ["integer", "null"]}, "language": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"}, "collected_at": {"type": "string", "format": "date-time"}, "thumbnail_url": {"type": "string"}, "stream_url": {"type": "string"}}},
       "Sweeps": {"type": "array", "items": {"type": "object", "properties": {"platform": {"type": "string"}, "sweep_id": {"type": "integer"}, "collected_at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "streams": {"type": "integer"}}}}
     },
     "responses": {
+      "Unauthorized": {"description": "no API key, or one that is unknown, revoked or expired (unauthorized; WWW-Authenticate: Bearer)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Forbidden": {"description": "the key's scope does not cover this route (forbidden)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "BadRequest": {"description": "a parameter is invalid or unknown (invalid_parameter, naming it), or the path is not UTF-8 text (invalid_path)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Unavailable": {"description": "the database cannot be reached or timed out (database_unavailable), or every connection is busy with a full queue (database_busy, with Retry-After)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     }
@@ -125,6 +133,13 @@ constexpr std::string_view document = R"json({
       {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv"], "default": "csv"}}],
       "responses": {"200": {"description": "CSV (RFC 4180, UTF-8, header row)", "content": {"text/csv": {}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no channel with this login has broadcast"}, "503": {"description": "the database cannot be reached, or 4 exports are running (Retry-After)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
     "/metrics": {"get": {"summary": "Prometheus text: requests by route and status, latency histogram by route, database pool use", "responses": {"200": {"description": "text/plain; version=0.0.4"}}}},
+    "/admin/keys": {
+      "get": {"summary": "Every API key with its use, newest first (admin scope; not served with AUTH_MODE=off: use streamscope-api keys list)", "responses": {"200": {"description": "{data: [Key]}", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Key"}}}}}}}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "503": {"$ref": "#/components/responses/Unavailable"}}},
+      "post": {"summary": "Create a key; the answer holds it (data.key), once: only its hash is stored (admin scope)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "scope"], "properties": {"name": {"type": "string", "maxLength": 200}, "scope": {"type": "string", "enum": ["read", "export", "webhooks", "admin"]}, "expires": {"type": "string", "description": "a date (2027-01-01, at 00:00 UTC) or an ISO 8601 time; absent: never"}}}}}},
+        "responses": {"201": {"description": "{data: Key with key}", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"$ref": "#/components/schemas/Key"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "503": {"$ref": "#/components/responses/Unavailable"}}}
+    },
+    "/admin/keys/{key}": {"delete": {"summary": "Revoke a key, by id or prefix: it stops working on every server within seconds (admin scope)", "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "{data: Key}"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"description": "no key has this id or prefix"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     "/docs": {"get": {"summary": "This document as a page", "responses": {"200": {"description": "HTML"}}}}
   }

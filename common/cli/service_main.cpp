@@ -23,15 +23,20 @@ std::variant<invocation, int> start(const program_info& program,
     }
     const auto& words = s.command().positional;
     std::string command;
+    const auto takes_arguments = [&](const std::string& word) {
+        return std::find(program.commands_with_arguments.begin(),
+                         program.commands_with_arguments.end(),
+                         word) != program.commands_with_arguments.end();
+    };
     if (words.empty() && !program.default_command.empty()) {
         command = program.default_command;
     } else if (words.empty()) {
         problems.push_back("no command given (see --help)");
-    } else if (words.size() > 1) {
-        problems.push_back("unexpected argument '" + words[1] + "' (see --help)");
     } else if (std::find(program.commands.begin(), program.commands.end(), words[0]) ==
                program.commands.end()) {
         problems.push_back("unknown command '" + words[0] + "' (see --help)");
+    } else if (words.size() > 1 && !takes_arguments(words[0])) {
+        problems.push_back("unexpected argument '" + words[1] + "' (see --help)");
     } else {
         command = words[0];
     }
@@ -47,7 +52,11 @@ std::variant<invocation, int> start(const program_info& program,
         return exit_bad_config;
     }
     log::init(program.name, settings->log_level, settings->log_format);
-    return invocation{std::move(command), std::move(*settings)};
+    std::vector<std::string> arguments;
+    if (!words.empty() && takes_arguments(command)) {
+        arguments.assign(words.begin() + 1, words.end());
+    }
+    return invocation{std::move(command), std::move(arguments), std::move(*settings)};
 }
 
 } // namespace streamscope::cli

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/config/service_settings.hpp"
 
@@ -18,6 +19,8 @@ struct program_info {
     std::span<const std::string_view> commands; // the command words it accepts
     std::string_view default_command = {};      // when no command word is given; empty: required
     std::string_view command_without_database = {}; // a command that needs no DATABASE_URL
+    // Commands that take words of their own after them (`keys revoke ID`); the others take none.
+    std::span<const std::string_view> commands_with_arguments = {};
     // Validates the program's own settings for `command`, appending one line per problem, so
     // that every problem is reported together before anything starts.
     std::function<void(std::string_view command, const config::settings&,
@@ -27,6 +30,7 @@ struct program_info {
 
 struct invocation {
     std::string command;
+    std::vector<std::string> arguments; // the words after a command that takes them
     config::service_settings settings;
 };
 

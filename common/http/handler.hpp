@@ -27,6 +27,8 @@ struct request_context {
     std::string query; // the raw query string (a copy, NUL-terminated: see boostorg/url#757)
     std::map<std::string, std::string, std::less<>> path_params; // {login} -> value, decoded
     std::string route; // the route's pattern, e.g. "/channels/{platform}/{login}", for logs/metrics
+    // Who sent the request, once a handler knows (an API key's prefix): the access log says it.
+    std::string client = {};
     // Set by a handler that streams its answer: the response it returns then carries only
     // the status and headers, and these chunks follow as the body.
     body_chunks streamed_body;

@@ -49,6 +49,7 @@ struct exchange_record {
     std::string method = "-";
     std::string target = "-";
     std::string route{unmatched_route};
+    std::string client = {}; // request_context::client
 };
 
 // A request taken apart and routed: either answered already, or a handler to run.
@@ -110,15 +111,16 @@ routed route(const server_state& state, const cors_policy& cors, const request& 
 struct handled {
     response res;
     body_chunks chunks;
+    std::string client = {};
 };
 
 asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern) {
-    request_context ctx{req, std::move(r.path), std::move(r.query), std::move(r.params), pattern,
-                        {}};
+    request_context ctx{
+        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, {}, {}};
     std::string failure;
     try {
         response res = co_await (*r.target)(ctx);
-        co_return handled{std::move(res), std::move(ctx.streamed_body)};
+        co_return handled{std::move(res), std::move(ctx.streamed_body), std::move(ctx.client)};
     } catch (const std::exception& e) {
         failure = e.what();
     } catch (...) {
@@ -210,8 +212,9 @@ void observe(const server_options& options, const exchange_record& record, const
              std::size_t body_bytes, steady::duration took) {
     const std::chrono::duration<double, std::milli> ms = took;
     spdlog::log(options.log_requests ? spdlog::level::info : spdlog::level::debug,
-                "{} {} {} {:.2f} ms {} B route {}", record.method, record.target, res.result_int(),
-                ms.count(), body_bytes, record.route);
+                "{} {} {} {:.2f} ms {} B route {}{}{}", record.method, record.target,
+                res.result_int(), ms.count(), body_bytes, record.route,
+                record.client.empty() ? "" : " key ", record.client);
     if (options.request_observer) {
         options.request_observer(record.route, res.result_int(),
                                  std::chrono::duration_cast<std::chrono::nanoseconds>(took));
@@ -386,6 +389,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
                 res = std::move(*r.ready);
             } else {
                 answer = co_await run_handler(*req, r, record.route);
+                record.client = std::move(answer.client);
             }
             keep_alive = req->keep_alive() && !state->draining;
             linger = req->keep_alive() && !keep_alive;

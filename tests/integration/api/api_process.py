@@ -33,10 +33,10 @@ class ApiProcess:
                 time.sleep(0.1)
         raise RuntimeError("the API did not start")
 
-    def call(self, method, path, headers=None, raw=False):
+    def call(self, method, path, headers=None, raw=False, body=None):
         """(status, headers, body): the body as text, or as bytes when raw."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        conn.request(method, path, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers or {})
         res = conn.getresponse()
         body = res.read()
         conn.close()

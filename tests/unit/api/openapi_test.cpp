@@ -20,7 +20,9 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
         {}};
     request_metrics metrics;
     answer_cache cache{pool, 1 << 20};
-    app shared{pool, metrics, cache};
+    key_store keys{pool};
+    const guard auth{auth_mode::keys, keys}; // every route, /admin/keys included
+    app shared{pool, metrics, cache, keys, auth};
     http::router routes;
     add_routes(routes, shared);
 

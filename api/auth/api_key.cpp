@@ -1,0 +1,128 @@
+#include "api/auth/api_key.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+#include <utility>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+namespace streamscope::api {
+namespace {
+
+constexpr std::string_view key_marker = "ssk_";
+constexpr std::size_t visible_chars = 8; // after the marker
+
+constexpr std::array<std::pair<std::string_view, scope>, 4> scope_names{{
+    {"read", scope::read},
+    {"export", scope::export_data},
+    {"webhooks", scope::webhooks},
+    {"admin", scope::admin},
+}};
+
+std::string base64url(const unsigned char* data, std::size_t size) {
+    static constexpr char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    unsigned bits = 0;
+    int held = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+        bits = (bits << 8) | data[i];
+        held += 8;
+        while (held >= 6) {
+            held -= 6;
+            out += digits[(bits >> held) & 63];
+        }
+    }
+    if (held > 0) {
+        out += digits[(bits << (6 - held)) & 63];
+    }
+    return out;
+}
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+} // namespace
+
+std::optional<scope> parse_scope(std::string_view text) {
+    for (const auto& [name, value] : scope_names) {
+        if (name == text) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(scope s) {
+    for (const auto& [name, value] : scope_names) {
+        if (value == s) {
+            return name;
+        }
+    }
+    return "read";
+}
+
+bool allows(scope held, scope needed) {
+    if (held == scope::admin || held == needed) {
+        return true;
+    }
+    return needed == scope::read;
+}
+
+new_key make_key() {
+    std::array<unsigned char, 32> random{};
+    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
+        throw std::runtime_error("OpenSSL could not give 32 random bytes for a key");
+    }
+    new_key out;
+    out.key = std::string(key_marker) + base64url(random.data(), random.size());
+    out.prefix = key_prefix(out.key);
+    out.hash = key_hash(out.key);
+    return out;
+}
+
+std::string key_hash(std::string_view key) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    unsigned int size = 0;
+    if (EVP_Digest(key.data(), key.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("OpenSSL could not compute SHA-256");
+    }
+    return std::string(reinterpret_cast<const char*>(digest.data()), size);
+}
+
+std::string key_prefix(std::string_view key) {
+    return std::string(key.substr(0, key_marker.size() + visible_chars));
+}
+
+std::optional<std::string> key_of(const http::request& req) {
+    using boost::beast::http::field;
+    if (const auto it = req.find(field::authorization); it != req.end()) {
+        const std::string_view value = trimmed(it->value());
+        constexpr std::string_view bearer = "Bearer ";
+        if (value.size() >= bearer.size() &&
+            std::equal(bearer.begin(), bearer.end(), value.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            })) {
+            return std::string(trimmed(value.substr(bearer.size())));
+        }
+        return std::string(); // another scheme: no key we know
+    }
+    if (const auto it = req.find("X-API-Key"); it != req.end()) {
+        return std::string(trimmed(it->value()));
+    }
+    return std::nullopt;
+}
+
+} // namespace streamscope::api

@@ -1,0 +1,45 @@
+#pragma once
+// Creating, listing and revoking API keys: the statements that `streamscope-api keys` and
+// /admin/keys share.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <pqxx/transaction_base>
+
+#include "api/auth/api_key.hpp"
+#include "common/time/timestamp.hpp"
+
+namespace streamscope::api {
+
+struct key_request {
+    std::string name;
+    scope allowed = scope::read;
+    std::optional<time::timestamp> expires_at;
+};
+
+// "2027-01-01" (the start of that day, UTC) or an RFC 3339 time; nullopt when it is neither.
+std::optional<time::timestamp> parse_expiry(std::string_view text);
+
+// Checks `request` (a name of 1 to 200 characters, an expiry in the future); the problem, or
+// nullopt.
+std::optional<std::string> key_request_problem(const key_request& request, time::timestamp now);
+
+// Stores a new key and returns it as shown once: {id, key, prefix, name, scope, created_at,
+// expires_at}. `tx` must be able to write.
+boost::json::object create_key(pqxx::transaction_base& tx, const key_request& request);
+
+// Every key, newest first, as {id, prefix, name, scope, created_at, expires_at, revoked_at,
+// state ("valid", "expired" or "revoked"), requests, bytes_exported, last_used_at}.
+boost::json::array list_keys(pqxx::transaction_base& tx);
+
+// Revokes the key with this id or prefix ("ssk_" and 8 characters): its listing after, or
+// nullopt when no key matches. Revoking a revoked key changes nothing.
+std::optional<boost::json::object> revoke_key(pqxx::transaction_base& tx,
+                                              std::string_view id_or_prefix);
+
+} // namespace streamscope::api

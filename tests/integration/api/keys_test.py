@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""API keys as an operator and their clients use them: `streamscope-api keys` and /admin/keys
+against the real binary on a real PostgreSQL, in each AUTH_MODE.
+
+Usage: keys_test.py API   (needs TEST_DATABASE_URL)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from e2e import check, run  # noqa: E402
+from api_process import ApiProcess  # noqa: E402
+
+API = sys.argv[1]
+
+
+def keys(db, *words, expect=0):
+    """Runs `streamscope-api keys WORDS`; its output."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NAME", "SCOPE", "EXPIRES")}
+    env["DATABASE_URL"] = db.url
+    out = subprocess.run([API, "keys", *words], env=env, capture_output=True, text=True,
+                         timeout=30, cwd=tempfile.gettempdir())
+    check(out.returncode == expect, f"keys {' '.join(words)}: exit {out.returncode} "
+                                    f"({out.stderr[-300:]})")
+    return out.stdout
+
+
+def create(db, name, scope, *more):
+    """A new key: the last line of `keys create`'s output, alone."""
+    return keys(db, "create", "--name", name, "--scope", scope, *more).splitlines()[-1]
+
+
+def error_of(body):
+    return json.loads(body).get("error", {})
+
+
+def wait_for(condition, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def main(work, db):
+    subprocess.run([API, "migrate"], env=dict(os.environ, DATABASE_URL=db.url), check=True,
+                   capture_output=True, cwd=tempfile.gettempdir())
+    reader = create(db, "research team", "read")
+    exporter = create(db, "exports", "export", "--expires", "2099-01-01")
+    admin = create(db, "ops", "admin")
+    check(reader.startswith("ssk_") and len(reader) == 47 and reader != exporter,
+          f"keys create prints the key alone on its last line ({reader[:12]}...)")
+    hashed = db.query(f"SELECT count(*) FROM api_keys WHERE prefix = '{reader[:12]}' "
+                      f"AND key_hash = sha256('{reader}'::bytea)")
+    leaked = db.query("SELECT count(*) FROM api_keys WHERE row_to_json(api_keys)::text "
+                      f"LIKE '%{reader[12:]}%'")
+    check(hashed.strip() == "1" and leaked.strip() == "0",
+          "... and stores its SHA-256 and prefix, never the key")
+    keys(db, "create", "--name", "x", "--scope", "root", expect=2)
+    keys(db, "create", "--scope", "read", expect=2)
+    keys(db, "create", "--name", "x", "--expires", "2001-01-01", expect=2)
+    keys(db, "revoke", "ssk_nosuchkey", expect=1)
+
+    api = ApiProcess(API, work, db.url, AUTH_MODE="keys")
+    try:
+        def get(path, key=None, header="Authorization"):
+            headers = {}
+            if key is not None:
+                headers[header] = f"Bearer {key}" if header == "Authorization" else key
+            return api.call("GET", path, headers)
+        check(wait_for(lambda: get("/live/top", reader)[0] == 200, 5), "a read key reads")
+        status, headers, body = get("/live/top")
+        check(status == 401 and error_of(body).get("code") == "unauthorized" and
+              headers.get("WWW-Authenticate", "").startswith("Bearer"),
+              f"no key: 401 in the error shape with WWW-Authenticate ({status} {body})")
+        status, _, body = get("/live/top", reader[:-1] + "x")
+        check(status == 401 and "unknown, revoked or expired" in body, "a wrong key: 401")
+        check(get("/live/top", reader, "X-API-Key")[0] == 200, "X-API-Key works too")
+        status, _, body = get("/export/snapshots?window=1h", reader)
+        check(status == 403 and error_of(body).get("code") == "forbidden" and
+              "needs a key of scope export" in body, f"a read key cannot export: 403 ({body})")
+        check(get("/export/snapshots?window=1h", exporter)[0] == 200, "an export key exports")
+        check(get("/metrics", reader)[0] == 403 and get("/metrics", admin)[0] == 200,
+              "/metrics needs the admin scope")
+        check(get("/health")[0] in (200, 503) and get("/openapi.json")[0] == 200,
+              "/health and the API's description need no key")
+
+        # The admin API: create, list, revoke.
+        status, _, body = api.call("POST", "/admin/keys", {"Authorization": f"Bearer {admin}",
+                                                           "Content-Type": "application/json"},
+                                   body=json.dumps({"name": "partner", "scope": "read"}))
+        made = json.loads(body).get("data", {}) if status == 201 else {}
+        check(status == 201 and made.get("key", "").startswith("ssk_") and
+              made.get("scope") == "read", f"POST /admin/keys creates a key ({status} {body})")
+        check(get("/live/top", made.get("key"))[0] == 200, "... usable at once on this server")
+        status, _, body = api.call("POST", "/admin/keys", {"Authorization": f"Bearer {admin}"},
+                                   body=json.dumps({"name": "x", "scope": "superuser"}))
+        check(status == 400 and error_of(body).get("parameter") == "scope",
+              f"a bad scope: 400 naming it ({body})")
+        status, _, body = api.call("POST", "/admin/keys", {"Authorization": f"Bearer {reader}"},
+                                   body=json.dumps({"name": "x", "scope": "admin"}))
+        check(status == 403, "a read key cannot make keys")
+        status, _, body = get("/admin/keys", admin)
+        listed = json.loads(body)["data"] if status == 200 else []
+        check(len(listed) == 4 and all("key" not in k and "key_hash" not in k for k in listed),
+              f"GET /admin/keys lists the keys, never a key or its hash ({len(listed)})")
+        status, _, body = api.call("DELETE", f"/admin/keys/{made.get('prefix')}",
+                                   {"Authorization": f"Bearer {admin}"})
+        check(status == 200 and json.loads(body)["data"]["state"] == "revoked",
+              f"DELETE /admin/keys/PREFIX revokes ({status})")
+        check(get("/live/top", made.get("key"))[0] == 401, "... at once on this server")
+
+        # Revoked from the command line, as on another replica: effective within seconds.
+        started = time.time()
+        keys(db, "revoke", reader[:12])
+        gone = wait_for(lambda: get("/live/top", reader)[0] == 401, 10)
+        took = time.time() - started
+        check(gone and took < 5, f"a key revoked by `keys revoke` stops working in {took:.1f} s")
+        log = open(api.log.name).read()
+        check(reader[12:] not in log and exporter[12:] not in log and admin[12:] not in log,
+              "the log names keys by their prefix, never more")
+        check(f"key {exporter[:12]}" in log, "... and the access log says which key was used")
+    finally:
+        api.stop()
+    listed = keys(db, "list")
+    line = next((l for l in listed.splitlines() if exporter[:12] in l), "")
+    check(" valid " in line and line.split()[6] == "1" and int(line.split()[7]) > 0,
+          f"keys list shows the use recorded at stop: requests and bytes exported ({line})")
+    line = next((l for l in listed.splitlines() if reader[:12] in l), "")
+    check(" revoked " in line and int(line.split()[6]) >= 3, f"... and what was revoked ({line})")
+
+    # open-read: anonymous reads, keys for export; off: /admin does not exist.
+    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read")
+    try:
+        check(wait_for(lambda: api.call("GET", "/live/top")[0] == 200, 5),
+              "open-read: reading needs no key")
+        check(api.call("GET", "/live/top", {"X-API-Key": "ssk_wrong"})[0] == 401,
+              "open-read: a wrong key is still refused")
+        check(api.call("GET", "/export/snapshots?window=1h")[0] == 401,
+              "open-read: exporting needs a key")
+        check(api.call("GET", "/export/snapshots?window=1h", {"X-API-Key": exporter})[0] == 200,
+              "open-read: ... and works with one")
+    finally:
+        api.stop()
+    api = ApiProcess(API, work, db.url)
+    try:
+        check(api.call("GET", "/export/snapshots?window=1h")[0] == 200,
+              "AUTH_MODE=off (the default): no key needed")
+        check(api.call("GET", "/admin/keys", {"X-API-Key": admin})[0] == 404,
+              "AUTH_MODE=off: /admin/keys does not exist")
+    finally:
+        api.stop()
+
+
+if __name__ == "__main__":
+    run("keys", main)
