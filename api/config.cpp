@@ -43,6 +43,15 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
         }
         out.cors_allowed_origins.push_back(std::move(origin));
     }
+    config::read_integer(s, "API_KEY_RATE", 1, 1'000'000, out.key_rate, problems);
+    config::read_integer(s, "API_ANON_RATE", 1, 1'000'000, out.anonymous_rate, problems);
+    std::string bad;
+    if (auto proxies = trusted_proxies::parse(config::list_setting(s, "TRUSTED_PROXIES"), bad)) {
+        out.proxies = std::move(*proxies);
+    } else {
+        problems.push_back("TRUSTED_PROXIES: '" + bad +
+                           "' is not an IP address or a network such as 10.0.0.0/8");
+    }
     const std::string mode = s.get("AUTH_MODE").value_or("");
     if (const auto parsed = parse_auth_mode(mode)) {
         out.auth = *parsed;
@@ -62,6 +71,9 @@ key_request load_key_request(const config::settings& s, std::vector<std::string>
         problems.push_back("SCOPE must be read, export, webhooks or admin, got '" + scope_text +
                            "'");
     }
+    if (!s.get("RATE").value_or("").empty()) {
+        config::read_integer(s, "RATE", 1, 1'000'000, out.requests_per_minute, problems);
+    }
     const std::string expires = s.get("EXPIRES").value_or("");
     if (!expires.empty()) {
         out.expires_at = parse_expiry(expires);
@@ -73,7 +85,9 @@ key_request load_key_request(const config::settings& s, std::vector<std::string>
     const auto now =
         std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
     if (const auto problem = key_request_problem(out, now)) {
-        std::string line = problem->starts_with("name") ? "NAME" : "EXPIRES";
+        std::string line = problem->starts_with("name")   ? "NAME"
+                           : problem->starts_with("rate") ? "RATE"
+                                                          : "EXPIRES";
         line += problem->substr(problem->find(':'));
         problems.push_back(std::move(line));
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/auth/client_address.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_admin.hpp"
 #include "common/config/settings.hpp"
@@ -33,8 +34,16 @@ inline constexpr std::array api_options{
     config::option{"AUTH_MODE", "off",
                    "off: no API keys; keys: every route but /health needs one; open-read: "
                    "reading needs none, export, /metrics and /admin need a key"},
+    config::option{"API_KEY_RATE", "600",
+                   "requests a minute for a key that sets none (in bursts of as many)"},
+    config::option{"API_ANON_RATE", "60",
+                   "with AUTH_MODE=open-read: requests a minute for each address without a key"},
+    config::option{"TRUSTED_PROXIES", "",
+                   "comma list of proxy addresses or networks (10.0.0.0/8) whose "
+                   "X-Forwarded-For names the client; from others it is ignored"},
     config::option{"NAME", "", "keys create: whose key it is, e.g. \"research team\""},
     config::option{"SCOPE", "read", "keys create: read, export, webhooks or admin"},
+    config::option{"RATE", "", "keys create: the key's requests a minute; empty: API_KEY_RATE"},
     config::option{"EXPIRES", "",
                    "keys create: when the key stops working, a date (2027-01-01, at 00:00 "
                    "UTC) or an ISO 8601 time; empty: never"},
@@ -57,6 +66,9 @@ struct api_settings {
     std::size_t cache_bytes = 0;
     std::vector<std::string> cors_allowed_origins;
     auth_mode auth = auth_mode::off;
+    unsigned key_rate = 0;
+    unsigned anonymous_rate = 0;
+    trusted_proxies proxies;
 };
 
 // What `keys create` makes, from NAME, SCOPE and EXPIRES.

@@ -29,7 +29,7 @@ using namespace streamscope;
 
 constexpr std::string_view usage = R"(Usage: streamscope-api [serve] [--option VALUE ...]
        streamscope-api migrate | healthcheck [--option VALUE ...]
-       streamscope-api keys create --name NAME [--scope SCOPE] [--expires DATE]
+       streamscope-api keys create --name NAME [--scope SCOPE] [--rate N] [--expires DATE]
        streamscope-api keys list | keys revoke ID-or-PREFIX...
 
 Commands:
@@ -61,6 +61,8 @@ constexpr auto drain_grace = std::chrono::seconds(10);
 constexpr auto key_reload_every = std::chrono::seconds(2);
 // Keys' use is added to api_keys this often (one statement for all keys).
 constexpr auto key_use_record_every = std::chrono::seconds(10);
+// Rate buckets kept at most (keys and anonymous addresses): about 100 bytes each.
+constexpr std::size_t rate_limited_clients = 100'000;
 
 int serve(const config::service_settings& service, const api::api_settings& s) {
     // The API only reads: a session that cannot write turns a bug into an error, not damage.
@@ -78,7 +80,12 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     api::request_metrics metrics;
     api::answer_cache cache{db, s.cache_bytes};
     api::key_store keys{db};
-    const api::guard auth{s.auth, keys};
+    api::rate_limiter limits{rate_limited_clients};
+    const api::guard auth{
+        s.auth,
+        keys,
+        limits,
+        {.key_rate = s.key_rate, .anonymous_rate = s.anonymous_rate, .proxies = s.proxies}};
     api::app shared{db, metrics, cache, keys, auth};
     http::router routes;
     api::add_routes(routes, shared);

@@ -10,6 +10,16 @@ namespace {
 using boost::beast::http::field;
 using boost::beast::http::status;
 
+http::response rate_limited(const http::request& req, const rate_limiter::verdict& v,
+                            std::string_view who) {
+    http::response res = http::error_response(
+        req, status::too_many_requests, "rate_limited",
+        std::string(who) + " may make " + std::to_string(v.limit) +
+            " requests a minute; try again in " + std::to_string(v.retry_after.count()) + " s");
+    add_rate_headers(res, v);
+    return res;
+}
+
 http::response unauthorized(const http::request& req, std::string message) {
     http::response res =
         http::error_response(req, status::unauthorized, "unauthorized", std::move(message));
@@ -41,7 +51,15 @@ http::handler guard::need(scope needed, http::handler inner) const {
                http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         const std::optional<std::string> key = key_of(ctx.req);
         if (!key && anonymous_allowed) {
-            co_return co_await inner(ctx);
+            const auto address = client_address(ctx.req, ctx.peer, rates_.proxies);
+            const auto v = limits_.take("address " + address.to_string(), rates_.anonymous_rate,
+                                        std::chrono::steady_clock::now());
+            if (!v.allowed) {
+                co_return rate_limited(ctx.req, v, "a client without an API key");
+            }
+            http::response res = co_await inner(ctx);
+            add_rate_headers(res, v);
+            co_return res;
         }
         if (!key) {
             co_return unauthorized(ctx.req, "this route needs an API key: send it as "
@@ -64,7 +82,15 @@ http::handler guard::need(scope needed, http::handler inner) const {
                                                "; this route needs a key of scope " +
                                                std::string(to_string(needed)) + " or admin");
         }
+        const auto v = limits_.take("key " + std::to_string(info->id),
+                                    info->requests_per_minute != 0 ? info->requests_per_minute
+                                                                   : rates_.key_rate,
+                                    std::chrono::steady_clock::now());
+        if (!v.allowed) {
+            co_return rate_limited(ctx.req, v, "this API key");
+        }
         http::response res = co_await inner(ctx);
+        add_rate_headers(res, v);
         keys_.count_request(info->id);
         if (ctx.streamed_body) {
             // An export: its bytes count as they go.

@@ -17,11 +17,12 @@ constexpr std::string_view key_columns = R"(
             WHEN expires_at <= now() THEN 'expired'
             ELSE 'valid' END,
        requests, bytes_exported,
-       to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))";
+       to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       requests_per_minute)";
 
 const std::string create_key_sql = R"(
-INSERT INTO api_keys (prefix, key_hash, name, scope, expires_at)
-VALUES ($1, $2, $3, $4, NULLIF($5, '')::timestamptz)
+INSERT INTO api_keys (prefix, key_hash, name, scope, expires_at, requests_per_minute)
+VALUES ($1, $2, $3, $4, NULLIF($5, '')::timestamptz, NULLIF($6, 0))
 RETURNING)" + std::string(key_columns);
 
 const std::string list_keys_sql =
@@ -53,6 +54,8 @@ boost::json::object key_json(const pqxx::row& row) {
     out["requests"] = row[8].as<std::int64_t>();
     out["bytes_exported"] = row[9].as<std::int64_t>();
     out["last_used_at"] = text_or_null(row[10]);
+    out["requests_per_minute"] =
+        row[11].is_null() ? boost::json::value(nullptr) : boost::json::value(row[11].as<int>());
     return out;
 }
 
@@ -72,6 +75,9 @@ std::optional<std::string> key_request_problem(const key_request& request, time:
     if (request.expires_at && *request.expires_at <= now) {
         return "expires: must be in the future";
     }
+    if (request.requests_per_minute > 1'000'000) {
+        return "rate: at most 1000000 requests a minute";
+    }
     return std::nullopt;
 }
 
@@ -82,7 +88,8 @@ boost::json::object create_key(pqxx::transaction_base& tx, const key_request& re
         request.expires_at ? time::format_rfc3339(*request.expires_at) : std::string();
     const pqxx::row row =
         tx.exec_params1(create_key_sql, made.prefix, pqxx::binarystring(made.hash), request.name,
-                        std::string(to_string(request.allowed)), expires);
+                        std::string(to_string(request.allowed)), expires,
+                        static_cast<int>(request.requests_per_minute));
     boost::json::object out = key_json(row);
     out["key"] = made.key;
     return out;

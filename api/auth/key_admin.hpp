@@ -20,21 +20,23 @@ struct key_request {
     std::string name;
     scope allowed = scope::read;
     std::optional<time::timestamp> expires_at;
+    unsigned requests_per_minute = 0; // 0: the server's default (API_KEY_RATE)
 };
 
 // "2027-01-01" (the start of that day, UTC) or an RFC 3339 time; nullopt when it is neither.
 std::optional<time::timestamp> parse_expiry(std::string_view text);
 
-// Checks `request` (a name of 1 to 200 characters, an expiry in the future); the problem, or
-// nullopt.
+// Checks `request` (a name of 1 to 200 characters, an expiry in the future, a rate of at most
+// 1,000,000 a minute); the problem as "field: what is wrong", or nullopt.
 std::optional<std::string> key_request_problem(const key_request& request, time::timestamp now);
 
-// Stores a new key and returns it as shown once: {id, key, prefix, name, scope, created_at,
-// expires_at}. `tx` must be able to write.
+// Stores a new key and returns it as shown once: its listing (below) and `key`. `tx` must be
+// able to write.
 boost::json::object create_key(pqxx::transaction_base& tx, const key_request& request);
 
-// Every key, newest first, as {id, prefix, name, scope, created_at, expires_at, revoked_at,
-// state ("valid", "expired" or "revoked"), requests, bytes_exported, last_used_at}.
+// Every key, newest first, as {id, prefix, name, scope, requests_per_minute (null: the
+// server's default), created_at, expires_at, revoked_at, state ("valid", "expired" or
+// "revoked"), requests, bytes_exported, last_used_at}.
 boost::json::array list_keys(pqxx::transaction_base& tx);
 
 // Revokes the key with this id or prefix ("ssk_" and 8 characters): its listing after, or

@@ -17,7 +17,8 @@ namespace {
 
 const char* const valid_keys_sql = R"(
 SELECT id, prefix, key_hash, scope,
-       (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_us
+       (extract(epoch FROM expires_at) * 1000000)::bigint AS expires_us,
+       COALESCE(requests_per_minute, 0)
   FROM api_keys
  WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))";
 
@@ -67,6 +68,7 @@ boost::asio::awaitable<bool> key_store::reload() {
                     info->expires_at = std::chrono::system_clock::time_point(
                         std::chrono::microseconds(row[4].as<std::int64_t>()));
                 }
+                info->requests_per_minute = row[5].as<unsigned>();
                 out->emplace(hash.str(), std::move(info));
             }
             return std::shared_ptr<const keys_by_hash>(std::move(out));

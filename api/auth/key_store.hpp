@@ -29,6 +29,7 @@ struct key_info {
     std::string prefix;
     scope allowed = scope::read;
     std::optional<std::chrono::system_clock::time_point> expires_at;
+    unsigned requests_per_minute = 0; // 0: the server's default (API_KEY_RATE)
 };
 
 class key_store {

@@ -1,7 +1,7 @@
 // /admin/keys — API keys for admin-scoped clients, as `streamscope-api keys` manages them:
-// GET lists every key with its use, POST {"name", "scope", "expires"?} creates one (the key
-// is in this answer only), DELETE /admin/keys/{id or prefix} revokes one. A change takes
-// effect on this server at once and on the others at their next reload of the keys.
+// GET lists every key with its use, POST {"name", "scope", "expires"?, "rate"?} creates one (the
+// key is in this answer only), DELETE /admin/keys/{id or prefix} revokes one. A change takes effect
+// on this server at once and on the others at their next reload of the keys.
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
@@ -51,8 +51,8 @@ http::handler admin_keys_create_route(app& shared) {
         const boost::json::object& fields = body.as_object();
         key_request wanted;
         for (const auto& [name, value] : fields) {
-            if (name != "name" && name != "scope" && name != "expires") {
-                co_return bad_field(ctx.req, "unknown field; these are: name, scope, expires",
+            if (name != "name" && name != "scope" && name != "expires" && name != "rate") {
+                co_return bad_field(ctx.req, "unknown field; these are: name, scope, expires, rate",
                                     std::string(name));
             }
         }
@@ -75,6 +75,12 @@ http::handler admin_keys_create_route(app& shared) {
             if (!wanted.expires_at) {
                 co_return bad_field(ctx.req, "a date (2027-01-01) or an ISO 8601 time", "expires");
             }
+        }
+        if (const auto* rate = fields.if_contains("rate"); rate && !rate->is_null()) {
+            if (!rate->is_int64() || rate->as_int64() < 1 || rate->as_int64() > 1'000'000) {
+                co_return bad_field(ctx.req, "requests a minute, from 1 to 1000000", "rate");
+            }
+            wanted.requests_per_minute = static_cast<unsigned>(rate->as_int64());
         }
         if (const auto problem =
                 key_request_problem(wanted, std::chrono::time_point_cast<std::chrono::microseconds>(

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 
 #include "common/http/message.hpp"
 
@@ -27,6 +28,7 @@ struct request_context {
     std::string query; // the raw query string (a copy, NUL-terminated: see boostorg/url#757)
     std::map<std::string, std::string, std::less<>> path_params; // {login} -> value, decoded
     std::string route; // the route's pattern, e.g. "/channels/{platform}/{login}", for logs/metrics
+    boost::asio::ip::address peer; // the address the connection comes from
     // Who sent the request, once a handler knows (an API key's prefix): the access log says it.
     std::string client = {};
     // Set by a handler that streams its answer: the response it returns then carries only

@@ -114,9 +114,10 @@ struct handled {
     std::string client = {};
 };
 
-asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern) {
+asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern,
+                                     const asio::ip::address& peer) {
     request_context ctx{
-        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, {}, {}};
+        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, peer, {}, {}};
     std::string failure;
     try {
         response res = co_await (*r.target)(ctx);
@@ -388,7 +389,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
             if (r.ready) {
                 res = std::move(*r.ready);
             } else {
-                answer = co_await run_handler(*req, r, record.route);
+                answer = co_await run_handler(*req, r, record.route, conn->address);
                 record.client = std::move(answer.client);
             }
             keep_alive = req->keep_alive() && !state->draining;

@@ -47,6 +47,47 @@ def wait_for(condition, timeout):
     return False
 
 
+def check_key_rate(db, api, get, other):
+    """A key's own rate: a burst of that many, then 429 with Retry-After; other keys go on."""
+    slow = create(db, "slow client", "read", "--rate", "5")
+    check(wait_for(lambda: get("/stats/summary", slow)[0] == 200, 5), "a key with its own rate")
+    answers = [get(f"/live/top?limit={n}", slow) for n in range(1, 5)]
+    check(all(a[0] == 200 and a[1].get("RateLimit-Limit") == "5" for a in answers) and
+          [a[1].get("RateLimit-Remaining") for a in answers] == ["3", "2", "1", "0"],
+          f"RateLimit headers count down ({[a[1].get('RateLimit-Remaining') for a in answers]})")
+    status, headers, body = get("/live/top", slow)
+    check(status == 429 and error_of(body).get("code") == "rate_limited" and
+          10 <= int(headers.get("Retry-After", "0")) <= 12 and
+          headers.get("RateLimit-Remaining") == "0",
+          f"the sixth request within the minute: 429 with Retry-After ({status} {headers} {body})")
+    status, headers, _ = get("/live/top", other)
+    check(status == 200 and headers.get("RateLimit-Limit") == "600",
+          "another key is not held back, at API_KEY_RATE's default")
+
+
+def check_anonymous_rate(work, db):
+    """open-read: each address has API_ANON_RATE; X-Forwarded-For counts only from a proxy
+    named in TRUSTED_PROXIES."""
+    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read", API_ANON_RATE="3")
+    try:
+        statuses = [api.call("GET", "/live/top", {"X-Forwarded-For": f"198.51.100.{n}"})[0]
+                    for n in range(4)]
+        check(statuses == [200, 200, 200, 429],
+              f"3 a minute for an address; a forged X-Forwarded-For changes nothing ({statuses})")
+    finally:
+        api.stop()
+    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read", API_ANON_RATE="3",
+                     TRUSTED_PROXIES="127.0.0.0/8")
+    try:
+        behind = [api.call("GET", "/live/top", {"X-Forwarded-For": "203.0.113.7"})[0]
+                  for _ in range(4)]
+        other = api.call("GET", "/live/top", {"X-Forwarded-For": "203.0.113.8, 127.0.0.1"})[0]
+        check(behind == [200, 200, 200, 429] and other == 200,
+              f"behind a trusted proxy, each forwarded client has its own rate ({behind}, {other})")
+    finally:
+        api.stop()
+
+
 def main(work, db):
     subprocess.run([API, "migrate"], env=dict(os.environ, DATABASE_URL=db.url), check=True,
                    capture_output=True, cwd=tempfile.gettempdir())
@@ -89,6 +130,7 @@ def main(work, db):
               "/metrics needs the admin scope")
         check(get("/health")[0] in (200, 503) and get("/openapi.json")[0] == 200,
               "/health and the API's description need no key")
+        check_key_rate(db, api, get, reader)
 
         # The admin API: create, list, revoke.
         status, _, body = api.call("POST", "/admin/keys", {"Authorization": f"Bearer {admin}",
@@ -107,7 +149,7 @@ def main(work, db):
         check(status == 403, "a read key cannot make keys")
         status, _, body = get("/admin/keys", admin)
         listed = json.loads(body)["data"] if status == 200 else []
-        check(len(listed) == 4 and all("key" not in k and "key_hash" not in k for k in listed),
+        check(len(listed) == 5 and all("key" not in k and "key_hash" not in k for k in listed),
               f"GET /admin/keys lists the keys, never a key or its hash ({len(listed)})")
         status, _, body = api.call("DELETE", f"/admin/keys/{made.get('prefix')}",
                                    {"Authorization": f"Bearer {admin}"})
@@ -129,10 +171,10 @@ def main(work, db):
         api.stop()
     listed = keys(db, "list")
     line = next((l for l in listed.splitlines() if exporter[:12] in l), "")
-    check(" valid " in line and line.split()[6] == "1" and int(line.split()[7]) > 0,
+    check(" valid " in line and line.split()[7] == "1" and int(line.split()[8]) > 0,
           f"keys list shows the use recorded at stop: requests and bytes exported ({line})")
     line = next((l for l in listed.splitlines() if reader[:12] in l), "")
-    check(" revoked " in line and int(line.split()[6]) >= 3, f"... and what was revoked ({line})")
+    check(" revoked " in line and int(line.split()[7]) >= 3, f"... and what was revoked ({line})")
 
     # open-read: anonymous reads, keys for export; off: /admin does not exist.
     api = ApiProcess(API, work, db.url, AUTH_MODE="open-read")
@@ -147,6 +189,7 @@ def main(work, db):
               "open-read: ... and works with one")
     finally:
         api.stop()
+    check_anonymous_rate(work, db)
     api = ApiProcess(API, work, db.url)
     try:
         check(api.call("GET", "/export/snapshots?window=1h")[0] == 200,

@@ -21,7 +21,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
     request_metrics metrics;
     answer_cache cache{pool, 1 << 20};
     key_store keys{pool};
-    const guard auth{auth_mode::keys, keys}; // every route, /admin/keys included
+    rate_limiter limits{10};
+    const guard auth{auth_mode::keys, keys, limits, {}}; // every route, /admin/keys included
     app shared{pool, metrics, cache, keys, auth};
     http::router routes;
     add_routes(routes, shared);
