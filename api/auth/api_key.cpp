@@ -43,6 +43,14 @@ std::string base64url(const unsigned char* data, std::size_t size) {
     return out;
 }
 
+// SHA-256, fetched once: with OpenSSL 3, EVP_sha256() makes every digest fetch the
+// implementation again, which costs about as much as hashing a key (see OpenSSL's
+// "Performance" notes in crypto(7)). Checked on every request with a key.
+const EVP_MD* sha256() {
+    static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+}
+
 std::string_view trimmed(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
         text.remove_prefix(1);
@@ -95,7 +103,7 @@ new_key make_key() {
 std::string key_hash(std::string_view key) {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
     unsigned int size = 0;
-    if (EVP_Digest(key.data(), key.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+    if (EVP_Digest(key.data(), key.size(), digest.data(), &size, sha256(), nullptr) != 1) {
         throw std::runtime_error("OpenSSL could not compute SHA-256");
     }
     return std::string(reinterpret_cast<const char*>(digest.data()), size);

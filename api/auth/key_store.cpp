@@ -84,12 +84,13 @@ boost::asio::awaitable<bool> key_store::reload() {
     if (warned_reload_.exchange(false)) {
         spdlog::info("API keys: read again");
     }
+    const std::size_t count = fresh->size();
     {
         const std::lock_guard lock{mutex_};
         keys_ = std::move(fresh);
     }
     if (!loaded_.exchange(true)) {
-        spdlog::info("API keys: {} valid keys loaded", keys_->size());
+        spdlog::info("API keys: {} valid keys loaded", count);
     }
     co_return true;
 }
