@@ -23,15 +23,31 @@ def scratch_database(prefix):
         db.drop()
 
 
+class ApiUrl(str):
+    """The base URL of a running API; .pid is its process (for its memory)."""
+    pid = 0
+
+
+def rss_mb(pid):
+    """The resident memory of process `pid`, in MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 @contextlib.contextmanager
-def running_api(binary, database_url):
-    """streamscope-api on a free loopback port with 2 threads (its base URL), once it answers."""
+def running_api(binary, database_url, **settings):
+    """streamscope-api on a free loopback port with 2 threads (its base URL, an ApiUrl), once
+    it answers. `settings`: more environment, e.g. AUTH_MODE="keys"."""
     port = free_port()
     api = subprocess.Popen([binary], env=dict(os.environ, DATABASE_URL=database_url,
                                               API_PORT=str(port), API_HOST="127.0.0.1",
-                                              API_THREADS="2", LOG_LEVEL="warn"),
+                                              API_THREADS="2", LOG_LEVEL="warn", **settings),
                            cwd=tempfile.gettempdir())
-    base = f"http://127.0.0.1:{port}"
+    base = ApiUrl(f"http://127.0.0.1:{port}")
+    base.pid = api.pid
     try:
         deadline = time.monotonic() + 15
         while True:

@@ -6,19 +6,26 @@ Usage: bench_api.py API SEEDER   (needs TEST_DATABASE_URL; scripts/pg.sh run set
 Seeds a fresh database with 2,000 channels and 7 days of 5-minute sweeps through the write
 path, starts the API (server and wrk share this machine's cores), and drives GET /live/top,
 /search/channels?q=... and /channels/twitch/user_0/history?window=7d with wrk at 64
-connections, each after one warm-up request (cold_ms: what that first render took). The last
-line is one JSON object with rps, p50_ms, p99_ms and cold_ms per route.
+connections, each after one warm-up request (cold_ms: what that first render took); these
+measure the answer cache (each request after the first is a hit). Then, on servers of their
+own: /live/top with AUTH_MODE=keys and a key (what checking keys costs, beside the same
+without keys, alternated four times), and BENCH_DISTINCT (20,000) distinct query strings of
+large answers (distinct spellings and thresholds, each a render of 500 streams and a new cache
+entry) against API_CACHE_MB=64, reporting the server's resident memory. Renders run at about
+90 a second here, so the issue's 100,000 take some 18 minutes: BENCH_DISTINCT=100000. The last line is one JSON object with rps, p50_ms, p99_ms and cold_ms per route,
+key_check and distinct_queries.
 """
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from bench_support import psql, running_api, scratch_database  # noqa: E402
+from bench_support import psql, rss_mb, running_api, scratch_database  # noqa: E402
 
 API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 DURATION = os.environ.get("BENCH_SECONDS", "10")
@@ -29,20 +36,90 @@ def millis(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url):
+# Each request a query string no other has asked, with a large answer: zeros before the digits
+# of limit and of a small viewer threshold, and platform=twitch on one wrk thread only (the
+# seeded world is all Twitch). 80,000 spellings per thread; each is rendered and kept anew.
+DISTINCT_LUA = """
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("suffix", threads == 0 and "" or "&platform=twitch")
+  threads = threads + 1
+end
+function request()
+  counter = counter + 1
+  local b = counter % 40
+  local a = math.floor(counter / 40) % 40
+  local t = math.floor(counter / 1600) % 50
+  local path = "/live/streams?limit=" .. string.rep("0", b) .. "500&min_viewers=" ..
+               string.rep("0", a) .. t .. suffix
+  return wrk.format("GET", path)
+end
+"""
+
+
+def wrk(url, headers=(), duration=DURATION, script=None, connections=64):
     # One request first: a running server has its answers cached; the burst of renders right
     # after each new sweep is measured apart (cold_ms).
     started = time.monotonic()
-    urllib.request.urlopen(url, timeout=30).read()
+    urllib.request.urlopen(urllib.request.Request(url, headers=dict(headers)), timeout=30).read()
     cold_ms = (time.monotonic() - started) * 1000
-    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{DURATION}s", "--latency", url],
-                         check=True, capture_output=True, text=True).stdout
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in headers:
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = millis(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = millis(re.search(r"\s99%\s+(\S+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": round(rps), "p50_ms": round(p50, 2), "p99_ms": round(p99, 2),
-            "cold_ms": round(cold_ms, 1), "non_2xx": int(errors.group(1)) if errors else 0}
+            "cold_ms": round(cold_ms, 1), "non_2xx": int(errors.group(1)) if errors else 0,
+            "requests": requests}
+
+
+def key_check(url):
+    """/live/top with keys on and a key (no rate in the way) beside the same without keys."""
+    out = subprocess.run([API, "keys", "create", "--name", "bench", "--scope", "read",
+                          "--rate", "1000000"], env=dict(os.environ, DATABASE_URL=url),
+                         check=True, capture_output=True, text=True).stdout
+    key = out.splitlines()[-1]
+    rounds = {"off": [], "keys": []}
+    for _ in range(4):  # alternated: the machine's own drift falls on both alike
+        with running_api(API, url) as base:
+            rounds["off"].append(wrk(base + "/live/top", duration="5")["rps"])
+        with running_api(API, url, AUTH_MODE="keys") as base:
+            time.sleep(0.5)
+            rounds["keys"].append(
+                wrk(base + "/live/top", [("X-API-Key", key)], duration="5")["rps"])
+    off, keyed = sum(rounds["off"]) / 4, sum(rounds["keys"]) / 4
+    return {"rps_off": rounds["off"], "rps_keys": rounds["keys"],
+            "cost_pct": round(100 * (off - keyed) / off, 1)}
+
+
+def distinct_queries(url, budget_mb=64, wanted=int(os.environ.get("BENCH_DISTINCT", "20000"))):
+    """Distinct query strings of large answers until `wanted` were answered."""
+    script = os.path.join(tempfile.gettempdir(), "streamscope_distinct.lua")
+    with open(script, "w") as f:
+        f.write(DISTINCT_LUA)
+    with running_api(API, url, API_CACHE_MB=str(budget_mb), API_DB_POOL_SIZE="4") as base:
+        before = rss_mb(base.pid)
+        answered, runs, worst = 0, [], 0.0
+        while answered < wanted:
+            run = wrk(base + "/live/streams?limit=500", duration="15", script=script)
+            answered += run["requests"]
+            runs.append(run)
+            worst = max(worst, rss_mb(base.pid))
+        after = rss_mb(base.pid)
+        metrics = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
+        cache = float(re.search(r"^streamscope_api_cache_bytes (\S+)", metrics, re.M).group(1))
+    return {"requests": answered, "rps": round(sum(r["rps"] for r in runs) / len(runs)),
+            "non_2xx": sum(r["non_2xx"] for r in runs), "rss_mb_before": round(before, 1),
+            "rss_mb_after": round(after, 1), "rss_mb_max": round(worst, 1),
+            "cache_mb": round(cache / 2**20, 1), "budget_mb": budget_mb,
+            "within_budget_plus_64": worst <= before + budget_mb + 64}
 
 
 def main():
@@ -60,6 +137,10 @@ def main():
                                 ("history_7d", f"/channels/twitch/{login}/history?window=7d")]:
                 results[route] = wrk(base + path)
                 print(route, json.dumps(results[route]), flush=True)
+        results["key_check"] = key_check(url)
+        print("key_check", json.dumps(results["key_check"]), flush=True)
+        results["distinct_queries"] = distinct_queries(url)
+        print("distinct_queries", json.dumps(results["distinct_queries"]), flush=True)
         print(json.dumps(results))
 
 
