@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <openssl/crypto.h>
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
@@ -89,6 +90,7 @@ boost::asio::awaitable<bool> key_store::reload() {
         const std::lock_guard lock{mutex_};
         keys_ = std::move(fresh);
     }
+    generation_.fetch_add(1, std::memory_order_release);
     if (!loaded_.exchange(true)) {
         spdlog::info("API keys: {} valid keys loaded", count);
     }
@@ -96,16 +98,33 @@ boost::asio::awaitable<bool> key_store::reload() {
 }
 
 std::shared_ptr<const key_info> key_store::find(std::string_view key) const {
-    std::shared_ptr<const std::unordered_map<std::string, std::shared_ptr<const key_info>>> keys;
-    {
-        const std::lock_guard lock{mutex_};
-        keys = keys_;
+    struct found {
+        const key_store* store = nullptr;
+        std::uint64_t generation = 0;
+        std::string key;
+        std::shared_ptr<const key_info> info;
+    };
+    thread_local found last;
+    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
+    std::shared_ptr<const key_info> info;
+    // Compared in constant time: the remembered key is another client's, perhaps.
+    if (last.store == this && last.generation == generation && last.key.size() == key.size() &&
+        CRYPTO_memcmp(last.key.data(), key.data(), key.size()) == 0) {
+        info = last.info;
+    } else {
+        std::shared_ptr<const std::unordered_map<std::string, std::shared_ptr<const key_info>>>
+            keys;
+        {
+            const std::lock_guard lock{mutex_};
+            keys = keys_;
+        }
+        const auto it = keys->find(key_hash(key));
+        if (it == keys->end()) {
+            return nullptr;
+        }
+        info = it->second;
+        last = {this, generation, std::string(key), info};
     }
-    const auto it = keys->find(key_hash(key));
-    if (it == keys->end()) {
-        return nullptr;
-    }
-    const auto& info = it->second;
     if (info->expires_at && *info->expires_at <= std::chrono::system_clock::now()) {
         return nullptr; // expired since the last reload
     }

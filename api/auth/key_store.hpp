@@ -42,7 +42,9 @@ public:
     // Whether a reload has succeeded yet: before, no key can be checked.
     bool loaded() const { return loaded_; }
 
-    // The key whose text is `key`, when it is valid now.
+    // The key whose text is `key`, when it is valid now. Each thread remembers the last key it
+    // found until the next reload: clients send one key request after request, and hashing it
+    // would be most of the check's cost.
     std::shared_ptr<const key_info> find(std::string_view key) const;
 
     // Counts a request by key `id`.
@@ -71,6 +73,7 @@ private:
 
     db::pool& db_;
     std::atomic<bool> loaded_{false};
+    std::atomic<std::uint64_t> generation_{0}; // reloads so far: what find()'s memory is of
     mutable std::mutex mutex_;
     // By key hash; replaced whole by reload().
     std::shared_ptr<const std::unordered_map<std::string, std::shared_ptr<const key_info>>> keys_;
