@@ -117,12 +117,12 @@ void answer_cache::clear() {
 }
 
 void answer_cache::store(const std::string& key, std::shared_ptr<const entry> e) {
-    // The key twice (map and recency list), the texts, and an estimate of the nodes, the
-    // shared pointer's block and the allocator's rounding.
+    // The key twice (map and recency list), the texts as allocated, and an estimate of the
+    // nodes, the shared pointer's block and the allocator's rounding.
     constexpr std::size_t bookkeeping = 256;
-    const std::size_t bytes = 2 * key.size() + e->body.size() + e->gzipped.size() +
-                              e->content_type.size() + e->content_disposition.size() +
-                              e->etag.size() + e->gzipped_etag.size() + bookkeeping;
+    const std::size_t bytes = 2 * key.capacity() + e->body.capacity() + e->gzipped.capacity() +
+                              e->content_type.capacity() + e->content_disposition.capacity() +
+                              e->etag.capacity() + e->gzipped_etag.capacity() + bookkeeping;
     // An answer that would take more than a quarter of the budget would push out most others.
     if (bytes > max_bytes_ / 4) {
         return;
@@ -249,9 +249,13 @@ http::handler answer_cache::cached(http::handler inner) {
         e->content_type = std::string(res[field::content_type]);
         e->content_disposition = std::string(res[field::content_disposition]);
         e->body = std::move(res.body());
+        // A body written piece by piece has up to twice its size allocated; kept for a whole
+        // sweep, the spare half would be memory the budget does not see.
+        e->body.shrink_to_fit();
         e->etag = fingerprint(e->body, current);
         if (e->body.size() >= http::gzip_min_bytes) {
             e->gzipped = http::gzip(e->body);
+            e->gzipped.shrink_to_fit();
             e->gzipped_etag = e->etag.substr(0, e->etag.size() - 1) + "-gzip\"";
         }
         {
