@@ -510,34 +510,58 @@ def check_pool_queue(work, db):
     """With every connection busy and the queue full, requests are answered 503 with
     Retry-After at once; a request that waited past API_DB_QUEUE_TIMEOUT_MS is too."""
     api = Api(work, db.url, API_DB_POOL_SIZE="1", API_DB_QUEUE_LIMIT="2",
-              API_DB_QUEUE_TIMEOUT_MS="1000")
+              API_DB_QUEUE_TIMEOUT_MS="1000", API_STATEMENT_TIMEOUT_MS="60000")
     # The cache knows the newest sweep before the lock: requests then queue for the pool, not
     # behind the cache's first look.
     check(api.call("GET", "/live/top?limit=50")[0] == 200, "the pool serves")
     lock = subprocess.Popen(["psql", db.url, "-Xqc",
-                             "BEGIN; LOCK TABLE sweeps; SELECT pg_sleep(3); COMMIT"],
+                             "BEGIN; LOCK TABLE sweeps; SELECT pg_sleep(60); COMMIT"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        time.sleep(0.5)  # the lock is taken
 
-        def timed(path):
-            started = time.time()
-            status, headers, body = api.call("GET", path)
-            return status, headers, body, time.time() - started
-        paths = [f"/live/top?limit={n}" for n in range(1, 4)]
+    def pool_state():
+        m = metric_samples(api)
+        return m["streamscope_api_db_pool_busy"], m["streamscope_api_db_pool_queued"]
+
+    def wait_until(condition, what):
+        deadline = time.time() + 20
+        while time.time() < deadline and not condition():
+            time.sleep(0.05)
+        check(condition(), what)
+
+    def timed(path):
+        started = time.time()
+        conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=60)
+        conn.request("GET", path)
+        res = conn.getresponse()
+        body = res.read().decode()
+        conn.close()
+        return res.status, dict(res.getheaders()), body, time.time() - started
+    try:
+        wait_until(lambda: db.query("SELECT count(*) FROM pg_locks WHERE granted AND "
+                                    "mode = 'AccessExclusiveLock' AND "
+                                    "relation = 'sweeps'::regclass").strip() == "1",
+                   "another session holds a lock on sweeps")
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            blocked = [pool.submit(timed, p) for p in paths]  # one holds the connection,
-            time.sleep(0.3)                                   # two wait in the queue
+            # One at a time, each seen in its place: one on the connection (waiting for the
+            # lock), then two in the queue.
+            blocked = []
+            for n, state in [(1, (1, 0)), (2, (1, 1)), (3, (1, 2))]:
+                blocked.append(pool.submit(timed, f"/live/top?limit={n}"))
+                wait_until(lambda: pool_state() == state, f"pool (busy, queued) is {state}")
+            queued_at = time.time()
             refused = [timed(f"/live/top?limit={n}") for n in range(10, 13)]
+            time.sleep(max(0.0, 1.3 - (time.time() - queued_at)))  # past the queue's 1 s
+            db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")
             waited = [f.result() for f in blocked]
         check(all(r[0] == 503 and error_shape(r[2], 503, "database_busy") and
-                  r[1].get("Retry-After") == "1" and r[3] < 0.5 for r in refused),
+                  r[1].get("Retry-After") == "1" and r[3] < 1.0 for r in refused),
               f"a full queue: 503 database_busy with Retry-After, at once "
               f"({[(r[0], round(r[3], 2)) for r in refused]})")
         statuses = sorted(r[0] for r in waited)
         check(statuses == [200, 503, 503],
-              f"the one on the connection answers; the two that waited 3 s, past 1 s, are "
-              f"refused when their turn comes ({statuses})")
+              f"the one on the connection answers; the two that waited past 1 s are refused "
+              f"when their turn comes ({statuses})")
         m = metric_samples(api)
         check(m["streamscope_api_db_pool_refused_total"] == 5 and
               m["streamscope_api_db_pool_queued"] == 0,
@@ -545,6 +569,9 @@ def check_pool_queue(work, db):
         status, _, _ = api.call("GET", "/live/top?limit=20")
         check(status == 200, "the pool serves again once the connection is free")
     finally:
+        if lock.poll() is None:
+            db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")
         lock.wait(10)
         api.stop()
 
