@@ -58,12 +58,11 @@ public:
     // be reached within the connect timeout); a broken connection is replaced on its next use.
     template <typename Work>
     boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
-        // The ticket stays in this frame, which outlives the job. (Moved into the job's lambda
-        // instead, it decremented the count twice in a GCC 12 build: not moving it is simpler
-        // than finding out why.)
-        queue_ticket waiting{*this};
-        co_return co_await on_thread([this, &waiting, work = std::move(work)]() mutable {
-            waiting.start();
+        // Shared by this frame and the job: a job can outlive the frame (a forced stop destroys
+        // suspended handlers while their jobs still wait for a thread).
+        auto waiting = std::make_shared<queue_ticket>(*this);
+        co_return co_await on_thread([this, waiting, work = std::move(work)]() mutable {
+            waiting->start();
             lease held{*this};
             try {
                 return work(held.connection());
