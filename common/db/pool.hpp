@@ -56,13 +56,16 @@ public:
     // Runs `work(connection)` on a pool thread and resumes the caller on its own executor.
     // Database errors propagate as pqxx exceptions (broken_connection when the server cannot
     // be reached within the connect timeout); a broken connection is replaced on its next use.
+    // `work` captures references and pointers only (every caller's does): see the ticket below.
     template <typename Work>
     boost::asio::awaitable<std::invoke_result_t<Work, pqxx::connection&>> run(Work work) {
-        // Shared by this frame and the job: a job can outlive the frame (a forced stop destroys
-        // suspended handlers while their jobs still wait for a thread).
-        auto waiting = std::make_shared<queue_ticket>(*this);
-        co_return co_await on_thread([this, waiting, work = std::move(work)]() mutable {
-            waiting->start();
+        // The ticket stays in this frame, which the job refers to, as `work` does. Not captured
+        // by value: in this GCC 12 build what the co_await's operand captures was destroyed
+        // twice (a moved ticket was counted out twice; a shared one was freed twice, corrupting
+        // the heap under bench-api), so the job's captures stay trivially destructible.
+        queue_ticket waiting{*this};
+        co_return co_await on_thread([this, &waiting, work = std::move(work)]() mutable {
+            waiting.start();
             lease held{*this};
             try {
                 return work(held.connection());
