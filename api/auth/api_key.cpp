@@ -1,14 +1,15 @@
 #include "api/auth/api_key.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <stdexcept>
 #include <utility>
 
+#include <boost/beast/core/string.hpp>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include "common/text/trim.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -49,16 +50,6 @@ std::string base64url(const unsigned char* data, std::size_t size) {
 const EVP_MD* sha256() {
     static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     return fetched != nullptr ? fetched : EVP_sha256();
-}
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
 }
 
 } // namespace
@@ -116,19 +107,15 @@ std::string key_prefix(std::string_view key) {
 std::optional<std::string> key_of(const http::request& req) {
     using boost::beast::http::field;
     if (const auto it = req.find(field::authorization); it != req.end()) {
-        const std::string_view value = trimmed(it->value());
+        const std::string_view value = text::trim_blanks(it->value());
         constexpr std::string_view bearer = "Bearer ";
-        if (value.size() >= bearer.size() &&
-            std::equal(bearer.begin(), bearer.end(), value.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-            })) {
-            return std::string(trimmed(value.substr(bearer.size())));
+        if (boost::beast::iequals(value.substr(0, bearer.size()), bearer)) {
+            return std::string(text::trim_blanks(value.substr(bearer.size())));
         }
         return std::string(); // another scheme: no key we know
     }
     if (const auto it = req.find("X-API-Key"); it != req.end()) {
-        return std::string(trimmed(it->value()));
+        return std::string(text::trim_blanks(it->value()));
     }
     return std::nullopt;
 }

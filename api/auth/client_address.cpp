@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 
+#include "common/text/trim.hpp"
+
 namespace streamscope::api {
 namespace {
 
@@ -14,16 +16,6 @@ ip::address plain(const ip::address& a) {
         return ip::make_address_v4(ip::v4_mapped, a.to_v6());
     }
     return a;
-}
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
 }
 
 // The address's bytes, for prefix comparison.
@@ -112,7 +104,7 @@ ip::address client_address(const http::request& req, const ip::address& peer,
     while (!rest.empty() && proxies.contains(client)) {
         const auto comma = rest.rfind(',');
         const std::string_view entry =
-            trimmed(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+            text::trim_blanks(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
         boost::system::error_code ec;
         const ip::address next = ip::make_address(std::string(entry), ec);

@@ -61,6 +61,10 @@ boost::json::object key_json(const pqxx::row& row) {
 
 } // namespace
 
+void allow_writes(pqxx::transaction_base& tx) {
+    tx.exec("SET TRANSACTION READ WRITE");
+}
+
 std::optional<time::timestamp> parse_expiry(std::string_view text) {
     if (text.size() == 10) {
         return time::parse_rfc3339(std::string(text) + "T00:00:00Z");

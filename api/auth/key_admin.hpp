@@ -23,6 +23,10 @@ struct key_request {
     unsigned requests_per_minute = 0; // 0: the server's default (API_KEY_RATE)
 };
 
+// Lets `tx` write although the API's sessions are read-only by default (see main.cpp); its
+// first statement.
+void allow_writes(pqxx::transaction_base& tx);
+
 // "2027-01-01" (the start of that day, UTC) or an RFC 3339 time; nullopt when it is neither.
 std::optional<time::timestamp> parse_expiry(std::string_view text);
 

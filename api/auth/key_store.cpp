@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include "api/auth/key_admin.hpp"
 #include "common/http/listen.hpp"
 
 namespace streamscope::api {
@@ -48,12 +49,9 @@ std::string array_text(const std::vector<T>& values) {
 
 } // namespace
 
-key_store::key_store(db::pool& db)
-    : db_(db), keys_(std::make_shared<
-                     const std::unordered_map<std::string, std::shared_ptr<const key_info>>>()) {}
+key_store::key_store(db::pool& db) : db_(db), keys_(std::make_shared<const keys_by_hash>()) {}
 
 boost::asio::awaitable<bool> key_store::reload() {
-    using keys_by_hash = std::unordered_map<std::string, std::shared_ptr<const key_info>>;
     std::shared_ptr<const keys_by_hash> fresh;
     try {
         fresh = co_await db_.run([](pqxx::connection& c) {
@@ -112,8 +110,7 @@ std::shared_ptr<const key_info> key_store::find(std::string_view key) const {
         CRYPTO_memcmp(last.key.data(), key.data(), key.size()) == 0) {
         info = last.info;
     } else {
-        std::shared_ptr<const std::unordered_map<std::string, std::shared_ptr<const key_info>>>
-            keys;
+        std::shared_ptr<const keys_by_hash> keys;
         {
             const std::lock_guard lock{mutex_};
             keys = keys_;
@@ -166,8 +163,7 @@ boost::asio::awaitable<void> key_store::record_use() {
     try {
         co_await db_.run([&](pqxx::connection& c) {
             pqxx::work tx{c};
-            // The API's sessions are read-only by default (see main.cpp): this one writes.
-            tx.exec("SET TRANSACTION READ WRITE");
+            allow_writes(tx);
             tx.exec_params(record_use_sql, array_text(ids), array_text(requests), array_text(bytes),
                            array_text(last_us));
             tx.commit();

@@ -71,12 +71,14 @@ private:
         std::chrono::system_clock::time_point last{};
     };
 
+    using keys_by_hash = std::unordered_map<std::string, std::shared_ptr<const key_info>>;
+
     db::pool& db_;
     std::atomic<bool> loaded_{false};
     std::atomic<std::uint64_t> generation_{0}; // reloads so far: what find()'s memory is of
     mutable std::mutex mutex_;
     // By key hash; replaced whole by reload().
-    std::shared_ptr<const std::unordered_map<std::string, std::shared_ptr<const key_info>>> keys_;
+    std::shared_ptr<const keys_by_hash> keys_;
     std::map<std::int64_t, use> uses_; // at most one entry per key; guarded by mutex_
     bool warned_record_ = false; // the last record_use() failed and said so; on the loop's strand
     // The last reload() failed and said so (reload() also runs in /admin/keys handlers).

@@ -16,11 +16,6 @@ namespace {
 
 using boost::beast::http::status;
 
-// A write transaction on the API's read-only sessions (see main.cpp).
-void allow_writes(pqxx::transaction_base& tx) {
-    tx.exec("SET TRANSACTION READ WRITE");
-}
-
 http::response bad_field(const http::request& req, std::string message, std::string field) {
     return http::error_response(req, status::bad_request, "invalid_parameter", std::move(message),
                                 std::move(field));

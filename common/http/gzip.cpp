@@ -1,11 +1,14 @@
 #include "common/http/gzip.hpp"
 
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <climits>
 #include <stdexcept>
 #include <zlib.h>
+
+#include <boost/beast/core/string.hpp>
+
+#include "common/text/trim.hpp"
 
 namespace streamscope::http {
 namespace {
@@ -15,34 +18,11 @@ constexpr int level = 6;
 constexpr int gzip_window_bits = 15 + 16; // +16: a gzip header and trailer instead of zlib's
 constexpr int memory_level = 8;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // The weight of one Accept-Encoding element ("gzip;q=0.5"): 1 when none is given.
 double weight(std::string_view params) {
     for (;;) {
         const auto semicolon = params.find(';');
-        const std::string_view param = trim(params.substr(0, semicolon));
+        const std::string_view param = text::trim_blanks(params.substr(0, semicolon));
         if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
             double q = 0;
             const std::string_view value = param.substr(2);
@@ -82,10 +62,10 @@ bool accepts_gzip(std::string_view accept_encoding) {
         const auto comma = accept_encoding.find(',');
         const std::string_view element = accept_encoding.substr(0, comma);
         const auto semicolon = element.find(';');
-        const std::string_view coding = trim(element.substr(0, semicolon));
+        const std::string_view coding = text::trim_blanks(element.substr(0, semicolon));
         const double q =
             semicolon == std::string_view::npos ? 1 : weight(element.substr(semicolon + 1));
-        if (equals_ignoring_case(coding, "gzip") || equals_ignoring_case(coding, "x-gzip")) {
+        if (boost::beast::iequals(coding, "gzip") || boost::beast::iequals(coding, "x-gzip")) {
             gzip_named = true;
             gzip_q = q;
         } else if (coding == "*") {

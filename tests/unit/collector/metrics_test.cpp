@@ -1,36 +1,21 @@
 // The collector's /metrics in the Prometheus text format.
 
 #include <cstdlib>
-#include <future>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include "collector/daemon/health_server.hpp"
 #include "collector/daemon/metrics.hpp"
 #include "collector/daemon/status.hpp"
-#include "common/http/healthcheck.hpp"
 #include "tests/support/collector_status.hpp"
 #include "tests/support/exposition.hpp"
-#include "tests/support/raw_http_client.hpp"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace json = boost::json;
-using asio::ip::tcp;
-using streamscope::http::run_healthcheck;
 using namespace streamscope::collector;
 using namespace std::chrono_literals;
 using std::chrono::system_clock;
