@@ -1,10 +1,12 @@
 #pragma once
 // What every handler shares: the database pool, the request metrics, the per-sweep answer
-// cache, the API keys and who may call what, and the time the server started. Made once in main and
+// cache, the API keys and who may call what, the limits of exports, and the time the server
+// started. Made once in main and
 // passed to each handler's factory by reference; it outlives the server.
 
 #include <chrono>
 
+#include "api/auth/export_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_store.hpp"
 #include "api/cache/answer_cache.hpp"
@@ -19,6 +21,7 @@ struct app {
     answer_cache& cache;
     key_store& keys;
     const guard& auth;
+    export_settings exports = {};
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

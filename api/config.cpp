@@ -43,6 +43,16 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
         }
         out.cors_allowed_origins.push_back(std::move(origin));
     }
+    config::read_integer(s, "API_MAX_EXPORTS", 1, 1'000, out.exports.max_running, problems);
+    config::read_integer(s, "API_EXPORTS_PER_KEY", 1, 1'000, out.exports.per_key, problems);
+    config::read_integer(s, "API_EXPORT_ROWS_PER_DAY", 0, max_export_rows_per_day,
+                         out.exports.rows_per_day, problems);
+    std::uint64_t min_rate_kb = 0;
+    config::read_integer(s, "API_EXPORT_MIN_RATE_KB", 0, 10'000'000, min_rate_kb, problems);
+    out.export_min_bytes_per_second = min_rate_kb * 1024;
+    std::int64_t grace_s = 0;
+    config::read_integer(s, "API_EXPORT_GRACE_SECONDS", 0, 3'600, grace_s, problems);
+    out.export_grace = std::chrono::seconds(grace_s);
     config::read_integer(s, "API_KEY_RATE", 1, 1'000'000, out.key_rate, problems);
     config::read_integer(s, "API_ANON_RATE", 1, 1'000'000, out.anonymous_rate, problems);
     std::string bad;
@@ -74,6 +84,10 @@ key_request load_key_request(const config::settings& s, std::vector<std::string>
     if (!s.get("RATE").value_or("").empty()) {
         config::read_integer(s, "RATE", 1, 1'000'000, out.requests_per_minute, problems);
     }
+    if (!s.get("EXPORT_ROWS").value_or("").empty()) {
+        config::read_integer(s, "EXPORT_ROWS", 1, max_export_rows_per_day, out.export_rows_per_day,
+                             problems);
+    }
     const std::string expires = s.get("EXPIRES").value_or("");
     if (!expires.empty()) {
         out.expires_at = parse_expiry(expires);
@@ -85,9 +99,10 @@ key_request load_key_request(const config::settings& s, std::vector<std::string>
     const auto now =
         std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
     if (const auto problem = key_request_problem(out, now)) {
-        std::string line = problem->starts_with("name")   ? "NAME"
-                           : problem->starts_with("rate") ? "RATE"
-                                                          : "EXPIRES";
+        std::string line = problem->starts_with("name")          ? "NAME"
+                           : problem->starts_with("rate")        ? "RATE"
+                           : problem->starts_with("export_rows") ? "EXPORT_ROWS"
+                                                                 : "EXPIRES";
         line += problem->substr(problem->find(':'));
         problems.push_back(std::move(line));
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/auth/client_address.hpp"
+#include "api/auth/export_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_admin.hpp"
 #include "common/config/settings.hpp"
@@ -44,9 +45,24 @@ inline constexpr std::array api_options{
     config::option{"NAME", "", "keys create: whose key it is, e.g. \"research team\""},
     config::option{"SCOPE", "read", "keys create: read, export, webhooks or admin"},
     config::option{"RATE", "", "keys create: the key's requests a minute; empty: API_KEY_RATE"},
+    config::option{"EXPORT_ROWS", "",
+                   "keys create: the rows a day the key may export; empty: "
+                   "API_EXPORT_ROWS_PER_DAY"},
     config::option{"EXPIRES", "",
                    "keys create: when the key stops working, a date (2027-01-01, at 00:00 "
                    "UTC) or an ISO 8601 time; empty: never"},
+    config::option{"API_MAX_EXPORTS", "4",
+                   "exports running at once on this server; more are answered 503"},
+    config::option{"API_EXPORTS_PER_KEY", "2",
+                   "of those, by one API key at once; more are answered 429"},
+    config::option{"API_EXPORT_ROWS_PER_DAY", "20000000",
+                   "rows a key may export each day (UTC) unless it has its own quota; 0: no "
+                   "quota"},
+    config::option{"API_EXPORT_MIN_RATE_KB", "16",
+                   "an export's client must read it at least this fast on average (KiB a "
+                   "second, after API_EXPORT_GRACE_SECONDS) or it is cut off; 0: no floor"},
+    config::option{"API_EXPORT_GRACE_SECONDS", "10",
+                   "how long an export's client may fall behind API_EXPORT_MIN_RATE_KB"},
     config::option{"CORS_ALLOWED_ORIGINS", "",
                    "comma list of origins allowed to call the API from a browser, * for any; "
                    "empty: none (browsers on other sites cannot read its answers)"},
@@ -69,6 +85,9 @@ struct api_settings {
     unsigned key_rate = 0;
     unsigned anonymous_rate = 0;
     trusted_proxies proxies;
+    export_settings exports;
+    std::uint64_t export_min_bytes_per_second = 0;
+    std::chrono::seconds export_grace{};
 };
 
 // What `keys create` makes, from NAME, SCOPE and EXPIRES.

@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::string_view keys_usage =
     "usage: streamscope-api keys create --name NAME [--scope read|export|webhooks|admin] "
-    "[--rate PER_MINUTE] [--expires DATE]\n"
+    "[--rate PER_MINUTE] [--expires DATE] [--export-rows ROWS_A_DAY]\n"
     "       streamscope-api keys list\n"
     "       streamscope-api keys revoke ID-or-PREFIX...\n";
 
@@ -26,18 +26,23 @@ std::string text(const boost::json::value& v) {
 }
 
 void print_list(const boost::json::array& keys) {
-    std::printf("%-6s %-13s %-8s %-8s %-8s %-21s %-21s %10s %14s  %s\n", "ID", "PREFIX", "SCOPE",
-                "STATE", "RATE/MIN", "EXPIRES", "LAST USED", "REQUESTS", "BYTES_EXPORTED", "NAME");
+    std::printf("%-6s %-13s %-8s %-8s %-8s %-11s %-21s %-21s %10s %14s %12s  %s\n", "ID", "PREFIX",
+                "SCOPE", "STATE", "RATE/MIN", "ROWS/DAY", "EXPIRES", "LAST USED", "REQUESTS",
+                "BYTES_EXPORTED", "ROWS_TODAY", "NAME");
+    const auto or_default = [](const boost::json::value& v) {
+        return v.is_null() ? std::string("default") : std::to_string(v.as_int64());
+    };
     for (const auto& item : keys) {
         const auto& k = item.as_object();
-        const auto& rate = k.at("requests_per_minute");
-        const std::string rate_text = rate.is_null() ? "default" : std::to_string(rate.as_int64());
-        std::printf("%-6lld %-13s %-8s %-8s %-8s %-21s %-21s %10lld %14lld  %s\n",
+        std::printf("%-6lld %-13s %-8s %-8s %-8s %-11s %-21s %-21s %10lld %14lld %12lld  %s\n",
                     static_cast<long long>(k.at("id").as_int64()), text(k.at("prefix")).c_str(),
-                    text(k.at("scope")).c_str(), text(k.at("state")).c_str(), rate_text.c_str(),
+                    text(k.at("scope")).c_str(), text(k.at("state")).c_str(),
+                    or_default(k.at("requests_per_minute")).c_str(),
+                    or_default(k.at("export_rows_per_day")).c_str(),
                     text(k.at("expires_at")).c_str(), text(k.at("last_used_at")).c_str(),
                     static_cast<long long>(k.at("requests").as_int64()),
                     static_cast<long long>(k.at("bytes_exported").as_int64()),
+                    static_cast<long long>(k.at("rows_exported_today").as_int64()),
                     text(k.at("name")).c_str());
     }
 }

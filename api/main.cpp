@@ -30,6 +30,7 @@ using namespace streamscope;
 constexpr std::string_view usage = R"(Usage: streamscope-api [serve] [--option VALUE ...]
        streamscope-api migrate | healthcheck [--option VALUE ...]
        streamscope-api keys create --name NAME [--scope SCOPE] [--rate N] [--expires DATE]
+                                   [--export-rows N]
        streamscope-api keys list | keys revoke ID-or-PREFIX...
 
 Commands:
@@ -86,7 +87,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
         keys,
         limits,
         {.key_rate = s.key_rate, .anonymous_rate = s.anonymous_rate, .proxies = s.proxies}};
-    api::app shared{db, metrics, cache, keys, auth};
+    api::app shared{db, metrics, cache, keys, auth, s.exports};
     http::router routes;
     api::add_routes(routes, shared);
 
@@ -100,6 +101,8 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
          .port = s.port,
          .max_connections = s.max_connections,
          .max_connections_per_address = s.max_connections_per_ip,
+         .streamed_read_floor = {.bytes_per_second = s.export_min_bytes_per_second,
+                                 .grace = s.export_grace},
          .cors_allowed_origins = s.cors_allowed_origins,
          .request_observer =
              [&metrics](std::string_view route, unsigned status, std::chrono::nanoseconds took) {

@@ -75,6 +75,7 @@ http::handler guard::need(scope needed, http::handler inner) const {
             co_return unauthorized(ctx.req, "this API key is unknown, revoked or expired");
         }
         ctx.client = info->prefix;
+        ctx.key_id = info->id;
         if (!allows(info->allowed, needed)) {
             co_return http::error_response(ctx.req, status::forbidden, "forbidden",
                                            "this key's scope is " +

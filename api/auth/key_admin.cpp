@@ -18,11 +18,13 @@ constexpr std::string_view key_columns = R"(
             ELSE 'valid' END,
        requests, bytes_exported,
        to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       requests_per_minute)";
+       requests_per_minute, export_rows_per_day, rows_exported,
+       CASE WHEN export_day = (now() AT TIME ZONE 'UTC')::date THEN export_day_rows ELSE 0 END)";
 
 const std::string create_key_sql = R"(
-INSERT INTO api_keys (prefix, key_hash, name, scope, expires_at, requests_per_minute)
-VALUES ($1, $2, $3, $4, NULLIF($5, '')::timestamptz, NULLIF($6, 0))
+INSERT INTO api_keys (prefix, key_hash, name, scope, expires_at, requests_per_minute,
+                      export_rows_per_day)
+VALUES ($1, $2, $3, $4, NULLIF($5, '')::timestamptz, NULLIF($6, 0), NULLIF($7, 0))
 RETURNING)" + std::string(key_columns);
 
 const std::string list_keys_sql =
@@ -56,6 +58,10 @@ boost::json::object key_json(const pqxx::row& row) {
     out["last_used_at"] = text_or_null(row[10]);
     out["requests_per_minute"] =
         row[11].is_null() ? boost::json::value(nullptr) : boost::json::value(row[11].as<int>());
+    out["export_rows_per_day"] = row[12].is_null() ? boost::json::value(nullptr)
+                                                   : boost::json::value(row[12].as<std::int64_t>());
+    out["rows_exported"] = row[13].as<std::int64_t>();
+    out["rows_exported_today"] = row[14].as<std::int64_t>();
     return out;
 }
 
@@ -82,6 +88,9 @@ std::optional<std::string> key_request_problem(const key_request& request, time:
     if (request.requests_per_minute > 1'000'000) {
         return "rate: at most 1000000 requests a minute";
     }
+    if (request.export_rows_per_day < 0 || request.export_rows_per_day > max_export_rows_per_day) {
+        return "export_rows: from 1 to 1000000000000 rows a day";
+    }
     return std::nullopt;
 }
 
@@ -93,7 +102,7 @@ boost::json::object create_key(pqxx::transaction_base& tx, const key_request& re
     const pqxx::row row =
         tx.exec_params1(create_key_sql, made.prefix, pqxx::binarystring(made.hash), request.name,
                         std::string(to_string(request.allowed)), expires,
-                        static_cast<int>(request.requests_per_minute));
+                        static_cast<int>(request.requests_per_minute), request.export_rows_per_day);
     boost::json::object out = key_json(row);
     out["key"] = made.key;
     return out;

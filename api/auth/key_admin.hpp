@@ -16,11 +16,14 @@
 
 namespace streamscope::api {
 
+inline constexpr std::int64_t max_export_rows_per_day = 1'000'000'000'000;
+
 struct key_request {
     std::string name;
     scope allowed = scope::read;
     std::optional<time::timestamp> expires_at;
-    unsigned requests_per_minute = 0; // 0: the server's default (API_KEY_RATE)
+    unsigned requests_per_minute = 0;     // 0: the server's default (API_KEY_RATE)
+    std::int64_t export_rows_per_day = 0; // 0: the server's default (API_EXPORT_ROWS_PER_DAY)
 };
 
 // Lets `tx` write although the API's sessions are read-only by default (see main.cpp); its
@@ -31,16 +34,18 @@ void allow_writes(pqxx::transaction_base& tx);
 std::optional<time::timestamp> parse_expiry(std::string_view text);
 
 // Checks `request` (a name of 1 to 200 characters, an expiry in the future, a rate of at most
-// 1,000,000 a minute); the problem as "field: what is wrong", or nullopt.
+// 1,000,000 a minute, an export quota of at most 10^12 rows a day); the problem as "field: what
+// is wrong", or nullopt.
 std::optional<std::string> key_request_problem(const key_request& request, time::timestamp now);
 
 // Stores a new key and returns it as shown once: its listing (below) and `key`. `tx` must be
 // able to write.
 boost::json::object create_key(pqxx::transaction_base& tx, const key_request& request);
 
-// Every key, newest first, as {id, prefix, name, scope, requests_per_minute (null: the
-// server's default), created_at, expires_at, revoked_at, state ("valid", "expired" or
-// "revoked"), requests, bytes_exported, last_used_at}.
+// Every key, newest first, as {id, prefix, name, scope, requests_per_minute and
+// export_rows_per_day (null: the server's default), created_at, expires_at, revoked_at, state
+// ("valid", "expired" or "revoked"), requests, bytes_exported, rows_exported,
+// rows_exported_today (UTC, as recorded so far), last_used_at}.
 boost::json::array list_keys(pqxx::transaction_base& tx);
 
 // Revokes the key with this id or prefix ("ssk_" and 8 characters): its listing after, or

@@ -1,7 +1,7 @@
 // /admin/keys — API keys for admin-scoped clients, as `streamscope-api keys` manages them:
-// GET lists every key with its use, POST {"name", "scope", "expires"?, "rate"?} creates one (the
-// key is in this answer only), DELETE /admin/keys/{id or prefix} revokes one. A change takes effect
-// on this server at once and on the others at their next reload of the keys.
+// GET lists every key with its use, POST {"name", "scope", "expires"?, "rate"?, "export_rows"?}
+// creates one (the key is in this answer only), DELETE /admin/keys/{id or prefix} revokes one. A
+// change takes effect on this server at once and on the others at their next reload of the keys.
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
@@ -46,9 +46,11 @@ http::handler admin_keys_create_route(app& shared) {
         const boost::json::object& fields = body.as_object();
         key_request wanted;
         for (const auto& [name, value] : fields) {
-            if (name != "name" && name != "scope" && name != "expires" && name != "rate") {
-                co_return bad_field(ctx.req, "unknown field; these are: name, scope, expires, rate",
-                                    std::string(name));
+            if (name != "name" && name != "scope" && name != "expires" && name != "rate" &&
+                name != "export_rows") {
+                co_return bad_field(
+                    ctx.req, "unknown field; these are: name, scope, expires, rate, export_rows",
+                    std::string(name));
             }
         }
         const auto* name = fields.if_contains("name");
@@ -76,6 +78,13 @@ http::handler admin_keys_create_route(app& shared) {
                 co_return bad_field(ctx.req, "requests a minute, from 1 to 1000000", "rate");
             }
             wanted.requests_per_minute = static_cast<unsigned>(rate->as_int64());
+        }
+        if (const auto* rows = fields.if_contains("export_rows"); rows && !rows->is_null()) {
+            if (!rows->is_int64() || rows->as_int64() < 1 ||
+                rows->as_int64() > max_export_rows_per_day) {
+                co_return bad_field(ctx.req, "rows a day, from 1 to 1000000000000", "export_rows");
+            }
+            wanted.export_rows_per_day = rows->as_int64();
         }
         if (const auto problem =
                 key_request_problem(wanted, std::chrono::time_point_cast<std::chrono::microseconds>(

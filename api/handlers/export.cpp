@@ -8,7 +8,8 @@
 // block-range scan of one time slice), as a sort across a long window would cost more the
 // further the export got; with a channel, the channel's broadcasts are looked up by stream id.
 
-#include <atomic>
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 #include <pqxx/pqxx>
@@ -28,8 +29,6 @@ using boost::beast::http::field;
 using boost::beast::http::status;
 
 constexpr long long rows_per_chunk = 10'000;
-// Exports are long and read a lot: more at once would crowd out the API's other answers.
-constexpr int max_exports = 4;
 
 const std::string header_row = "collected_at,platform,channel_id,username,display_name,"
                                "stream_id,started_at,viewer_count,game_id,game_name,title,"
@@ -99,25 +98,42 @@ struct export_request {
     std::optional<std::string> channel_streams; // a PostgreSQL int[] literal
 };
 
-// One of the export slots, given back when the export ends, however it ends (finished, the
-// client gone, the database failing).
-class export_slot {
+// A key's daily row quota, as its export goes.
+class export_quota {
 public:
-    static std::shared_ptr<export_slot> take(std::atomic<int>& running) {
-        if (running.fetch_add(1) >= max_exports) {
-            --running;
-            return nullptr;
+    // No quota: without a key (AUTH_MODE=off) or with API_EXPORT_ROWS_PER_DAY=0 and none of the
+    // key's own.
+    export_quota() = default;
+    export_quota(key_store& keys, std::int64_t key_id, std::int64_t rows_per_day)
+        : keys_(&keys), key_id_(key_id), rows_per_day_(rows_per_day) {}
+
+    bool limited() const { return keys_ != nullptr; }
+    std::int64_t rows_per_day() const { return rows_per_day_; }
+    // The rows the key may still export today (across its exports and, as far as this server
+    // knows, across servers); at most `cap`.
+    long long left(long long cap) const {
+        if (!limited()) {
+            return cap;
         }
-        return std::shared_ptr<export_slot>(new export_slot(running));
+        return std::clamp<long long>(rows_per_day_ - keys_->rows_exported_today(key_id_), 0, cap);
     }
-    ~export_slot() { --running_; }
-    export_slot(const export_slot&) = delete;
-    export_slot& operator=(const export_slot&) = delete;
+    void count(long long rows) const {
+        if (limited()) {
+            keys_->count_exported_rows(key_id_, rows);
+        }
+    }
 
 private:
-    explicit export_slot(std::atomic<int>& running) : running_(running) {}
-    std::atomic<int>& running_;
+    key_store* keys_ = nullptr;
+    std::int64_t key_id_ = 0;
+    std::int64_t rows_per_day_ = 0;
 };
+
+std::chrono::seconds until_utc_midnight() {
+    const auto now = std::chrono::system_clock::now();
+    const auto midnight = std::chrono::floor<std::chrono::days>(now) + std::chrono::days(1);
+    return std::chrono::ceil<std::chrono::seconds>(midnight - now);
+}
 
 // Where the export stands.
 class export_cursor {
@@ -126,6 +142,8 @@ public:
         : what_(std::move(what)), at_us_(from_us) {}
 
     bool done() const { return done_; }
+    // The rows of the last chunk.
+    long long rows() const { return rows_; }
 
     // Narrows the export to the broadcasts of the channels that carry `login`; false when
     // there are none.
@@ -136,8 +154,9 @@ public:
         return *what_.channel_streams != "{}";
     }
 
-    // The next chunk of CSV lines (possibly none when filters leave a sweep empty).
-    std::string next(pqxx::connection& c) {
+    // The next chunk of at most `limit` CSV lines (possibly none when filters leave a sweep
+    // empty).
+    std::string next(pqxx::connection& c, long long limit) {
         pqxx::read_transaction tx{c};
         // An export is a long background read: it leaves the other cores to the API's answers.
         tx.exec("SET LOCAL max_parallel_workers_per_gather = 0");
@@ -150,16 +169,16 @@ public:
         const pqxx::result rows =
             what_.channel_streams
                 ? tx.exec_params(channel_rows_sql, at_us_, after_stream_, slice_end_us_,
-                                 what_.platform_id, what_.game, rows_per_chunk,
-                                 *what_.channel_streams)
+                                 what_.platform_id, what_.game, limit, *what_.channel_streams)
                 : tx.exec_params(all_rows_sql, at_us_, after_stream_, slice_end_us_,
-                                 what_.platform_id, what_.game, rows_per_chunk);
+                                 what_.platform_id, what_.game, limit);
         std::string out;
         out.reserve(static_cast<std::size_t>(rows.size()) * 160);
         for (const auto& row : rows) {
             append_line(row, out);
         }
-        if (rows.size() < rows_per_chunk) {
+        rows_ = static_cast<long long>(rows.size());
+        if (rows_ < limit) {
             at_us_ = slice_end_us_; // the slice is exhausted
             after_stream_ = 0;
         } else {
@@ -217,6 +236,7 @@ private:
     std::int64_t at_us_;
     std::int64_t after_stream_ = 0; // stream ids start at 1
     std::int64_t slice_end_us_ = 0;
+    long long rows_ = 0;
     bool done_ = false;
 };
 
@@ -227,9 +247,8 @@ std::int64_t micros(time::timestamp t) {
 } // namespace
 
 http::handler export_snapshots_route(app& shared) {
-    auto running = std::make_shared<std::atomic<int>>(0);
-    return [&shared,
-            running](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
+    auto slots = std::make_shared<export_slots>(shared.exports.max_running, shared.exports.per_key);
+    return [&shared, slots](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query,
                             {"window", "from", "to", "platform", "channel", "game", "format"});
         static constexpr std::array<std::string_view, 1> csv_only{"csv"};
@@ -249,30 +268,61 @@ http::handler export_snapshots_route(app& shared) {
         if (const auto& bad = params.error()) {
             co_return invalid_parameter(ctx.req, *bad);
         }
-        const std::shared_ptr<export_slot> slot = export_slot::take(*running);
-        if (!slot) {
+        export_quota quota;
+        if (ctx.key_id != 0) {
+            const auto key = shared.keys.by_id(ctx.key_id);
+            const std::int64_t per_day = key && key->export_rows_per_day != 0
+                                             ? key->export_rows_per_day
+                                             : shared.exports.rows_per_day;
+            if (per_day != 0) {
+                quota = export_quota(shared.keys, ctx.key_id, per_day);
+            }
+        }
+        if (quota.limited() && quota.left(1) == 0) {
+            http::response used_up = http::error_response(
+                ctx.req, status::too_many_requests, "export_quota_exceeded",
+                "this API key has exported its " + std::to_string(quota.rows_per_day()) +
+                    " rows for today (UTC); the quota is renewed at midnight UTC");
+            used_up.set(field::retry_after, std::to_string(until_utc_midnight().count()));
+            co_return used_up;
+        }
+        const export_slots::outcome taken = slots->take(ctx.key_id);
+        if (taken.why == export_slots::refusal::key_busy) {
             http::response busy = http::error_response(
-                ctx.req, status::service_unavailable, "too_many_exports",
-                std::to_string(max_exports) + " exports are running; try again in a minute");
+                ctx.req, status::too_many_requests, "too_many_exports",
+                "this API key has " + std::to_string(shared.exports.per_key) +
+                    " exports running, the most it may; start another when one has ended");
+            busy.set(field::retry_after, "60");
+            co_return busy;
+        }
+        if (!taken.held) {
+            http::response busy =
+                http::error_response(ctx.req, status::service_unavailable, "too_many_exports",
+                                     std::to_string(shared.exports.max_running) +
+                                         " exports are running; try again in a minute");
             busy.set(field::retry_after, "60");
             co_return busy;
         }
         // The first chunk is read before answering, so that an unreachable database or an
         // unknown channel is still a proper error answer rather than a cut-off download.
         auto cursor = std::make_shared<export_cursor>(std::move(what), micros(window.from));
+        const long long quota_left = quota.left(std::numeric_limits<long long>::max());
         const std::optional<std::string> first_rows =
             co_await shared.db.run([&](pqxx::connection& c) -> std::optional<std::string> {
                 if (channel && !cursor->select_channel(c, *channel)) {
                     return std::nullopt;
                 }
-                return cursor->next(c);
+                return cursor->next(c, std::min(rows_per_chunk, quota_left));
             });
         if (!first_rows) {
             co_return http::error_response(ctx.req, status::not_found, "not_found",
                                            "no channel with this login has broadcast", "channel");
         }
+        quota.count(cursor->rows());
+        // A key's export stops where its quota ends: cut off, so that the client cannot take
+        // the rows it got for the whole window.
         ctx.streamed_body =
-            [&shared, slot, cursor, first = header_row + *first_rows,
+            [&shared, slot = taken.held, cursor, quota, first = header_row + *first_rows,
              started = false]() mutable -> boost::asio::awaitable<std::optional<std::string>> {
             if (!started) {
                 started = true;
@@ -281,11 +331,23 @@ http::handler export_snapshots_route(app& shared) {
             if (cursor->done()) {
                 co_return std::nullopt;
             }
+            const long long limit = quota.left(rows_per_chunk);
+            if (limit == 0) {
+                throw http::answer_cut_off("the key's export quota of " +
+                                           std::to_string(quota.rows_per_day()) +
+                                           " rows a day is used up");
+            }
             std::string rows =
-                co_await shared.db.run([&](pqxx::connection& c) { return cursor->next(c); });
+                co_await shared.db.run([&](pqxx::connection& c) { return cursor->next(c, limit); });
+            quota.count(cursor->rows());
             co_return rows;
         };
-        co_return csv_response(ctx.req, std::string(), "snapshots.csv");
+        http::response res = csv_response(ctx.req, std::string(), "snapshots.csv");
+        if (quota.limited()) {
+            res.set("Export-Quota-Limit", std::to_string(quota.rows_per_day()));
+            res.set("Export-Quota-Remaining", std::to_string(quota_left - cursor->rows()));
+        }
+        co_return res;
     };
 }
 

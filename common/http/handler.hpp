@@ -2,9 +2,11 @@
 // What a server's route handlers are: the vocabulary shared by the router, the server and every
 // endpoint of the API and of the collector's health port.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +22,13 @@ namespace streamscope::http {
 // off (the client sees a truncated transfer, the server logs why).
 using body_chunks = std::function<boost::asio::awaitable<std::optional<std::string>>()>;
 
+// Thrown by body_chunks to end an answer early on purpose (a quota used up): the answer is cut
+// off as for any failure, and the server logs the reason as a warning rather than an error.
+class answer_cut_off : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // What a handler gets besides the request: the parts of the target the router already took
 // apart, so that no handler parses the target again.
 struct request_context {
@@ -31,6 +40,8 @@ struct request_context {
     boost::asio::ip::address peer; // the address the connection comes from
     // Who sent the request, once a handler knows (an API key's prefix): the access log says it.
     std::string client = {};
+    // The API key's id, once a handler found one (0: none): for limits per key.
+    std::int64_t key_id = 0;
     // Set by a handler that streams its answer: the response it returns then carries only
     // the status and headers, and these chunks follow as the body.
     body_chunks streamed_body;

@@ -16,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "common/http/read_floor.hpp"
 #include "common/http/router.hpp"
 
 namespace streamscope::http {
@@ -35,6 +36,8 @@ struct server_options {
     // A request must arrive completely within this (no slowloris); also the wait for the first.
     std::chrono::seconds read_timeout{15};
     std::chrono::seconds idle_timeout{60}; // keep-alive connections idle longer are closed
+    // A streamed answer (an export) whose client takes it slower than this is cut off.
+    read_floor streamed_read_floor = {};
     // Origins whose pages may call the server from a browser; "*" anywhere in the list: any;
     // empty: no CORS headers at all.
     std::vector<std::string> cors_allowed_origins = {};

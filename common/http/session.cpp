@@ -17,6 +17,7 @@
 #include "common/http/access_log.hpp"
 #include "common/http/cors.hpp"
 #include "common/http/gzip.hpp"
+#include "common/http/read_floor.hpp"
 #include "common/http/response.hpp"
 #include "common/http/server_state.hpp"
 #include "common/text/utf8.hpp"
@@ -117,7 +118,7 @@ struct handled {
 asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern,
                                      const asio::ip::address& peer) {
     request_context ctx{
-        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, peer, {}, {}};
+        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, peer, {}, 0, {}};
     std::string failure;
     try {
         response res = co_await (*r.target)(ctx);
@@ -245,7 +246,7 @@ asio::awaitable<void> close_gently(beast::tcp_stream& stream) {
 // then, as the client cannot tell where the answer ended otherwise.
 asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& stream, response& res,
                                                            body_chunks& chunks, bool gzipped,
-                                                           bool head,
+                                                           bool head, const read_floor& floor,
                                                            const exchange_record& record) {
     beast::http::response<beast::http::empty_body> header{std::move(res.base())};
     beast::http::response_serializer<beast::http::empty_body> serializer{header};
@@ -264,11 +265,19 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
         packer.emplace();
     }
     std::size_t sent = 0;
+    steady::duration waited{}; // for the client to take what was sent
+    bool too_slow = false;
     const auto send = [&](const std::string& data) -> asio::awaitable<bool> {
         if (data.empty()) {
             co_return true; // an empty chunk would end a chunked body
         }
-        stream.expires_after(write_timeout);
+        const auto allowed = floor.allowance(sent + data.size(), waited, write_timeout);
+        if (allowed <= steady::duration::zero()) {
+            too_slow = true;
+            co_return false;
+        }
+        stream.expires_after(allowed);
+        const auto write_started = steady::now();
         boost::system::error_code ec;
         if (chunked) {
             auto [chunk_ec, n] = co_await asio::async_write(
@@ -278,7 +287,9 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
             auto [raw_ec, n] = co_await asio::async_write(stream, asio::buffer(data), use_tuple);
             ec = raw_ec;
         }
+        waited += steady::now() - write_started;
         sent += data.size();
+        too_slow = ec == beast::error::timeout && allowed < write_timeout;
         co_return !ec;
     };
     try {
@@ -290,8 +301,16 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
             const std::string data = packer ? packer->write(*piece) : std::move(*piece);
             const bool delivered = co_await send(data);
             if (!delivered) {
-                spdlog::warn("{} {}: the client stopped reading; answer cut off after {} B",
-                             record.method, record.target, sent);
+                if (too_slow) {
+                    spdlog::warn("{} {} (client {}): the client read slower than {} B/s; answer "
+                                 "cut off after {} B",
+                                 record.method, record.target,
+                                 record.client.empty() ? "-" : record.client,
+                                 floor.bytes_per_second, sent);
+                } else {
+                    spdlog::warn("{} {}: the client stopped reading; answer cut off after {} B",
+                                 record.method, record.target, sent);
+                }
                 co_return std::nullopt;
             }
         }
@@ -302,6 +321,10 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
                 co_return std::nullopt;
             }
         }
+    } catch (const answer_cut_off& e) {
+        spdlog::warn("{} {} (client {}): answer cut off after {} B: {}", record.method,
+                     record.target, record.client.empty() ? "-" : record.client, sent, e.what());
+        co_return std::nullopt;
     } catch (const std::exception& e) {
         spdlog::error("{} {} (route {}) failed after {} B of its answer: {}; the answer is cut off",
                       record.method, record.target, record.route, sent, e.what());
@@ -404,8 +427,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
         if (streamed) {
             const bool head = req->method() == verb::head;
             const unsigned code = res.result_int();
-            const auto sent =
-                co_await write_streamed(stream, res, answer.chunks, gzip_chunks, head, record);
+            const auto sent = co_await write_streamed(stream, res, answer.chunks, gzip_chunks, head,
+                                                      options.streamed_read_floor, record);
             res.result(code); // the header went out with the body: the log needs the status
             observe(options, record, res, sent.value_or(0), steady::now() - started);
             if (!sent || !keep_alive) {

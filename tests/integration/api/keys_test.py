@@ -4,8 +4,11 @@ against the real binary on a real PostgreSQL, in each AUTH_MODE.
 
 Usage: keys_test.py API   (needs TEST_DATABASE_URL)
 """
+import datetime
+import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,6 +66,127 @@ def check_key_rate(db, api, get, other):
     status, headers, _ = get("/live/top", other)
     check(status == 200 and headers.get("RateLimit-Limit") == "600",
           "another key is not held back, at API_KEY_RATE's default")
+
+
+# One channel's broadcast with this many snapshots, a millisecond apart from midnight UTC today:
+# an export of about 20 MB, more than the sockets' buffers hold.
+EXPORT_ROWS = 150_000
+SEED_EXPORT = f"""
+WITH c AS (
+  INSERT INTO channels (platform_id, platform_user_id, login, display_name, first_seen_at,
+                        last_seen_at)
+  VALUES (1, 'bulk-1', 'bulkchannel', 'Bulk Channel', now(), now()) RETURNING id),
+s AS (
+  INSERT INTO streams (platform_id, platform_stream_id, channel_id, started_at, language, title,
+                       state_since, first_seen_at)
+  SELECT 1, 'bulk-stream-1', id, today, 'en', 'a very long broadcast for exports', today, today
+    FROM c, (SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS today) t
+  RETURNING id, started_at)
+INSERT INTO snapshots (collected_at, stream_id, viewer_count)
+SELECT s.started_at + n * interval '1 millisecond', s.id, n
+  FROM s, generate_series(1, {EXPORT_ROWS}) n"""
+
+
+def export_path():
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    return f"/export/snapshots?channel=bulkchannel&from={today}T00:00:00Z&to={today}T01:00:00Z"
+
+
+def export_rows(api, key):
+    """(status, headers, data rows received, whether the answer was complete)."""
+    conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=30)
+    conn.request("GET", export_path(), headers={"X-API-Key": key})
+    res = conn.getresponse()
+    try:
+        body, complete = res.read(), True
+    except http.client.IncompleteRead as cut:
+        body, complete = cut.partial, False
+    conn.close()
+    lines = body.count(b"\r\n")
+    return res.status, dict(res.getheaders()), max(lines - 1, 0), complete
+
+
+def hold_export(api, key):
+    """A client that asks for the export and reads none of it (a small receive window)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", api.port))
+    s.sendall(f"GET {export_path()} HTTP/1.1\r\nHost: x\r\nX-API-Key: {key}\r\n\r\n".encode())
+    return s
+
+
+def drain(s, timeout):
+    """(the bytes a held export's server sent, whether it closed the connection within
+    `timeout`)."""
+    s.settimeout(timeout)
+    got, closed = b"", True
+    try:
+        while True:
+            piece = s.recv(1 << 20)
+            if not piece:
+                break
+            got += piece
+    except ConnectionResetError:
+        pass
+    except socket.timeout:
+        closed = False
+    s.close()
+    return got, closed
+
+
+def check_exports(work, db):
+    """A key's daily row quota, its concurrent exports, and a client too slow to read."""
+    db.query(SEED_EXPORT)
+    quota = create(db, "export quota", "export", "--export-rows", "25000")
+    holder = create(db, "export holder", "export")
+    other = create(db, "another exporter", "export")
+    api = ApiProcess(API, work, db.url, AUTH_MODE="keys", API_EXPORTS_PER_KEY="1",
+                     API_EXPORT_MIN_RATE_KB="10240", API_EXPORT_GRACE_SECONDS="1")
+    try:
+        check(wait_for(lambda: api.call("GET", "/live/top", {"X-API-Key": other})[0] == 200, 5),
+              "exports: the keys are loaded")
+        status, headers, rows, complete = export_rows(api, other)
+        check(status == 200 and rows == EXPORT_ROWS and complete,
+              f"a client reading at full speed gets all {EXPORT_ROWS} rows, floor or not "
+              f"({status}, {rows} rows, complete: {complete})")
+        check(headers.get("Export-Quota-Limit") == "20000000" and
+              headers.get("Export-Quota-Remaining") == str(20_000_000 - 10_000),
+              f"... and the headers say its quota, API_EXPORT_ROWS_PER_DAY by default ({headers})")
+
+        status, headers, rows, complete = export_rows(api, quota)
+        check(status == 200 and headers.get("Export-Quota-Limit") == "25000" and
+              rows == 25_000 and not complete,
+              f"a key's export stops at its quota of 25000 rows, cut off ({rows}, {complete})")
+        status, headers, body = api.call("GET", export_path(), {"X-API-Key": quota})
+        check(status == 429 and error_of(body).get("code") == "export_quota_exceeded" and
+              0 < int(headers.get("Retry-After", "0")) <= 86400,
+              f"... then 429 export_quota_exceeded until midnight UTC ({status} {headers})")
+        check(api.call("GET", "/live/top", {"X-API-Key": quota})[0] == 200,
+              "... while it can still read")
+
+        held = hold_export(api, holder)
+        time.sleep(0.5)
+        status, headers, body = api.call("GET", export_path(), {"X-API-Key": holder})
+        check(status == 429 and error_of(body).get("code") == "too_many_exports" and
+              headers.get("Retry-After") == "60",
+              f"API_EXPORTS_PER_KEY=1: a key's second export at once is refused ({status} {body})")
+        # The server fills the sockets' buffers (a few MB), then waits for the client; after
+        # the grace and what the floor allows for those bytes (well under a second) it gives up.
+        time.sleep(3)
+        got, closed = drain(held, 5)
+        check(closed and 0 < len(got) < 10_000_000 and not got.endswith(b"0\r\n\r\n"),
+              f"a client that stops reading is cut off (floor 10 MiB/s, grace 1 s): it got "
+              f"{len(got)} B of about 22 MB, without the last chunk")
+        check(wait_for(lambda: export_rows(api, holder)[0] == 200, 5),
+              "... and its slot is free again")
+        log = open(api.log.name).read()
+        check("read slower than 10485760 B/s" in log and "rows a day is used up" in log,
+              "the log says why each export was cut off")
+    finally:
+        api.stop()
+    line = next((l for l in keys(db, "list").splitlines() if quota[:12] in l), "")
+    check(line.split()[5] == "25000" and line.split()[10] == "25000",
+          f"keys list shows the key's quota and its rows today ({line})")
 
 
 def check_anonymous_rate(work, db):
@@ -171,10 +295,10 @@ def main(work, db):
         api.stop()
     listed = keys(db, "list")
     line = next((l for l in listed.splitlines() if exporter[:12] in l), "")
-    check(" valid " in line and line.split()[7] == "1" and int(line.split()[8]) > 0,
+    check(" valid " in line and line.split()[8] == "1" and int(line.split()[9]) > 0,
           f"keys list shows the use recorded at stop: requests and bytes exported ({line})")
     line = next((l for l in listed.splitlines() if reader[:12] in l), "")
-    check(" revoked " in line and int(line.split()[7]) >= 3, f"... and what was revoked ({line})")
+    check(" revoked " in line and int(line.split()[8]) >= 3, f"... and what was revoked ({line})")
 
     # open-read: anonymous reads, keys for export; off: /admin does not exist.
     api = ApiProcess(API, work, db.url, AUTH_MODE="open-read")
@@ -190,6 +314,7 @@ def main(work, db):
     finally:
         api.stop()
     check_anonymous_rate(work, db)
+    check_exports(work, db)
     api = ApiProcess(API, work, db.url)
     try:
         check(api.call("GET", "/export/snapshots?window=1h")[0] == 200,
