@@ -53,6 +53,12 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     std::int64_t grace_s = 0;
     config::read_integer(s, "API_EXPORT_GRACE_SECONDS", 0, 3'600, grace_s, problems);
     out.export_grace = std::chrono::seconds(grace_s);
+    out.tls_cert = s.get("API_TLS_CERT").value_or("");
+    out.tls_key = s.get("API_TLS_KEY").value_or("");
+    if (out.tls_cert.empty() != out.tls_key.empty()) {
+        problems.push_back("API_TLS_CERT and API_TLS_KEY go together: set both for HTTPS, or "
+                           "neither for plain HTTP");
+    }
     config::read_integer(s, "API_KEY_RATE", 1, 1'000'000, out.key_rate, problems);
     config::read_integer(s, "API_ANON_RATE", 1, 1'000'000, out.anonymous_rate, problems);
     std::string bad;

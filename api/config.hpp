@@ -63,6 +63,10 @@ inline constexpr std::array api_options{
                    "second, after API_EXPORT_GRACE_SECONDS) or it is cut off; 0: no floor"},
     config::option{"API_EXPORT_GRACE_SECONDS", "10",
                    "how long an export's client may fall behind API_EXPORT_MIN_RATE_KB"},
+    config::option{"API_TLS_CERT", "",
+                   "HTTPS on API_PORT: the PEM certificate chain (the server's certificate "
+                   "first); with API_TLS_KEY. Empty: plain HTTP (behind a reverse proxy)"},
+    config::option{"API_TLS_KEY", "", "HTTPS on API_PORT: the certificate's PEM private key"},
     config::option{"CORS_ALLOWED_ORIGINS", "",
                    "comma list of origins allowed to call the API from a browser, * for any; "
                    "empty: none (browsers on other sites cannot read its answers)"},
@@ -86,6 +90,8 @@ struct api_settings {
     unsigned anonymous_rate = 0;
     trusted_proxies proxies;
     export_settings exports;
+    std::string tls_cert; // both empty: plain HTTP
+    std::string tls_key;
     std::uint64_t export_min_bytes_per_second = 0;
     std::chrono::seconds export_grace{};
 };

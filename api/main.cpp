@@ -23,6 +23,7 @@
 #include "common/http/healthcheck.hpp"
 #include "common/http/router.hpp"
 #include "common/http/server.hpp"
+#include "common/http/server_tls.hpp"
 
 namespace {
 using namespace streamscope;
@@ -36,7 +37,8 @@ constexpr std::string_view usage = R"(Usage: streamscope-api [serve] [--option V
 Commands:
   serve       (the default) answer HTTP requests on API_HOST:API_PORT until SIGTERM or
               SIGINT, which drain the requests in flight first
-  healthcheck ask the running server's /health on 127.0.0.1:API_PORT; exit 0 when healthy,
+  healthcheck ask the running server's /health on 127.0.0.1:API_PORT (over HTTPS with
+              API_TLS_CERT); exit 0 when healthy,
               1 when not (for container health checks)
   migrate     apply pending schema migrations to DATABASE_URL and exit (normally the
               collector does this; the API itself needs only read access)
@@ -66,6 +68,15 @@ constexpr auto key_use_record_every = std::chrono::seconds(10);
 constexpr std::size_t rate_limited_clients = 100'000;
 
 int serve(const config::service_settings& service, const api::api_settings& s) {
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    if (!s.tls_cert.empty()) {
+        try {
+            tls = http::make_server_tls_context(s.tls_cert, s.tls_key);
+        } catch (const std::exception& e) {
+            spdlog::error("API_TLS_CERT/API_TLS_KEY: {}", e.what());
+            return cli::exit_bad_config;
+        }
+    }
     // The API only reads: a session that cannot write turns a bug into an error, not damage.
     // No JIT: its queries run for milliseconds, and one whose estimate passes the JIT cost
     // thresholds (a ranking with a look-up per channel) spent 60 to 700 ms compiling itself.
@@ -103,6 +114,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
          .max_connections_per_address = s.max_connections_per_ip,
          .streamed_read_floor = {.bytes_per_second = s.export_min_bytes_per_second,
                                  .grace = s.export_grace},
+         .tls = tls,
          .cors_allowed_origins = s.cors_allowed_origins,
          .request_observer =
              [&metrics](std::string_view route, unsigned status, std::chrono::nanoseconds took) {
@@ -114,9 +126,10 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
         keys.start(io.get_executor(), key_reload_every, key_use_record_every);
     }
     server.start();
-    spdlog::info("streamscope-api listening on {}:{} with {} threads and {} database "
+    spdlog::info("streamscope-api listening on {}:{} ({}) with {} threads and {} database "
                  "connections ({}); API keys: {}",
-                 s.host, port, s.threads, s.pool_size, service.database.redacted(),
+                 s.host, port, tls ? "HTTPS" : "HTTP", s.threads, s.pool_size,
+                 service.database.redacted(),
                  s.auth == api::auth_mode::off    ? "off (AUTH_MODE)"
                  : s.auth == api::auth_mode::keys ? "needed"
                                                   : "needed except to read");
@@ -187,7 +200,8 @@ int main(int argc, char** argv) {
         return api::run_keys_command(run.settings, *keys_settings, run.arguments);
     }
     if (run.command == "healthcheck") {
-        return http::run_healthcheck("127.0.0.1", own.port, std::chrono::seconds(5));
+        return http::run_healthcheck("127.0.0.1", own.port, std::chrono::seconds(5),
+                                     !own.tls_cert.empty());
     }
     try {
         return serve(run.settings, own);

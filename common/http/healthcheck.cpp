@@ -17,6 +17,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "common/http/listen.hpp"
 #include "common/version.hpp"
@@ -40,11 +41,45 @@ struct probe_result {
     std::string failure; // why there is no answer
 };
 
+std::string health_url(const std::string& host, std::uint16_t port, bool https) {
+    return (https ? "https://" : "http://") + host_port(host, port) + "/health";
+}
+
+// GET /health over `stream`, connected (and with TLS, shaken hands).
+template <class Stream>
+asio::awaitable<probe_result> ask(Stream& stream, const std::string& host, std::uint16_t port,
+                                  const std::string& url, const std::string& too_slow) {
+    probe_result result;
+    probe_request req{bhttp::verb::get, "/health", 11};
+    req.set(bhttp::field::host, host_port(host, port));
+    req.set(bhttp::field::user_agent,
+            std::string("streamscope-healthcheck/") + std::string(streamscope::version));
+    req.keep_alive(false);
+    auto [write_ec, write_n] = co_await bhttp::async_write(stream, req, use_tuple);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(healthcheck_body_limit);
+    beast::flat_buffer buffer;
+    boost::system::error_code read_ec;
+    if (!write_ec) {
+        auto [ec, read_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        read_ec = ec;
+    }
+    const auto failed = write_ec ? write_ec : read_ec;
+    if (failed) {
+        result.failure = failed == beast::error::timeout ? too_slow : url + ": " + failed.message();
+        co_return result;
+    }
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    result.answer = parser.release();
+    co_return result;
+}
+
 asio::awaitable<probe_result> probe(std::string host, std::uint16_t port,
-                                    std::chrono::milliseconds timeout) {
+                                    std::chrono::milliseconds timeout, bool https) {
     const auto executor = co_await asio::this_coro::executor;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const std::string url = "http://" + host_port(host, port) + "/health";
+    const std::string url = health_url(host, port, https);
     const std::string too_slow =
         "no answer from " + url + " within " + std::to_string(timeout.count()) + " ms";
     probe_result result;
@@ -75,41 +110,35 @@ asio::awaitable<probe_result> probe(std::string host, std::uint16_t port,
         co_return result;
     }
 
-    probe_request req{bhttp::verb::get, "/health", 11};
-    req.set(bhttp::field::host, host_port(host, port));
-    req.set(bhttp::field::user_agent,
-            std::string("streamscope-healthcheck/") + std::string(streamscope::version));
-    req.keep_alive(false);
-    auto [write_ec, write_n] = co_await bhttp::async_write(stream, req, use_tuple);
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(healthcheck_body_limit);
-    beast::flat_buffer buffer;
-    boost::system::error_code read_ec;
-    if (!write_ec) {
-        auto [ec, read_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-        read_ec = ec;
+    if (!https) {
+        co_return co_await ask(stream, host, port, url, too_slow);
     }
-    const auto failed = write_ec ? write_ec : read_ec;
-    if (failed) {
-        result.failure = failed == beast::error::timeout ? too_slow : url + ": " + failed.message();
+    // The server's own port, asked by address: its certificate names the public host, so it
+    // is not checked here. The probe says whether the server answers, not who it is.
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    tls.set_verify_mode(asio::ssl::verify_none);
+    beast::ssl_stream<beast::tcp_stream&> secure{stream, tls};
+    auto [handshake_ec] =
+        co_await secure.async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (handshake_ec) {
+        result.failure = handshake_ec == beast::error::timeout
+                             ? too_slow
+                             : url + ": TLS handshake failed: " + handshake_ec.message();
         co_return result;
     }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    result.answer = parser.release();
-    co_return result;
+    co_return co_await ask(secure, host, port, url, too_slow);
 }
 
 } // namespace
 
 int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
-                    std::ostream& out, std::ostream& err) {
-    const std::string url = "http://" + host_port(host, port) + "/health";
+                    std::ostream& out, std::ostream& err, bool https) {
+    const std::string url = health_url(host, port, https);
     probe_result result;
     try {
         asio::io_context io(1);
         // An exception from the coroutine leaves io.run() through this handler.
-        asio::co_spawn(io, probe(std::move(host), port, timeout),
+        asio::co_spawn(io, probe(std::move(host), port, timeout, https),
                        [&result](std::exception_ptr e, probe_result r) {
                            if (e) {
                                std::rethrow_exception(e);
@@ -138,8 +167,9 @@ int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseco
     return 0;
 }
 
-int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout) {
-    return run_healthcheck(std::move(host), port, timeout, std::cout, std::cerr);
+int run_healthcheck(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+                    bool https) {
+    return run_healthcheck(std::move(host), port, timeout, std::cout, std::cerr, https);
 }
 
 } // namespace streamscope::http

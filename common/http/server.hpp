@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "common/http/read_floor.hpp"
 #include "common/http/router.hpp"
@@ -38,6 +39,8 @@ struct server_options {
     std::chrono::seconds idle_timeout{60}; // keep-alive connections idle longer are closed
     // A streamed answer (an export) whose client takes it slower than this is cut off.
     read_floor streamed_read_floor = {};
+    // HTTPS on the port with this context (server_tls.hpp); null: plain HTTP.
+    std::shared_ptr<boost::asio::ssl::context> tls = {};
     // Origins whose pages may call the server from a browser; "*" anywhere in the list: any;
     // empty: no CORS headers at all.
     std::vector<std::string> cors_allowed_origins = {};

@@ -12,6 +12,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/http/access_log.hpp"
@@ -225,10 +226,12 @@ void observe(const server_options& options, const exchange_record& record, const
 
 // Half-closes, then reads and drops whatever the client still sends until it closes too (or
 // for linger_timeout), so that our last answer reaches it instead of a reset.
-asio::awaitable<void> close_gently(beast::tcp_stream& stream) {
+template <class Stream>
+asio::awaitable<void> close_gently(Stream& stream) {
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.expires_after(linger_timeout);
+    beast::tcp_stream& transport = beast::get_lowest_layer(stream);
+    transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    transport.expires_after(linger_timeout);
     std::array<char, 4096> sink{};
     const auto into = asio::buffer(sink);
     for (;;) {
@@ -237,20 +240,21 @@ asio::awaitable<void> close_gently(beast::tcp_stream& stream) {
             break;
         }
     }
-    stream.socket().close(ignored);
+    transport.socket().close(ignored);
 }
 
 // Sends a streamed answer: the header, then each chunk as the handler produces it (gzipped on
 // the way when `gzipped`). Returns the body bytes sent, or nullopt when the answer was cut off
 // (the client went away or stopped reading, or the handler failed): the connection must close
 // then, as the client cannot tell where the answer ended otherwise.
-asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& stream, response& res,
-                                                           body_chunks& chunks, bool gzipped,
-                                                           bool head, const read_floor& floor,
-                                                           const exchange_record& record) {
+template <class Stream>
+asio::awaitable<std::optional<std::size_t>>
+write_streamed(Stream& stream, response& res, body_chunks& chunks, bool gzipped, bool head,
+               const read_floor& floor, const exchange_record& record) {
+    beast::tcp_stream& transport = beast::get_lowest_layer(stream);
     beast::http::response<beast::http::empty_body> header{std::move(res.base())};
     beast::http::response_serializer<beast::http::empty_body> serializer{header};
-    stream.expires_after(write_timeout);
+    transport.expires_after(write_timeout);
     auto [header_ec, header_n] =
         co_await beast::http::async_write_header(stream, serializer, use_tuple);
     if (header_ec) {
@@ -276,7 +280,7 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
             too_slow = true;
             co_return false;
         }
-        stream.expires_after(allowed);
+        transport.expires_after(allowed);
         const auto write_started = steady::now();
         boost::system::error_code ec;
         if (chunked) {
@@ -331,7 +335,7 @@ asio::awaitable<std::optional<std::size_t>> write_streamed(beast::tcp_stream& st
         co_return std::nullopt;
     }
     if (chunked) {
-        stream.expires_after(write_timeout);
+        transport.expires_after(write_timeout);
         auto [last_ec, n] =
             co_await asio::async_write(stream, beast::http::make_chunk_last(), use_tuple);
         if (last_ec) {
@@ -355,35 +359,34 @@ private:
     std::shared_ptr<connection> conn_;
 };
 
-} // namespace
-
-asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
-                                       std::shared_ptr<connection> conn) {
-    const registration registered(*state, conn);
-    const server_options& options = state->options;
+// Requests and answers on `stream` (the connection's TCP stream, or TLS over it) until the
+// client leaves, a deadline passes or the server drains.
+template <class Stream>
+asio::awaitable<void> serve(Stream& stream, server_state& state, connection& conn) {
+    const server_options& options = state.options;
     const cors_policy cors{options.cors_allowed_origins};
-    beast::tcp_stream& stream = conn->stream;
+    beast::tcp_stream& transport = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     bool fresh = true;   // no request yet: the read deadline runs from the accept
     bool linger = false; // we close with the client possibly still sending
     for (;;) {
         // Waiting for a request to begin is idle time, which the drain may cut short.
         if (buffer.size() == 0) {
-            if (state->draining) {
+            if (state.draining) {
                 break;
             }
-            conn->idle = true;
-            stream.expires_after(fresh ? options.read_timeout : options.idle_timeout);
+            conn.idle = true;
+            transport.expires_after(fresh ? options.read_timeout : options.idle_timeout);
             const auto space = buffer.prepare(first_read_size);
             auto [wait_ec, got] = co_await stream.async_read_some(space, use_tuple);
-            conn->idle = false;
+            conn.idle = false;
             if (wait_ec) {
                 break; // the client left, went quiet too long, or the server is draining
             }
             buffer.commit(got);
         }
         if (!fresh) {
-            stream.expires_after(options.read_timeout);
+            transport.expires_after(options.read_timeout);
         }
         beast::http::request_parser<beast::http::string_body> parser;
         parser.header_limit(options.header_limit);
@@ -408,14 +411,14 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
             req = &parser.get();
             record.method = std::string(req->method_string());
             record.target = loggable_target(req->target());
-            routed r = route(*state, cors, *req, record);
+            routed r = route(state, cors, *req, record);
             if (r.ready) {
                 res = std::move(*r.ready);
             } else {
-                answer = co_await run_handler(*req, r, record.route, conn->address);
+                answer = co_await run_handler(*req, r, record.route, conn.address);
                 record.client = std::move(answer.client);
             }
-            keep_alive = req->keep_alive() && !state->draining;
+            keep_alive = req->keep_alive() && !state.draining;
             linger = req->keep_alive() && !keep_alive;
         }
         const bool streamed = answer.chunks != nullptr;
@@ -438,7 +441,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
             continue;
         }
         const std::size_t body_bytes = res.body().size();
-        stream.expires_after(write_timeout);
+        transport.expires_after(write_timeout);
         auto [write_ec, written] = co_await beast::http::async_write(stream, res, use_tuple);
         observe(options, record, res, body_bytes, steady::now() - started);
         if (write_ec || !keep_alive) {
@@ -446,13 +449,38 @@ asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
         }
         fresh = false;
     }
+    // With TLS, no close_notify: it would wait for the client's, and every answer's end is
+    // marked by its length or its last chunk, so a cut cannot pass for a whole answer.
     if (linger) {
         co_await close_gently(stream);
     } else {
         boost::system::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream.socket().close(ignored);
+        transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        transport.socket().close(ignored);
     }
+}
+
+} // namespace
+
+asio::awaitable<void> serve_connection(std::shared_ptr<server_state> state,
+                                       std::shared_ptr<connection> conn) {
+    const registration registered(*state, conn);
+    if (!state->options.tls) {
+        co_await serve(conn->stream, *state, *conn);
+        co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream&> tls{conn->stream, *state->options.tls};
+    conn->stream.expires_after(state->options.read_timeout);
+    auto [handshake_ec] = co_await tls.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (handshake_ec) {
+        // Scanners and plain-HTTP clients do this all day: not worth more than a debug line.
+        spdlog::debug("{}: TLS handshake with {} failed: {}", state->options.name,
+                      conn->address.to_string(), handshake_ec.message());
+        boost::system::error_code ignored;
+        conn->stream.socket().close(ignored);
+        co_return;
+    }
+    co_await serve(tls, *state, *conn);
 }
 
 } // namespace streamscope::http
