@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 # outer make (the test run that builds a copy) exported its own.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: help deps build run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
+.PHONY: help deps build build-run run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
   bench-api bench-stats fmt lint clean
 
 help: ## this list
@@ -22,6 +22,10 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 build: deps $(BUILD_DIR)/CMakeCache.txt ## Release build, binaries in build/bin/
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The tests are most of the build: ./start.sh does without them.
+build-run: deps $(BUILD_DIR)/CMakeCache.txt ## only what ./start.sh runs: the collector, the API, the demo's mock
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target streamscope-collector streamscope-api streamscope-mock
 
 run: ## ./start.sh: the whole system on this machine (demo mode without Twitch credentials)
 	./start.sh

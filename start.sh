@@ -36,7 +36,7 @@ fi
 # --- 2. Build (incremental: a second run reuses the first one's build) -----------------------
 mkdir -p "$LOGS"
 say "building (the first time takes a few minutes; later runs only rebuild what changed)"
-make --no-print-directory build >"$LOGS/build.log" 2>&1 || {
+make --no-print-directory build-run >"$LOGS/build.log" 2>&1 || {
   tail -30 "$LOGS/build.log" >&2
   die "the build failed; the whole log is in .data/logs/build.log"
 }
