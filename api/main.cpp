@@ -42,12 +42,14 @@ Commands:
   healthcheck ask the running server's /health on 127.0.0.1:API_PORT (over HTTPS with
               API_TLS_CERT); exit 0 when healthy,
               1 when not (for container health checks)
-  migrate     apply pending schema migrations to DATABASE_URL and exit (normally the
-              collector does this; the API itself needs only read access)
+  migrate     apply pending schema migrations to DATABASE_URL and exit (normally
+              `streamscope-collector migrate` does this as the schema's owner, and makes
+              the API's role streamscope_api, which may not migrate)
   keys        API keys, for AUTH_MODE=keys or open-read: `create` makes one and prints
               it alone on the last line (it is stored only as a hash: keep it), `list`
               shows every key with its use, `revoke` ends keys at once on every server
               (within seconds); DATABASE_URL's role must be able to write api_keys
+              (streamscope_api can)
 
 Options:
   --help      this text

@@ -14,6 +14,7 @@
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/cli/service_main.hpp"
+#include "common/config/secret.hpp"
 #include "common/http/healthcheck.hpp"
 
 namespace {
@@ -39,7 +40,9 @@ Commands:
               restoring data, or to roll up sweeps stored before the rollups existed)
   migrate     apply pending schema migrations to DATABASE_URL and exit
               (a no-op when the schema is current; refused with exit code 3 when the
-              database schema is newer than this binary or an applied migration was edited)
+              database schema is newer than this binary or an applied migration was edited);
+              with API_DATABASE_PASSWORD, also create or update the API's login role
+              streamscope_api (read-only but for api_keys) with that password
 
 Options:
   --help      this text
@@ -61,9 +64,14 @@ constexpr auto options =
 int main(int argc, char** argv) {
     collector::collector_settings own;
     collector::day_range days;
+    config::secret api_database_password;
     cli::program_info program{"streamscope-collector", usage, commands, "run", "healthcheck"};
     program.load_own_settings = [&](std::string_view command, const config::settings& s,
                                     std::vector<std::string>& problems) {
+        if (command == "migrate") {
+            api_database_password =
+                config::secret(s.get("API_DATABASE_PASSWORD").value_or(std::string()));
+        }
         if (command == "rollup") {
             days = collector::load_day_range(s, problems);
             return; // needs nothing of any platform
@@ -76,7 +84,8 @@ int main(int argc, char** argv) {
     }
     const auto& run = std::get<cli::invocation>(started);
     if (run.command == "migrate") {
-        return cli::run_migrate(run.settings.database, "streamscope-collector");
+        return cli::run_migrate(run.settings.database, "streamscope-collector",
+                                api_database_password);
     }
     if (run.command == "rollup") {
         return collector::run_rollup(run.settings, days);

@@ -61,6 +61,9 @@ inline constexpr std::array collector_options{
                    "deadline for one HTTP exchange with a platform (connecting: a third of it)"},
     config::option{"HTTP_MAX_RETRIES", "5",
                    "retries of a failed platform request (5xx, timeout, reset, bad body)"},
+    config::option{"API_DATABASE_PASSWORD", "",
+                   "migrate: also create the API's database role streamscope_api with this "
+                   "password, or set it (never logged); empty: leave that role alone"},
 };
 
 } // namespace streamscope::collector

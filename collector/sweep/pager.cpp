@@ -107,7 +107,8 @@ boost::asio::awaitable<bool> pager::first_pass(std::size_t part, std::vector<pag
         ++pages_;
         malformed_ += page.malformed;
         page_size_ = std::max(page_size_, page.streams.size());
-        page_cap_ = std::max(min_page_cap, expected_ * 3 / 2 / std::max<std::size_t>(1, page_size_));
+        page_cap_ =
+            std::max(min_page_cap, expected_ * 3 / 2 / std::max<std::size_t>(1, page_size_));
         const std::int32_t duplicates_before = seen_.duplicates();
         for (auto& stream : page.streams) {
             seen_.add(std::move(stream));

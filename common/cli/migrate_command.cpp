@@ -5,12 +5,37 @@
 #include <spdlog/spdlog.h>
 
 #include "common/cli/exit_codes.hpp"
+#include "common/db/api_role.hpp"
 #include "common/db/connection.hpp"
 #include "common/db/migrate.hpp"
 
 namespace streamscope::cli {
 
-int run_migrate(const config::database_url& url, std::string_view application_name) {
+namespace {
+
+int run_api_role(pqxx::connection& conn, const config::database_url& url,
+                 const config::secret& password) {
+    try {
+        const auto change = db::ensure_api_role(conn, url, password);
+        spdlog::info("database {}: the API's role {} {}, member of streamscope_reader and "
+                     "streamscope_key_manager, with the password in API_DATABASE_PASSWORD",
+                     url.redacted(), db::api_login_role,
+                     change == db::api_role_change::created ? "created" : "updated");
+        return exit_ok;
+    } catch (const db::role_refused& e) {
+        spdlog::error("cannot set up the API's role in {}: {}", url.redacted(), e.what());
+    } catch (const std::exception& e) {
+        spdlog::error("setting up the API's role in {} failed: {} -- the schema is migrated; "
+                      "fix the cause and run migrate again",
+                      url.redacted(), e.what());
+    }
+    return exit_failure;
+}
+
+} // namespace
+
+int run_migrate(const config::database_url& url, std::string_view application_name,
+                const config::secret& api_database_password) {
     try {
         // Migrations may build indexes on big tables: no statement timeout for them.
         auto conn = db::connect(url, {.application_name = std::string(application_name),
@@ -35,6 +60,9 @@ int run_migrate(const config::database_url& url, std::string_view application_na
                          "function and view files)",
                          url.redacted(), result.from_version, result.to_version,
                          result.applied.size(), result.repeatables_applied.size());
+        }
+        if (!api_database_password.empty()) {
+            return run_api_role(*conn, url, api_database_password);
         }
         return exit_ok;
     } catch (const db::schema_refused& e) {

@@ -2,7 +2,8 @@
 # `make container-test`: the real images and docker-compose.yml (demo profile) on podman.
 # Builds the images from deploy/Dockerfile, brings the stack up through podman's Docker API with
 # docker-compose, waits for every service's own health check, reads /live/top for streams that
-# came from the mock, restarts and then kills the collector and checks each time that it comes
+# came from the mock, checks that the API runs as its own database role without the platforms'
+# secrets (and may make a key), restarts and then kills the collector and checks each time that it comes
 # back healthy and sweeps again, then takes everything down (also on failure or Ctrl-C).
 #
 # Needs root on Debian 12 (podman, runc, debootstrap, docker-compose are installed if missing).
@@ -242,16 +243,26 @@ has_new_sweep() { [ "$(complete_sweeps 2>/dev/null || echo 0)" -ge 1 ]; }
 
 wait_until 60 "/live/top lists the mock's streams" has_live_streams
 say "/live/top: $(live_streams) streams; first: $(curl -fsS "http://127.0.0.1:$TEST_API_PORT/live/top?limit=1" | head -c 300)"
-# The mock's world has 2,000 live streams (docker-compose.yml: --streams 2000); some start and
-# end between pages (--churn).
-channels=$(curl -fsS --max-time 5 "http://127.0.0.1:$TEST_API_PORT/live/summary" \
+# The mock's Twitch world has 2,000 live streams (docker-compose.yml: --streams 2000), and its
+# Kick world as many again (the demo sweeps both); some start and end between pages (--churn).
+channels=$(curl -fsS --max-time 5 "http://127.0.0.1:$TEST_API_PORT/live/summary?platform=twitch" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["live_channels"])')
-say "/live/summary: $channels live channels"
+say "/live/summary?platform=twitch: $channels live channels"
 if [ "$channels" -lt 1800 ] || [ "$channels" -gt 2200 ]; then
-  die "/live/summary counts $channels live channels, not the mock's ~2000"
+  die "/live/summary counts $channels live Twitch channels, not the mock's ~2000"
 fi
 uid=$("${P[@]}" exec "$(container_of collector)" id -u)
 [ "$uid" = 10001 ] || die "the collector runs as uid $uid"
+# Least privilege: the API holds no platform secret or owner password, logs in (with a real
+# password check here) as its own role, and that role is enough to make a key.
+leaked=$("${P[@]}" exec "$(container_of api)" env \
+  | grep -E '^(TWITCH_|KICK_|YOUTUBE_|POSTGRES_PASSWORD|API_DATABASE_PASSWORD)' | cut -d= -f1 || true)
+[ -z "$leaked" ] || die "the api container holds $leaked"
+"${P[@]}" exec "$(container_of api)" env | grep -q '^DATABASE_URL=postgresql://streamscope_api:' \
+  || die "the api container does not connect as streamscope_api"
+"${P[@]}" exec "$(container_of api)" streamscope-api keys create --name container-test \
+  >"$WORK/keys.log" 2>&1 || { cat "$WORK/keys.log" >&2; die "streamscope_api cannot create a key"; }
+say "the API runs as streamscope_api without the platforms' secrets, and creates keys"
 phase_done sweep
 
 # --- heal: a restart, then a crash of the collector --------------------------------------------

@@ -9,12 +9,15 @@ Deployments: selector matches the template, images, resource requests and limits
 declared ports, non-root with a read-only root filesystem, no privilege escalation, all
 capabilities dropped, mounts backed by volumes; every ConfigMap/Secret reference resolves; every
 ConfigMap/Secret key is a setting one of the binaries knows; ports agree with the settings;
-the Service selects the API pods and targets a declared port.
+the Service selects the API pods and targets a declared port. Least privilege: the API's
+pods read only their own Secret (its own role's URL) and no platform credential; the
+collector's pods make that role first (a `migrate` init container given its password).
 """
 import os
 import re
 import subprocess
 import sys
+import urllib.parse
 
 import yaml
 
@@ -71,7 +74,8 @@ def check_pod(deployment, by_kind, known_settings, config):
     pod_security = pod.get("securityContext", {})
     check(pod.get("automountServiceAccountToken") is False, f"{name}: no API token mounted")
     volumes = {v["name"] for v in pod.get("volumes", [])}
-    for c in pod["containers"]:
+    init = pod.get("initContainers", [])
+    for c in pod["containers"] + init:
         where = f"{name}/{c['name']}"
         security = c.get("securityContext", {})
         check(bool(c.get("image")), f"{where}: has an image")
@@ -85,6 +89,9 @@ def check_pod(deployment, by_kind, known_settings, config):
         check(security.get("readOnlyRootFilesystem") is True, f"{where}: read-only root filesystem")
         check(security.get("capabilities", {}).get("drop") == ["ALL"], f"{where}: drops all capabilities")
         ports = {p["name"]: p["containerPort"] for p in c.get("ports", [])}
+        if c in init:  # runs to its end: no probes, no ports
+            check("livenessProbe" not in c and not ports, f"{where}: an init container")
+            continue
         for probe in ("livenessProbe", "readinessProbe"):
             get = c.get(probe, {}).get("httpGet", {})
             check(get.get("path", "").startswith("/") and
@@ -112,6 +119,44 @@ def check_pod(deployment, by_kind, known_settings, config):
     return labels, pod
 
 
+def secrets_read(containers):
+    """(Secret name, key or None for all of it) for each Secret the containers read."""
+    out = []
+    for c in containers:
+        out += [(e["secretRef"]["name"], None) for e in c.get("envFrom", []) if "secretRef" in e]
+        out += [(e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"])
+                for e in c.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})]
+    return out
+
+
+def check_least_privilege(by_kind, pods):
+    api_pod = pods["streamscope-api"][1]
+    api_containers = api_pod["containers"] + api_pod.get("initContainers", [])
+    read = secrets_read(api_containers)
+    check(read and all(name == "streamscope-api" for name, _ in read),
+          f"the API's pods read only the Secret streamscope-api ({read})")
+    platform = [e["name"] for c in api_containers for e in c.get("env", [])
+                if e["name"].startswith(("TWITCH_", "KICK_", "YOUTUBE_"))]
+    check(not platform, f"the API's pods get no platform credential ({platform})")
+    api_secret = by_kind["Secret"].get("streamscope-api", {}).get("stringData", {})
+    owner = urllib.parse.urlsplit(by_kind["Secret"]["streamscope"]["stringData"]["DATABASE_URL"])
+    url = urllib.parse.urlsplit(api_secret.get("DATABASE_URL", ""))
+    check(url.username == "streamscope_api" and
+          url.password == api_secret.get("API_DATABASE_PASSWORD") and
+          url.password != owner.password and (url.hostname, url.path) == (owner.hostname, owner.path),
+          "the API's DATABASE_URL is streamscope_api's, with API_DATABASE_PASSWORD, on the "
+          "collector's server and database")
+
+    collector_pod = pods["streamscope-collector"][1]
+    migrate = [c for c in collector_pod.get("initContainers", []) if c.get("args") == ["migrate"]]
+    check(len(migrate) == 1 and
+          ("streamscope-api", "API_DATABASE_PASSWORD") in secrets_read(migrate) and
+          ("streamscope", "DATABASE_URL") in secrets_read(migrate),
+          "a collector pod first migrates as the owner and makes the API's role with its password")
+    check(all(name == "streamscope" for name, _ in secrets_read(collector_pod["containers"])),
+          "the collector itself reads only its own Secret")
+
+
 def main():
     known = settings_of(sys.argv[1]) | settings_of(sys.argv[2])
     objects, kustomization = load()
@@ -133,9 +178,9 @@ def main():
     config = by_kind["ConfigMap"]["streamscope"]["data"]
     for key in config:
         check(key in known, f"ConfigMap key {key} is a setting of the binaries")
-    secret = by_kind["Secret"]["streamscope"]
-    for key in secret.get("stringData", {}) | secret.get("data", {}):
-        check(key in known, f"Secret key {key} is a setting of the binaries")
+    for name, secret in by_kind["Secret"].items():
+        for key in secret.get("stringData", {}) | secret.get("data", {}):
+            check(key in known, f"Secret {name} key {key} is a setting of the binaries")
     check(config.get("SPOOL_DIR", "").startswith("/"), "SPOOL_DIR is an absolute path (a volume)")
 
     pods = {}
@@ -145,6 +190,7 @@ def main():
                         for m in c.get("volumeMounts", [])]
     check(config.get("SPOOL_DIR") in collector_mounts, "the collector's SPOOL_DIR is a mounted volume")
     check(by_kind["Deployment"]["streamscope-api"]["spec"]["replicas"] >= 2, "the API has 2+ replicas")
+    check_least_privilege(by_kind, pods)
 
     for name, svc in by_kind.get("Service", {}).items():
         selected = [d for d, (labels, _) in pods.items() if svc["spec"]["selector"].items() <= labels.items()]

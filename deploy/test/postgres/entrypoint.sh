@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test only: first start creates the cluster, role and database (as the postgres:15 image
-# does), then PostgreSQL runs in the foreground on 127.0.0.1:$PGPORT.
+# does: POSTGRES_USER is a superuser), then PostgreSQL runs in the foreground on
+# 127.0.0.1:$PGPORT.
 set -euo pipefail
 
 : "${POSTGRES_USER:=postgres}" "${POSTGRES_DB:=$POSTGRES_USER}"
@@ -17,7 +18,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   # psql's :"name" and :'value' quote the identifiers and the password.
   psql -h "$socket_dir" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
     -v user="$POSTGRES_USER" -v password="$POSTGRES_PASSWORD" -v db="$POSTGRES_DB" <<SQL
-$role ROLE :"user" LOGIN PASSWORD :'password';
+$role ROLE :"user" SUPERUSER LOGIN PASSWORD :'password';
 $database
 SQL
   pg_ctl -D "$PGDATA" -m fast -w -t 30 stop >/dev/null

@@ -7,8 +7,26 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 from e2e import free_port
+
+
+# The API role's password in every test (tests/integration/db/api_role_test.cpp's too): the role
+# belongs to the whole test server, and tests running side by side each set it.
+API_ROLE_PASSWORD = "test-only-api-password"
+
+
+def api_role_url(collector, database_url):
+    """The DATABASE_URL of the API as every deployment runs it: the role that `streamscope-collector
+    migrate` makes when given API_DATABASE_PASSWORD (it reads, and writes only api_keys)."""
+    subprocess.run([collector, "migrate"], env=dict(os.environ, DATABASE_URL=database_url,
+                                                    API_DATABASE_PASSWORD=API_ROLE_PASSWORD),
+                   check=True, capture_output=True, timeout=120, cwd=tempfile.gettempdir())
+    url = urllib.parse.urlsplit(database_url)
+    host = url.netloc.rsplit("@", 1)[-1]
+    return urllib.parse.urlunsplit(url._replace(
+        netloc=f"streamscope_api:{API_ROLE_PASSWORD}@{host}"))
 
 
 class ApiProcess:

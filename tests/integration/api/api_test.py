@@ -26,7 +26,7 @@ API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
 sys.argv = [sys.argv[0], COLLECTOR, MOCK, "api"]  # what collector_test reads at import
 from collector_test import Mock, collect  # noqa: E402
 from e2e import check, free_port, run  # noqa: E402
-from api_process import ApiProcess  # noqa: E402
+from api_process import ApiProcess, api_role_url  # noqa: E402
 
 
 def Api(work, database_url, **settings):  # noqa: N802 (the class of api_process, for this binary)
@@ -49,20 +49,18 @@ def main(work, db):
     finally:
         mock.stop()
 
-    # The API works with a role that can only read (README: "The API only reads").
-    reader = "streamscope_reader_" + db.name[-10:]
-    db.query(f"""CREATE ROLE {reader} LOGIN;
-                 GRANT CONNECT ON DATABASE {db.name} TO {reader};
-                 GRANT USAGE ON SCHEMA public, compat TO {reader};
-                 GRANT SELECT ON ALL TABLES IN SCHEMA public, compat TO {reader};""")
-    reader_url = db.url.replace("postgresql://postgres@", f"postgresql://{reader}@", 1)
-    api = Api(work, reader_url)
+    # The API connects as in every deployment: as the role that reads, and writes only api_keys.
+    api_url = api_role_url(COLLECTOR, db.url)
+    api = Api(work, api_url)
     try:
         status, _, health = api.get_json("/health")
         check(status == 200 and health["status"] == "ok" and health["database"] == "up",
               f"/health is 200 ok ({status} {health})")
         check(health["schema_version"] >= 1, "/health names the schema version")
         check("twitch" in health["last_complete_sweep_age_s"], "/health: the sweep's age")
+        users = db.query("SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity "
+                         f"WHERE datname = '{db.name}' AND application_name = 'streamscope-api'")
+        check(users == "streamscope_api", f"the API connects as streamscope_api ({users})")
 
         status, headers, top = api.get_json("/live/top?limit=10")
         check(status == 200, f"/live/top answers 200 ({status})")
@@ -321,12 +319,10 @@ def main(work, db):
     finally:
         if api.proc.poll() is None:
             api.proc.kill()
-        db.query(f"REASSIGN OWNED BY {reader} TO postgres; DROP OWNED BY {reader}; "
-                 f"DROP ROLE {reader}")
 
-    check_cors_list(work, db)
-    check_cache_bounds(work, db)
-    check_pool_queue(work, db)
+    check_cors_list(work, api_url)
+    check_cache_bounds(work, api_url)
+    check_pool_queue(work, db, api_url)
 
     # The database unreachable: /health says so at once, it does not hang.
     down = Api(work, "postgresql://postgres@127.0.0.1:1/nowhere")
@@ -478,10 +474,10 @@ def metric_samples(api):
     return samples
 
 
-def check_cache_bounds(work, db):
+def check_cache_bounds(work, api_url):
     """The answer cache stays within API_CACHE_MB however many distinct requests come, and a
     request spelled differently (escapes, parameter order) finds the answer already kept."""
-    api = Api(work, db.url, API_CACHE_MB="1")
+    api = Api(work, api_url, API_CACHE_MB="1")
     try:
         status, _, first = api.call("GET", "/live/streams?limit=500&platform=twitch")
         check(status == 200 and len(first) > 50_000, f"a large answer ({len(first)} B)")
@@ -506,10 +502,10 @@ def check_cache_bounds(work, db):
         api.stop()
 
 
-def check_pool_queue(work, db):
+def check_pool_queue(work, db, api_url):
     """With every connection busy and the queue full, requests are answered 503 with
     Retry-After at once; a request that waited past API_DB_QUEUE_TIMEOUT_MS is too."""
-    api = Api(work, db.url, API_DB_POOL_SIZE="1", API_DB_QUEUE_LIMIT="2",
+    api = Api(work, api_url, API_DB_POOL_SIZE="1", API_DB_QUEUE_LIMIT="2",
               API_DB_QUEUE_TIMEOUT_MS="1000", API_STATEMENT_TIMEOUT_MS="60000")
     # The cache knows the newest sweep before the lock: requests then queue for the pool, not
     # behind the cache's first look.
@@ -576,9 +572,9 @@ def check_pool_queue(work, db):
         api.stop()
 
 
-def check_cors_list(work, db):
+def check_cors_list(work, api_url):
     """CORS_ALLOWED_ORIGINS as a list: those origins are answered, others are not."""
-    api = Api(work, db.url, CORS_ALLOWED_ORIGINS="https://allowed.example,https://also.example")
+    api = Api(work, api_url, CORS_ALLOWED_ORIGINS="https://allowed.example,https://also.example")
     try:
         preflight = {"Access-Control-Request-Method": "GET"}
         status, headers, _ = api.call("OPTIONS", "/live/top",
@@ -598,7 +594,7 @@ def check_cors_list(work, db):
         check("Access-Control-Allow-Origin" not in headers, "CORS list: another origin's GET")
     finally:
         api.stop()
-    api = Api(work, db.url, CORS_ALLOWED_ORIGINS="*")
+    api = Api(work, api_url, CORS_ALLOWED_ORIGINS="*")
     try:
         status, headers, _ = api.call("OPTIONS", "/live/top", {
             "Origin": "https://any.example", "Access-Control-Request-Method": "GET"})

@@ -2,7 +2,10 @@
 """API keys as an operator and their clients use them: `streamscope-api keys` and /admin/keys
 against the real binary on a real PostgreSQL, in each AUTH_MODE.
 
-Usage: keys_test.py API   (needs TEST_DATABASE_URL)
+The API and its keys command connect as the API's own role (api_role_url), which reads and
+writes only api_keys: so nothing here needs more.
+
+Usage: keys_test.py API COLLECTOR   (needs TEST_DATABASE_URL)
 """
 import datetime
 import http.client
@@ -16,15 +19,15 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from e2e import check, run  # noqa: E402
-from api_process import ApiProcess  # noqa: E402
+from api_process import ApiProcess, api_role_url  # noqa: E402
 
-API = sys.argv[1]
+API, COLLECTOR = sys.argv[1], sys.argv[2]
 
 
 def keys(db, *words, expect=0):
     """Runs `streamscope-api keys WORDS`; its output."""
     env = {k: v for k, v in os.environ.items() if k not in ("NAME", "SCOPE", "EXPIRES")}
-    env["DATABASE_URL"] = db.url
+    env["DATABASE_URL"] = db.api_url
     out = subprocess.run([API, "keys", *words], env=env, capture_output=True, text=True,
                          timeout=30, cwd=tempfile.gettempdir())
     check(out.returncode == expect, f"keys {' '.join(words)}: exit {out.returncode} "
@@ -140,7 +143,7 @@ def check_exports(work, db):
     quota = create(db, "export quota", "export", "--export-rows", "25000")
     holder = create(db, "export holder", "export")
     other = create(db, "another exporter", "export")
-    api = ApiProcess(API, work, db.url, AUTH_MODE="keys", API_EXPORTS_PER_KEY="1",
+    api = ApiProcess(API, work, db.api_url, AUTH_MODE="keys", API_EXPORTS_PER_KEY="1",
                      API_EXPORT_MIN_RATE_KB="10240", API_EXPORT_GRACE_SECONDS="1")
     try:
         check(wait_for(lambda: api.call("GET", "/live/top", {"X-API-Key": other})[0] == 200, 5),
@@ -192,7 +195,7 @@ def check_exports(work, db):
 def check_anonymous_rate(work, db):
     """open-read: each address has API_ANON_RATE; X-Forwarded-For counts only from a proxy
     named in TRUSTED_PROXIES."""
-    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read", API_ANON_RATE="3")
+    api = ApiProcess(API, work, db.api_url, AUTH_MODE="open-read", API_ANON_RATE="3")
     try:
         statuses = [api.call("GET", "/live/top", {"X-Forwarded-For": f"198.51.100.{n}"})[0]
                     for n in range(4)]
@@ -200,7 +203,7 @@ def check_anonymous_rate(work, db):
               f"3 a minute for an address; a forged X-Forwarded-For changes nothing ({statuses})")
     finally:
         api.stop()
-    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read", API_ANON_RATE="3",
+    api = ApiProcess(API, work, db.api_url, AUTH_MODE="open-read", API_ANON_RATE="3",
                      TRUSTED_PROXIES="127.0.0.0/8")
     try:
         behind = [api.call("GET", "/live/top", {"X-Forwarded-For": "203.0.113.7"})[0]
@@ -213,8 +216,7 @@ def check_anonymous_rate(work, db):
 
 
 def main(work, db):
-    subprocess.run([API, "migrate"], env=dict(os.environ, DATABASE_URL=db.url), check=True,
-                   capture_output=True, cwd=tempfile.gettempdir())
+    db.api_url = api_role_url(COLLECTOR, db.url)
     reader = create(db, "research team", "read")
     exporter = create(db, "exports", "export", "--expires", "2099-01-01")
     admin = create(db, "ops", "admin")
@@ -231,7 +233,7 @@ def main(work, db):
     keys(db, "create", "--name", "x", "--expires", "2001-01-01", expect=2)
     keys(db, "revoke", "ssk_nosuchkey", expect=1)
 
-    api = ApiProcess(API, work, db.url, AUTH_MODE="keys")
+    api = ApiProcess(API, work, db.api_url, AUTH_MODE="keys")
     try:
         def get(path, key=None, header="Authorization"):
             headers = {}
@@ -301,7 +303,7 @@ def main(work, db):
     check(" revoked " in line and int(line.split()[8]) >= 3, f"... and what was revoked ({line})")
 
     # open-read: anonymous reads, keys for export; off: /admin does not exist.
-    api = ApiProcess(API, work, db.url, AUTH_MODE="open-read")
+    api = ApiProcess(API, work, db.api_url, AUTH_MODE="open-read")
     try:
         check(wait_for(lambda: api.call("GET", "/live/top")[0] == 200, 5),
               "open-read: reading needs no key")
@@ -315,7 +317,7 @@ def main(work, db):
         api.stop()
     check_anonymous_rate(work, db)
     check_exports(work, db)
-    api = ApiProcess(API, work, db.url)
+    api = ApiProcess(API, work, db.api_url)
     try:
         check(api.call("GET", "/export/snapshots?window=1h")[0] == 200,
               "AUTH_MODE=off (the default): no key needed")

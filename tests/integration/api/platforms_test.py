@@ -15,7 +15,7 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from e2e import check, run  # noqa: E402
 from platform_mock import PlatformMock  # noqa: E402
-from api_process import ApiProcess  # noqa: E402
+from api_process import ApiProcess, api_role_url  # noqa: E402
 
 API, COLLECTOR, MOCK = sys.argv[1], sys.argv[2], sys.argv[3]
 TWITCH_ID, TWITCH_SECRET = "it-client", "it-secret"
@@ -82,7 +82,7 @@ def main(work, db):
         time.sleep(1.1)
         sweep_both(db, mock)
         kick_world = mock.kick_world()["live"]
-        api = ApiProcess(API, work, db.url)
+        api = ApiProcess(API, work, api_role_url(COLLECTOR, db.url))
 
         status, _, top = api.get_json("/live/top?platform=kick&limit=500")
         check(status == 200 and len(top["data"]) == len(kick_world),

@@ -4,7 +4,7 @@ snapshots (its own SQL of the documented definitions), on a history seeded throu
 write path with rollups kept after each sweep (streamscope-seed-stats: channels going on and
 off, five languages, game switches, growing and shrinking channels, a collector outage).
 
-Usage: stats_test.py API SEED_STATS   (needs TEST_DATABASE_URL)
+Usage: stats_test.py API SEED_STATS COLLECTOR   (needs TEST_DATABASE_URL)
 """
 import datetime as dt
 import json
@@ -14,9 +14,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-API, SEEDER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+API, SEEDER, COLLECTOR = (os.path.abspath(a) for a in sys.argv[1:4])
 sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
 from api_test import Api  # noqa: E402
+from api_process import api_role_url  # noqa: E402
 from e2e import check, psql, run  # noqa: E402
 
 # Every snapshot with the span it stands for (to the platform's next sweep, at most 30
@@ -158,7 +159,7 @@ def main(work, db):
     # hours.
     newest_hour = "date_trunc('hour', (SELECT max(started_at) FROM sweeps))"
     in_win_folded = f"{in_win} AND hour < {newest_hour}"
-    api = Api(work, db)
+    api = Api(work, api_role_url(COLLECTOR, db))
     try:
         # /stats/summary
         status, s = get(api, f"/stats/summary?{win}")

@@ -4,7 +4,7 @@ every `curl 'http://localhost:8000...'` line must answer 200, a sample answer th
 (a ```json block) must still have the live answer's shape (every key of the sample present,
 lists compared by their first item), and every ```sql block must run and return rows.
 
-Usage: docs_test.py SOURCE_DIR API SEED_STATS   (needs TEST_DATABASE_URL)
+Usage: docs_test.py SOURCE_DIR API SEED_STATS COLLECTOR   (needs TEST_DATABASE_URL)
 """
 import json
 import os
@@ -14,11 +14,12 @@ import sys
 import urllib.error
 import urllib.request
 
-SOURCE, API, SEEDER = (os.path.abspath(a) for a in sys.argv[1:4])
+SOURCE, API, SEEDER, COLLECTOR = (os.path.abspath(a) for a in sys.argv[1:5])
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.argv = [sys.argv[0], API, "unused", "unused"]  # what api_test reads at import
 from api_test import Api  # noqa: E402
+from api_process import api_role_url  # noqa: E402
 from e2e import check, run  # noqa: E402
 
 DOCS = ["docs/API.md", "docs/EXAMPLES.md", "docs/QUICK_REFERENCE.md"]
@@ -63,7 +64,7 @@ def examples(text):
 def main(work, db):
     subprocess.run([SEEDER], env=dict(os.environ, DATABASE_URL=db), check=True,
                    capture_output=True, timeout=600)
-    api = Api(work, db)
+    api = Api(work, api_role_url(COLLECTOR, db))
     try:
         for doc in DOCS:
             curls, sqls = examples(open(os.path.join(SOURCE, doc), encoding="utf-8").read())

@@ -37,9 +37,8 @@ public:
     model::platform platform() const override { return model::platform::twitch; }
     std::size_t lookup_batch() const override { return 100; }
     std::size_t listing_parts() const override { return parts_.size(); }
-    boost::asio::awaitable<page_answer> list_page(std::size_t part,
-                                                  const std::optional<std::string>& cursor,
-                                                  std::size_t) override {
+    boost::asio::awaitable<page_answer>
+    list_page(std::size_t part, const std::optional<std::string>& cursor, std::size_t) override {
         std::vector<std::string>& list = parts_.at(part == whole_list ? 0 : part);
         if (move) {
             move(list, requests);
