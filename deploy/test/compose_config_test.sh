@@ -46,7 +46,8 @@ example, bare = (yaml.safe_load(open(f))["services"] for f in sys.argv[1:3])
 settings = dict(re.findall(r"/ ([A-Z][A-Z0-9_]*)(?: \(default: ([^)]*)\))?", open(sys.argv[3]).read()))
 # Not the server's: the URL is the role's own, the others are keys-command words.
 own = {k: v for k, v in settings.items()
-       if k not in ("DATABASE_URL", "ENV_FILE", "NAME", "SCOPE", "RATE", "EXPIRES")}
+       if k not in ("DATABASE_URL", "ENV_FILE", "NAME", "SCOPE", "RATE", "EXPIRES",
+                     "EXPORT_ROWS")}
 bad = []
 api = example["api"]
 env = api.get("environment", {})
