@@ -20,12 +20,13 @@ struct streams_position {
 };
 
 // The cursor that continues after `at`: lowercase hex of
-// "v1|<platform id>:<µs>,...|<viewers>|<stream id>".
+// "v1|<platform id>:<µs>,...|<viewers>|<stream id>". `at.sweeps` are in platform order, one per
+// platform, as latest_sweeps() gives them.
 std::string encode_streams_cursor(const streams_position& at);
 
-// The position of a cursor that encode_streams_cursor() made; nullopt for text that is not
-// one, and for values outside what the database columns hold (a forged cursor is the client's
-// 400, not the database's error).
+// The position of a cursor that encode_streams_cursor() made; nullopt for any other text (each
+// position has one spelling), and for values outside what the database columns hold (a forged
+// cursor is the client's 400, not the database's error).
 std::optional<streams_position> decode_streams_cursor(std::string_view hex);
 
 } // namespace streamscope::api

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -61,4 +62,26 @@ TEST_CASE("a cursor that is not ours is refused", "[unit][api][cursor]") {
     CHECK_FALSE(accepted("v1|1:1|5|2147483648"));         // past streams.id
     CHECK_FALSE(accepted("v1|1:1|-2|9"));                 // -2 is "from the start", never sent
     CHECK_FALSE(accepted("v1|1:253402300800000000|5|9")); // past 9999-12-31
+}
+
+// Found by fuzz/streams_cursor_fuzz.cpp: the decoder took a trailing comma, and as it turned out
+// leading zeros, "-0", uppercase hex and a platform twice, each a new spelling of a position (or
+// one that no sweep set has), each a separate entry of the answer cache.
+TEST_CASE("a cursor is refused unless it is spelled exactly as the API spells it",
+          "[unit][api][cursor]") {
+    CHECK(accepted("v1|1:5,2:7|0|9"));
+    CHECK_FALSE(accepted("v1|1:5,|0|9"));
+    CHECK_FALSE(accepted("v1|,1:5|0|9"));
+    CHECK_FALSE(accepted("v1|1:05|0|9"));
+    CHECK_FALSE(accepted("v1|1:5|00|9"));
+    CHECK_FALSE(accepted("v1|1:5|-0|9"));
+    CHECK_FALSE(accepted("v1|01:5|0|9"));
+    CHECK_FALSE(accepted("v1|1:5|0|09"));
+    CHECK_FALSE(accepted("v1|1:5,1:7|0|9")); // a platform twice
+    CHECK_FALSE(accepted("v1|2:7,1:5|0|9")); // the API lists platforms in id order
+    std::string upper = hex("v1|1:5|0|9");
+    for (char& c : upper) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    CHECK_FALSE(decode_streams_cursor(upper));
 }
