@@ -3,12 +3,15 @@ BUILD_DIR ?= build
 JOBS ?= 2
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 CMAKE_FLAGS ?=
+# The sanitizer build: clang, ASan + UBSan, libFuzzer's instrumentation (make test-sanitize, make fuzz).
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 120
 # Paths relative to the checkout in ccache's keys (CMake uses ccache when it is installed):
 # another clone (./start.sh's test) hits the cache. Always this checkout's, also when an
 # outer make (the test run that builds a copy) exported its own.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: help deps build build-run run test test-unit container-test up down logs ps bench bench-ingest bench-collector \
+.PHONY: help deps build build-run run test test-unit test-sanitize fuzz container-test up down logs ps bench bench-ingest bench-collector \
   bench-api bench-stats fmt lint clean
 
 help: ## this list
@@ -36,6 +39,18 @@ test: build ## all tests, against a throwaway PostgreSQL (or TEST_DATABASE_URL)
 
 test-unit: build ## unit tests only (no database)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
+
+$(SANITIZE_DIR)/CMakeCache.txt:
+	cmake -S . -B $(SANITIZE_DIR) -G "$(GENERATOR)" -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DSTREAMSCOPE_FUZZ=ON $(CMAKE_FLAGS)
+
+test-sanitize: deps $(SANITIZE_DIR)/CMakeCache.txt ## unit and database tests under ASan + UBSan (clang, build-sanitize/)
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target unit_tests db_tests
+	scripts/pg.sh run ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS) -L '^(unit|db)$$'
+
+fuzz: deps $(SANITIZE_DIR)/CMakeCache.txt ## each fuzz target for FUZZ_SECONDS (120): executions, findings
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target fuzz_targets
+	fuzz/run.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
 # docker-compose 1.29 (Debian) or the compose plugin, whichever is there.
 COMPOSE := $(shell command -v docker-compose >/dev/null 2>&1 && echo docker-compose || echo docker compose)

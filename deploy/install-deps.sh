@@ -17,7 +17,8 @@ build_packages=(
   libpqxx-dev libpq-dev libssl-dev libspdlog-dev zlib1g-dev
 )
 # ccache: the start.sh test builds the project a second time, in a copy of the checkout.
-test_packages=(catch2 postgresql-15 postgresql-contrib python3 ccache)
+# clang-14 and its runtimes (libclang-rt-14-dev: ASan, UBSan, libFuzzer): make test-sanitize, make fuzz.
+test_packages=(catch2 postgresql-15 postgresql-contrib python3 ccache clang-14 libclang-rt-14-dev)
 deploy_packages=(docker-compose systemd python3-yaml)
 # Prometheus is unpacked into this folder instead of installed: the package would start and
 # enable a Prometheus service on every machine that runs systemd, which a test run must not do.

@@ -73,6 +73,9 @@ struct scope_exit {
     F on_exit;
     ~scope_exit() { on_exit(); }
 };
+// Clang 14 (the sanitizer build) does not deduce an aggregate's template arguments by itself.
+template <typename F>
+scope_exit(F) -> scope_exit<F>;
 
 } // namespace
 

@@ -19,9 +19,9 @@
 #include "common/http/cors.hpp"
 #include "common/http/gzip.hpp"
 #include "common/http/read_floor.hpp"
+#include "common/http/request_intake.hpp"
 #include "common/http/response.hpp"
 #include "common/http/server_state.hpp"
-#include "common/text/utf8.hpp"
 
 namespace streamscope::http {
 namespace {
@@ -44,7 +44,6 @@ constexpr auto write_timeout = 30s;
 // would reset the connection and could destroy our answer before the client read it.
 constexpr auto linger_timeout = 2s;
 constexpr std::size_t first_read_size = 8 * 1024;
-constexpr std::string_view unmatched_route = "unmatched";
 
 // What the access log and the observer say about one exchange.
 struct exchange_record {
@@ -53,61 +52,6 @@ struct exchange_record {
     std::string route{unmatched_route};
     std::string client = {}; // request_context::client
 };
-
-// A request taken apart and routed: either answered already, or a handler to run.
-struct routed {
-    std::optional<response> ready;
-    const handler* target = nullptr;
-    std::string path;
-    std::string query;
-    std::map<std::string, std::string, std::less<>> params;
-};
-
-routed route(const server_state& state, const cors_policy& cors, const request& req,
-             exchange_record& record) {
-    routed out;
-    const std::string_view target = req.target();
-    const auto question = target.find('?');
-    const std::string_view raw_path = target.substr(0, question);
-    auto path = percent_decode(raw_path);
-    if (!path) {
-        out.ready = error_response(req, status::bad_request, "invalid_path",
-                                   "the path has a '%' that is not followed by two hex digits");
-        return out;
-    }
-    // Handlers pass path parameters to the database, which refuses such text.
-    if (!text::is_storable_text(*path)) {
-        out.ready = error_response(req, status::bad_request, "invalid_path",
-                                   "the path, percent-decoded, must be UTF-8 text without NUL "
-                                   "characters");
-        return out;
-    }
-    auto found = state.routes.match(req.method(), raw_path);
-    if (found.result == router::outcome::not_found) {
-        out.ready =
-            error_response(req, status::not_found, "not_found", "no endpoint has this path");
-        return out;
-    }
-    record.route = found.pattern;
-    if (found.result == router::outcome::method_not_allowed) {
-        if (req.method() == verb::options) {
-            out.ready = cors.preflight(req, found.allowed);
-            return out;
-        }
-        const std::string allowed = method_list(found.allowed);
-        out.ready = error_response(req, status::method_not_allowed, "method_not_allowed",
-                                   "this path answers " + allowed);
-        out.ready->set(field::allow, allowed);
-        return out;
-    }
-    out.target = found.target;
-    out.path = std::move(*path);
-    if (question != std::string_view::npos) {
-        out.query = std::string(target.substr(question + 1));
-    }
-    out.params = std::move(found.params);
-    return out;
-}
 
 // A handler's answer: the response, and the chunks of its body when it streams one.
 struct handled {
@@ -185,30 +129,6 @@ bool finish(const cors_policy& cors, const request* req, response& res, bool str
     }
     cors.decorate(res, req ? std::string_view((*req)[field::origin]) : std::string_view{});
     return gzipped && streamed;
-}
-
-// The answer to a request that could not be read, or nullopt when there is nobody to answer:
-// the peer left, the read timed out (which closes the socket) or the server is stopping.
-std::optional<response> refusal(const server_options& options,
-                                const boost::system::error_code& ec) {
-    using beast::http::error;
-    const request blank{verb::get, "/", 11};
-    if (ec == error::header_limit) {
-        return error_response(blank, status::request_header_fields_too_large, "headers_too_large",
-                              "request headers are limited to " +
-                                  std::to_string(options.header_limit) + " bytes");
-    }
-    if (ec == error::body_limit) {
-        return error_response(blank, status::payload_too_large, "body_too_large",
-                              "request bodies are limited to " +
-                                  std::to_string(options.body_limit) + " bytes");
-    }
-    if (ec.category() == beast::http::make_error_code(error::bad_target).category() &&
-        ec != error::end_of_stream && ec != error::partial_message) {
-        return error_response(blank, status::bad_request, "bad_request",
-                              "not an HTTP/1.1 request: " + ec.message());
-    }
-    return std::nullopt;
 }
 
 void observe(const server_options& options, const exchange_record& record, const response& res,
@@ -411,7 +331,8 @@ asio::awaitable<void> serve(Stream& stream, server_state& state, connection& con
             req = &parser.get();
             record.method = std::string(req->method_string());
             record.target = loggable_target(req->target());
-            routed r = route(state, cors, *req, record);
+            routed r = route_request(state.routes, cors, *req);
+            record.route = r.route;
             if (r.ready) {
                 res = std::move(*r.ready);
             } else {
