@@ -51,7 +51,7 @@ std::string like_escaped(std::string_view text) {
     return out;
 }
 
-double rounded(double score) {
+double rounded_score(double score) {
     return std::round(score * 1000) / 1000;
 }
 
@@ -102,7 +102,7 @@ boost::json::array channel_matches(pqxx::transaction_base& tx, const search_text
             {"follower_count", row[5].is_null() ? boost::json::value(nullptr)
                                                 : boost::json::value(row[5].as<std::int64_t>())},
             {"live", row[6].as<bool>()},
-            {"score", rounded(row[7].as<double>())},
+            {"score", rounded_score(row[7].as<double>())},
         });
     }
     return data;
@@ -118,7 +118,7 @@ boost::json::array game_matches(pqxx::transaction_base& tx, const search_text& q
             {"name", row[2].as<std::string>()},
             {"box_art_url",
              row[3].is_null() ? boost::json::value(nullptr) : boost::json::value(row[3].c_str())},
-            {"score", rounded(row[4].as<double>())},
+            {"score", rounded_score(row[4].as<double>())},
         });
     }
     return data;

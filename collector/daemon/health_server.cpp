@@ -10,6 +10,7 @@
 #include "collector/daemon/metrics.hpp"
 #include "common/http/response.hpp"
 #include "common/json/text.hpp"
+#include "common/time/seconds_between.hpp"
 #include "common/time/timestamp.hpp"
 
 namespace streamscope::collector {
@@ -43,10 +44,6 @@ boost::json::value rfc3339(std::optional<system_clock::time_point> t) {
     }
     return boost::json::string(
         time::format_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(*t)));
-}
-
-double seconds_between(system_clock::time_point from, system_clock::time_point to) {
-    return std::chrono::duration<double>(to - from).count();
 }
 
 // Probes and scrapers want the state now, never a cached copy.
@@ -104,7 +101,7 @@ std::string health_json(const collector_status& s, system_clock::time_point now)
                 {"streams", sweep.streams},
                 {"pages", sweep.pages},
                 {"spooled", sweep.spooled},
-                {"age_s", seconds(seconds_between(sweep.finished_at, now))},
+                {"age_s", seconds(time::seconds_between(sweep.finished_at, now))},
             };
         } else {
             entry["last_sweep"] = nullptr;

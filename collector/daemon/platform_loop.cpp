@@ -7,15 +7,12 @@
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/http/client.hpp"
+#include "common/time/seconds_between.hpp"
 #include "common/time/sleep.hpp"
 
 namespace streamscope::collector {
 namespace {
 using clock = std::chrono::system_clock;
-
-double seconds_between(clock::time_point from, clock::time_point to) {
-    return std::chrono::duration<double>(to - from).count();
-}
 
 } // namespace
 
@@ -149,7 +146,7 @@ void platform_loop::record(const collected_sweep& collected, std::int64_t rows, 
     me.pages_total += s.pages;
     me.rows_written_total += rows;
     me.malformed_total += collected.report.malformed;
-    me.last_sweep_duration_s = seconds_between(summary.started_at, summary.finished_at);
+    me.last_sweep_duration_s = time::seconds_between(summary.started_at, summary.finished_at);
     const auto& counters = client_->counters();
     me.requests_by_status = counters.by_status;
     me.retries_total = counters.retries;
@@ -225,7 +222,7 @@ boost::asio::awaitable<int> platform_loop::run() {
             if (clock::now() >= planned && status().current_role != role::standby) {
                 spdlog::warn("the {} sweep took {:.0f} s, longer than the interval: the next one "
                              "starts now (raise its interval, or narrow the sweep)",
-                             name, seconds_between(started, clock::now()));
+                             name, time::seconds_between(started, clock::now()));
                 continue;
             }
             co_await time::sleep_for(planned - clock::now(), shared_.stopping);

@@ -20,6 +20,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "common/http/listen.hpp"
+#include "common/http/use_tuple.hpp"
 #include "common/version.hpp"
 
 namespace streamscope::http {
@@ -31,7 +32,6 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t healthcheck_body_limit = 1024 * 1024;
 using probe_request = bhttp::request<bhttp::string_body>;
 using probe_response = bhttp::response<bhttp::string_body>;

@@ -11,6 +11,7 @@
 
 #include "common/http/listen.hpp"
 #include "common/http/server_state.hpp"
+#include "common/http/use_tuple.hpp"
 
 namespace streamscope::http {
 namespace {
@@ -20,7 +21,6 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto drain_poll = 20ms; // how soon a drain ends once the last connection is gone
 constexpr auto accept_pause = 100ms;
 

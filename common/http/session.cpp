@@ -22,6 +22,7 @@
 #include "common/http/request_intake.hpp"
 #include "common/http/response.hpp"
 #include "common/http/server_state.hpp"
+#include "common/http/use_tuple.hpp"
 
 namespace streamscope::http {
 namespace {
@@ -34,8 +35,6 @@ using boost::beast::http::verb;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Limits that are not settings. Responses are at most a few MiB of JSON: 30 s covers a slow
 // mobile client without letting one that stopped reading hold a connection for long.

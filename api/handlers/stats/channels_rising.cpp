@@ -191,11 +191,11 @@ struct rising_rollup {
     std::string_view before;
     std::string_view both_windows;
 };
-constexpr rising_rollup channel_hours{"rollup_channel_hours",
-                                      "FILTER (WHERE r.hour >= $1::timestamptz)",
-                                      "FILTER (WHERE r.hour < $1::timestamptz)",
-                                      "r.hour >= $4::timestamptz AND r.hour < $2::timestamptz"};
-constexpr rising_rollup channel_day_totals{
+constexpr rising_rollup hours_rollup{"rollup_channel_hours",
+                                     "FILTER (WHERE r.hour >= $1::timestamptz)",
+                                     "FILTER (WHERE r.hour < $1::timestamptz)",
+                                     "r.hour >= $4::timestamptz AND r.hour < $2::timestamptz"};
+constexpr rising_rollup day_totals_rollup{
     "rollup_channel_day_totals", "FILTER (WHERE r.day >= $1::date)",
     "FILTER (WHERE r.day < $1::date)", "r.day >= $4::date AND r.day < $2::date"};
 
@@ -211,7 +211,7 @@ std::string figures(const rising_rollup& rollup, std::string_view channel, std::
 constexpr std::string_view before_edge = "r.channel_id, r.watched_before_ms, r.live_before_ms";
 
 const std::string pairs_over_hours =
-    "pairs AS (" + figures(channel_hours, "r.channel_id,", "true") + " GROUP BY r.channel_id)";
+    "pairs AS (" + figures(hours_rollup, "r.channel_id,", "true") + " GROUP BY r.channel_id)";
 const std::string pairs_over_days_sql = compose(
     pairs_over_days,
     {{"first_days_before", channel_days("$4", "$1", before_edge, " AND r.prev_day < $4::date")},
@@ -251,7 +251,7 @@ const rising_statements rising_over_hours{
                          {"peak", ""}}),
     compose(gain_walk_sql,
             {{"gains", gains_over_hours},
-             {"figures_of_one", figures(channel_hours, "", "r.channel_id = m.channel_id")}}),
+             {"figures_of_one", figures(hours_rollup, "", "r.channel_id = m.channel_id")}}),
 };
 
 // By gain over days most channels of the window qualify: every channel's gain comes from the
@@ -271,7 +271,7 @@ const rising_statements rising_over_days{
                          {"peak", peak_over_days}}),
     compose(gain_walk_sql,
             {{"gains", gains_over_days_sql},
-             {"figures_of_one", figures(channel_day_totals, "", "r.channel_id = m.channel_id")}}),
+             {"figures_of_one", figures(day_totals_rollup, "", "r.channel_id = m.channel_id")}}),
 };
 
 constexpr std::array<std::string_view, 2> rising_sorts{"avg_viewers", "followers"};

@@ -35,17 +35,17 @@ namespace json = boost::json;
 // ---- Where the rows come from: $1, $2 the window, $3 a platform name or '' ----------------
 
 // Hour windows: rollup_channel_hours, through its index on the hour.
-constexpr std::string_view channel_hours = R"(
+constexpr std::string_view from_channel_hours = R"(
       FROM rollup_channel_hours r
      WHERE r.hour >= $1::timestamptz AND r.hour < $2::timestamptz
        AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3)))";
 // Day windows narrowed to a game or language: rollup_channel_days.
-constexpr std::string_view channel_days = R"(
+constexpr std::string_view from_channel_days = R"(
       FROM rollup_channel_days r
      WHERE r.day >= $1::date AND r.day < $2::date
        AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3)))";
 // Day windows otherwise: one row per channel and day.
-constexpr std::string_view channel_day_totals = R"(
+constexpr std::string_view from_channel_day_totals = R"(
       FROM rollup_channel_day_totals r
      WHERE r.day >= $1::date AND r.day < $2::date
        AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3)))";
@@ -220,7 +220,7 @@ struct pruned_statements {
 pruned_statements pruned_by(const channel_key& key) {
     const std::string day(key.day);
     const std::string order = std::string(key.window) + " DESC";
-    const std::string totals(channel_day_totals);
+    const std::string totals(from_channel_day_totals);
     pruned_statements out;
     if (key.sums) {
         out.from_leaderboard = ranked(totals + " AND r.channel_id = ANY ($5::integer[])", order);
@@ -246,12 +246,12 @@ pruned_statements pruned_by(const channel_key& key) {
     return out;
 }
 
-const source_statements over_hours = statements_over(std::string(channel_hours));
+const source_statements over_hours = statements_over(std::string(from_channel_hours));
 const source_statements over_hours_narrowed =
-    statements_over(std::string(channel_hours) + std::string(in_game_and_language));
+    statements_over(std::string(from_channel_hours) + std::string(in_game_and_language));
 const source_statements over_days_narrowed =
-    statements_over(std::string(channel_days) + std::string(in_game_and_language));
-const source_statements over_day_totals = statements_over(std::string(channel_day_totals));
+    statements_over(std::string(from_channel_days) + std::string(in_game_and_language));
+const source_statements over_day_totals = statements_over(std::string(from_channel_day_totals));
 const std::array<pruned_statements, channel_keys.size()> pruned = [] {
     std::array<pruned_statements, channel_keys.size()> out;
     for (std::size_t k = 0; k < channel_keys.size(); ++k) {

@@ -72,12 +72,12 @@ struct game_rollup {
     std::string_view now;
     std::string_view previous;
 };
-constexpr game_rollup game_hours{"rollup_game_hours", covered_by_hours,
-                                 "r.hour >= $1::timestamptz AND r.hour < $2::timestamptz",
-                                 "r.hour >= $5::timestamptz AND r.hour < $1::timestamptz"};
-constexpr game_rollup game_days{"rollup_game_days", covered_by_days,
-                                "r.day >= $1::date AND r.day < $2::date",
-                                "r.day >= $5::date AND r.day < $1::date"};
+constexpr game_rollup games_over_hours{"rollup_game_hours", covered_by_hours,
+                                       "r.hour >= $1::timestamptz AND r.hour < $2::timestamptz",
+                                       "r.hour >= $5::timestamptz AND r.hour < $1::timestamptz"};
+constexpr game_rollup games_over_days{"rollup_game_days", covered_by_days,
+                                      "r.day >= $1::date AND r.day < $2::date",
+                                      "r.day >= $5::date AND r.day < $1::date"};
 
 // Every statement of the two routes over one of the rollups: the ranking by each key, and
 // the trend.
@@ -110,8 +110,8 @@ game_statements statements_over(const game_rollup& rollup) {
     return out;
 }
 
-const game_statements games_by_hours = statements_over(game_hours);
-const game_statements games_by_days = statements_over(game_days);
+const game_statements games_by_hours = statements_over(games_over_hours);
+const game_statements games_by_days = statements_over(games_over_days);
 
 json::object game_item(const pqxx::row& row) {
     return {{"platform", row["platform"].as<std::string>()},

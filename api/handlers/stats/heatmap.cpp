@@ -45,30 +45,30 @@ cells AS (
 SELECT weekday, hour, avg, samples FROM cells ORDER BY weekday, hour)";
 
 // Every stream's hours: the platforms' own.
-constexpr std::string_view all_streams = R"(
+constexpr std::string_view hours_of_all_streams = R"(
     SELECT r.platform_id, r.hour, r.watched_ms
       FROM rollup_platform_hours r
      WHERE $4::text = '')";
 // A game's hours (rollup_game_hours' primary key), by id or by name.
-constexpr std::string_view game_hours = R"(
+constexpr std::string_view hours_of_game = R"(
     SELECT r.platform_id, r.hour, r.watched_ms
       FROM rollup_game_hours r JOIN games g ON g.id = r.game_id
      WHERE (g.platform_game_id = $4 OR lower(g.name) = lower($4)))";
 // A channel's hours (rollup_channel_hours' primary key), summed over its games and languages.
-constexpr std::string_view channel_hours = R"(
+constexpr std::string_view hours_of_channel = R"(
     SELECT r.platform_id, r.hour, sum(r.watched_ms) AS watched_ms
       FROM rollup_channel_hours r JOIN channels ch ON ch.id = r.channel_id
      WHERE (ch.login = $4 OR ch.login = lower($4))
      GROUP BY 1, 2)";
 
 const std::string heatmap_of_all_sql =
-    compose(heatmap_sql, {{"source", all_streams}, {"folded_only", ""}});
+    compose(heatmap_sql, {{"source", hours_of_all_streams}, {"folded_only", ""}});
 const std::string heatmap_of_game_sql =
-    compose(heatmap_sql, {{"source", game_hours}, {"folded_only", ""}});
+    compose(heatmap_sql, {{"source", hours_of_game}, {"folded_only", ""}});
 // A channel's hours come with the hour's fold (sql/migrations/0007): the hours not folded yet are
 // left out, not counted as hours it was off.
 const std::string heatmap_of_channel_sql = compose(
-    heatmap_sql, {{"source", channel_hours}, {"folded_only", "AND h.folded_at IS NOT NULL"}});
+    heatmap_sql, {{"source", hours_of_channel}, {"folded_only", "AND h.folded_at IS NOT NULL"}});
 
 // Cheaper than a look-up in pg_timezone_names (which reads the zone files): PostgreSQL refuses
 // an unknown zone with SQLSTATE 22023.
