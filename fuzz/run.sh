@@ -32,6 +32,8 @@ for seeds in "$fuzz_dir"/corpus/*/; do
     found_any=1
     saved=$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)
     findings="1 (exit $rc; input ${saved:-not saved}; report $log)"
+    # The report's end names the check and the stack: CI keeps only what is printed.
+    tail -n 40 "$log" >&2
   fi
   printf '%-16s %12s %8s  %s\n' "$target" "${executions:-?}" "${rate:-?}" "$findings"
 done
