@@ -149,7 +149,8 @@ TEST_CASE("YouTube: channels by handle, the uploads playlist newest first, searc
     const auto world = world_of(svc);
     const auto& channels = world.at("channels").as_array();
     const auto it = std::find_if(channels.begin(), channels.end(), [](const auto& c) {
-        return !c.at("terminated").as_bool() && c.at("uploads").template to_number<std::uint64_t>() > 3;
+        return !c.at("terminated").as_bool() &&
+               c.at("uploads").template to_number<std::uint64_t>() > 3;
     });
     REQUIRE(it != channels.end());
     const std::string id(it->at("id").as_string());
