@@ -107,8 +107,13 @@ std::string channel_feed(const world& w, const channel& c) {
     out.append(" <link rel=\"self\" href=\"http://www.youtube.com/feeds/videos.xml?channel_id=")
         .append(c.id)
         .append("\"/>\n");
-    element(out, " ", "id", "yt:channel:" + c.id);
-    element(out, " ", "yt:channelId", c.id);
+    // Since 2024 YouTube has written the feed's own channel id without its "UC" in many feeds
+    // (the entries keep it whole); half the channels do so here, so collectors meet both.
+    const std::string_view feed_channel_id = rng::mix(w.seed() ^ w.channel_index(c)) % 2 == 0
+                                                 ? std::string_view(c.id)
+                                                 : std::string_view(c.id).substr(2);
+    element(out, " ", "id", "yt:channel:" + std::string(feed_channel_id));
+    element(out, " ", "yt:channelId", feed_channel_id);
     element(out, " ", "title", channel_title);
     out.append(" <link rel=\"alternate\" href=\"").append(channel_url).append("\"/>\n");
     out.append(" <author>\n");

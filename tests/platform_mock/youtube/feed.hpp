@@ -1,7 +1,9 @@
 #pragma once
 // A channel's Atom feed as www.youtube.com/feeds/videos.xml?channel_id=UC... serves it: the
 // channel, then its 15 newest uploads (upcoming and live broadcasts included), newest first,
-// in the yt: and media: namespaces. Pure functions.
+// in the yt: and media: namespaces. The feed's own <id> and <yt:channelId> hold the channel id
+// with its "UC" for half the channels and without it for the others, as YouTube's feeds differ.
+// Pure functions.
 
 #include <string>
 #include <string_view>

@@ -45,7 +45,8 @@ TEST_CASE("A channel's feed lists its 15 newest uploads, newest first", "[unit][
         }
         const std::string xml = channel_feed(w, c);
         CHECK(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed "));
-        CHECK(xml.find("<yt:channelId>" + c.id + "</yt:channelId>") != std::string::npos);
+        CHECK((xml.find("<id>yt:channel:" + c.id + "</id>") != std::string::npos ||
+               xml.find("<id>yt:channel:" + c.id.substr(2) + "</id>") != std::string::npos));
         std::vector<const video*> expected;
         for (auto it = c.uploads.rbegin(); it != c.uploads.rend() && expected.size() < 15; ++it) {
             if (!w.video_at(*it).removed) {
