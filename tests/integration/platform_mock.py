@@ -1,6 +1,7 @@
 """streamscope-mock from Python: starts the real binary on a free loopback port with its own
 certificate, and talks to each platform it serves (Twitch at /oauth2/ and /helix/, Kick at
-/oauth/token and /public/) and to their admin APIs (/_mock/..., /_mock/kick/...)."""
+/oauth/token and /public/, YouTube at /youtube/v3/ and /feeds/) and to their admin APIs
+(/_mock/..., /_mock/kick/..., /_mock/youtube/...)."""
 import http.client
 import json
 import os
@@ -10,6 +11,7 @@ import time
 import urllib.parse
 
 KICK_CLIENT_ID, KICK_SECRET = "it-kick-client", "it-kick-secret-do-not-log"
+YOUTUBE_API_KEY = "mock-youtube-api-key"
 
 
 class PlatformMock:
@@ -97,6 +99,48 @@ class PlatformMock:
         except ValueError:
             body = data.decode(errors="replace")
         return status, res_headers, body
+
+    # YouTube's admin API.
+    def youtube_world(self):
+        return self.request("GET", "/_mock/youtube/world")
+
+    def youtube_stats(self):
+        return self.request("GET", "/_mock/youtube/stats")
+
+    def youtube_quota(self):
+        return self.request("GET", "/_mock/youtube/quota")
+
+    def youtube_set_quota(self, **spent):
+        """spent: units=N and/or search_calls=N (and key=K), for the current Pacific day."""
+        return self.request("POST", "/_mock/youtube/quota", spent)
+
+    def youtube_channel(self, channel_id, **changes):
+        """changes: state="live"|"upcoming"|"ended"|"auto", viewers_hidden=bool,
+        feed_status=0|4xx|5xx."""
+        return self.request("POST", "/_mock/youtube/channel", {"channel_id": channel_id,
+                                                                **changes})
+
+    def youtube_advance(self, seconds):
+        return self.request("POST", f"/_mock/youtube/clock/advance?seconds={seconds}")
+
+    def youtube_faults(self, rules):
+        self.request("POST", "/_mock/youtube/faults", rules)
+
+    # YouTube as a client sees it.
+    def youtube_get(self, method, params=(), key=YOUTUBE_API_KEY):
+        """(status, headers, JSON answer or text) of GET /youtube/v3/<method>?params&key=..."""
+        pairs = list(params) + ([("key", key)] if key is not None else [])
+        status, headers, data = self.call("GET", f"/youtube/v3/{method}?"
+                                          + urllib.parse.urlencode(pairs))
+        try:
+            return status, headers, json.loads(data)
+        except ValueError:
+            return status, headers, data.decode(errors="replace")
+
+    def youtube_feed(self, channel_id):
+        """(status, headers, body bytes) of GET /feeds/videos.xml?channel_id=..."""
+        return self.call("GET", "/feeds/videos.xml?" + urllib.parse.urlencode(
+            {"channel_id": channel_id}))
 
     def kick_settings(self):
         """The collector's Kick settings for this mock."""

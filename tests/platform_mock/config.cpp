@@ -76,6 +76,29 @@ constexpr flag flags[] = {
     {"kick-fault", "SPEC",
      "Kick: install a fault rule kind[:count[:after]] on /public/ (repeatable; count 0 = "
      "always)"},
+    // YouTube: /youtube/v3/..., /feeds/videos.xml, /_mock/youtube/...
+    {"youtube-channels", "N",
+     "YouTube: channels in total, a few of them terminated (default 2000)"},
+    {"youtube-live-fraction", "F",
+     "YouTube: share of the channels live at any time on average, 0 to 1 (default 0.05: about "
+     "100 of 2000)"},
+    {"youtube-time-scale", "X",
+     "YouTube: simulated seconds per real second (default 1; 0 = stopped, moved only by POST "
+     "/_mock/youtube/clock/advance); the quota day turns at simulated midnight Los Angeles"},
+    {"youtube-seed", "S", "YouTube: seed of its world (default: derived from --seed)"},
+    {"youtube-api-key", "KEY",
+     "YouTube: a valid API key, each with its own quota (repeatable; default "
+     "mock-youtube-api-key)"},
+    {"youtube-daily-quota", "U",
+     "YouTube: units per key and day for every method but search.list (default 10000)"},
+    {"youtube-search-daily-quota", "N",
+     "YouTube: search.list calls per key and day, a bucket of their own (default 100)"},
+    {"youtube-feed-requests-per-second", "R",
+     "YouTube: feed requests per client address in any second, beyond it 429 (default 5, 0 = "
+     "none)"},
+    {"youtube-fault", "SPEC",
+     "YouTube: install a fault rule kind[:count[:after]] on /youtube/v3/ (repeatable; count 0 "
+     "= always)"},
 };
 
 const flag* find_flag(std::string_view name) {
@@ -209,6 +232,68 @@ void settle_population(platform_flags& p, std::string_view prefix,
     }
 }
 
+// --youtube-NAME: YouTube's flags share nothing with the other platforms'.
+template <typename Bad>
+void apply_youtube_flag(youtube::service_config& youtube, std::string_view name,
+                        std::string_view value, std::optional<std::uint64_t>& seed,
+                        std::vector<std::string>& keys, const Bad& bad) {
+    const auto fraction = [&](double& out, double max) {
+        double x = 0;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+        if (value.empty() || ec != std::errc{} || ptr != value.data() + value.size() || !(x >= 0) ||
+            x > max) {
+            return false;
+        }
+        out = x;
+        return true;
+    };
+    if (name == "channels") {
+        if (const auto n = parse_number<std::uint32_t>(value, 2'000'000)) {
+            youtube.world.channels = *n;
+        } else {
+            bad("expected an integer from 0 to 2000000");
+        }
+    } else if (name == "live-fraction") {
+        if (!fraction(youtube.world.live_fraction, 1.0) || youtube.world.live_fraction == 0) {
+            bad("expected a number above 0 and at most 1, e.g. 0.05");
+        }
+    } else if (name == "time-scale") {
+        if (!fraction(youtube.time_scale, 1e6)) {
+            bad("expected a number from 0 to 1000000, e.g. 1 or 1440 (a day in a minute)");
+        }
+    } else if (name == "seed") {
+        seed = parse_number<std::uint64_t>(value, UINT64_MAX);
+        if (!seed) {
+            bad("expected a non-negative integer");
+        }
+    } else if (name == "api-key") {
+        if (value.empty() || value.find_first_of(" &?#%+") != std::string_view::npos) {
+            bad("must be non-empty and free of spaces and & ? # % +");
+        } else {
+            keys.emplace_back(value);
+        }
+    } else if (name == "daily-quota" || name == "search-daily-quota") {
+        if (const auto n = parse_number<std::uint64_t>(value, 1'000'000'000'000ULL)) {
+            (name == "daily-quota" ? youtube.quota.daily_units : youtube.quota.search_daily_calls) =
+                *n;
+        } else {
+            bad("expected a non-negative integer");
+        }
+    } else if (name == "feed-requests-per-second") {
+        if (const auto n = parse_number<std::uint32_t>(value, 1'000'000)) {
+            youtube.feed_requests_per_second = *n;
+        } else {
+            bad("expected an integer from 0 to 1000000");
+        }
+    } else if (name == "fault") {
+        if (auto rule = parse_fault_spec(value, youtube::default_fault_path)) {
+            youtube.faults.push_back(std::move(*rule));
+        } else {
+            bad(rule.error());
+        }
+    }
+}
+
 template <typename T>
 struct choice {
     std::string_view name;
@@ -252,7 +337,10 @@ mock_config parse_command_line(int argc, const char* const* argv,
     mock_config config;
     auto& twitch = config.service.twitch;
     auto& kick = config.service.kick;
+    auto& youtube = config.service.youtube;
     std::optional<std::uint64_t> kick_seed;
+    std::optional<std::uint64_t> youtube_seed;
+    std::vector<std::string> youtube_keys;
     platform_flags twitch_flags{
         twitch.world, twitch.client_id, twitch.client_secret,       twitch.rate_limit_per_minute,
         twitch.churn, twitch.faults,    twitch::default_fault_path, {}};
@@ -312,6 +400,7 @@ mock_config parse_command_line(int argc, const char* const* argv,
             if (const auto t = time::parse_rfc3339(value)) {
                 twitch.fixed_start = *t;
                 kick.fixed_start = *t;
+                youtube.fixed_start = *t;
             } else {
                 bad("expected an RFC 3339 timestamp, e.g. 2026-11-26T10:00:00Z");
             }
@@ -338,6 +427,8 @@ mock_config parse_command_line(int argc, const char* const* argv,
             if (!parse_choice(value, no_category_names, kick.listing.no_category)) {
                 bad("expected zero or null");
             }
+        } else if (name.starts_with("youtube-")) {
+            apply_youtube_flag(youtube, name.substr(8), value, youtube_seed, youtube_keys, bad);
         } else if (name.starts_with("kick-")) {
             apply_platform_flag(kick_flags, name.substr(5), value, bad);
         } else {
@@ -345,6 +436,10 @@ mock_config parse_command_line(int argc, const char* const* argv,
         }
     }
     kick.world.seed = kick_seed.value_or(rng::mix(twitch.world.seed ^ 0x6b1c4000ULL));
+    youtube.world.seed = youtube_seed.value_or(rng::mix(twitch.world.seed ^ 0x79740000ULL));
+    if (!youtube_keys.empty()) {
+        youtube.api_keys = std::move(youtube_keys);
+    }
     settle_population(twitch_flags, "--", problems);
     settle_population(kick_flags, "--kick-", problems);
     if (config.tls_cert.has_value() != config.tls_key.has_value()) {
@@ -357,9 +452,11 @@ std::string help_text() {
     std::string out =
         "Usage: streamscope-mock [--option VALUE ...]\n\n"
         "Fake streaming platforms over HTTPS on one port, for tests, benchmarks and the demo:\n"
-        "Twitch (id.twitch.tv at /oauth2/, Helix at /helix/) and Kick (id.kick.com at\n"
-        "/oauth/token, its public API at /public/), each with its own world, tokens, rate\n"
-        "limit and faults. Prints 'listening on https://HOST:PORT' on stdout once it accepts\n"
+        "Twitch (id.twitch.tv at /oauth2/, Helix at /helix/), Kick (id.kick.com at\n"
+        "/oauth/token, its public API at /public/) and YouTube (the Data API v3 at\n"
+        "/youtube/v3/, channel feeds at /feeds/videos.xml), each with its own world,\n"
+        "credentials, limits and faults. Prints 'listening on https://HOST:PORT' on stdout once it "
+        "accepts\n"
         "connections; stops on SIGINT, SIGTERM or POST /_mock/shutdown.\n\nOptions:\n";
     constexpr std::size_t indent = 34;
     constexpr std::size_t width = 100;
@@ -395,7 +492,10 @@ std::string help_text() {
         "\nAdmin API (no auth, not rate limited). Twitch: POST/GET/DELETE /_mock/faults,\n"
         "GET /_mock/world, POST /_mock/world/tick?n=K, GET /_mock/stats. Kick: POST/GET/DELETE\n"
         "/_mock/kick/faults, GET /_mock/kick/world, POST /_mock/kick/world/tick?n=K,\n"
-        "GET /_mock/kick/stats, POST /_mock/kick/tokens/revoke. Both: POST /_mock/shutdown.\n"
+        "GET /_mock/kick/stats, POST /_mock/kick/tokens/revoke. YouTube: POST/GET/DELETE\n"
+        "/_mock/youtube/faults, GET /_mock/youtube/world, POST /_mock/youtube/channel,\n"
+        "POST /_mock/youtube/clock/advance?seconds=S, GET/POST/DELETE /_mock/youtube/quota,\n"
+        "GET/DELETE /_mock/youtube/stats. All: POST /_mock/shutdown.\n"
         "\nExit codes: 0 stopped, 1 failed (see the log), 2 bad options.\n";
     return out;
 }

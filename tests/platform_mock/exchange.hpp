@@ -29,6 +29,7 @@ struct request {
     std::optional<std::string_view> authorization;
     std::optional<std::string_view> client_id;
     std::string_view body;
+    std::string_view remote_address; // the client's IP address; "" when unknown
 };
 
 // How the server delivers a reply.

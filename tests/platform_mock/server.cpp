@@ -155,6 +155,9 @@ private:
             spdlog::debug("TLS handshake: {}", ec.message());
             co_return;
         }
+        boost::system::error_code peer_ec;
+        const auto remote = conn.socket().remote_endpoint(peer_ec);
+        const std::string peer = peer_ec ? std::string() : remote.address().to_string();
         beast::flat_buffer buffer;
         while (!stopping_) {
             http::request_parser<http::string_body> parser;
@@ -172,7 +175,7 @@ private:
             }
             const auto& req = parser.get();
             const auto started = std::chrono::steady_clock::now();
-            reply rep = handle(req);
+            reply rep = handle(req, peer);
             const std::size_t body_size = rep.body.size();
 
             if (rep.delay > 0ms) {
@@ -222,7 +225,7 @@ private:
         co_await conn.stream.async_shutdown(use_tuple);
     }
 
-    reply handle(const http::request<http::string_body>& req) {
+    reply handle(const http::request<http::string_body>& req, std::string_view peer) {
         const auto header = [&](http::field f) -> std::optional<std::string_view> {
             const auto it = req.find(f);
             return it == req.end() ? std::nullopt : std::optional(std::string_view(it->value()));
@@ -235,6 +238,7 @@ private:
             client_id == req.end() ? std::nullopt
                                    : std::optional(std::string_view(client_id->value())),
             req.body(),
+            peer,
         };
         try {
             return service_.handle(r);

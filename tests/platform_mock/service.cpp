@@ -5,7 +5,8 @@
 namespace streamscope::platform_mock {
 
 service::service(service_config config)
-    : twitch_(std::move(config.twitch)), kick_(std::move(config.kick)) {}
+    : twitch_(std::move(config.twitch)), kick_(std::move(config.kick)),
+      youtube_(std::move(config.youtube)) {}
 
 reply service::handle(const request& req) {
     const auto target = boost::urls::parse_origin_form(req.target);
@@ -21,6 +22,9 @@ reply service::handle(const request& req) {
     }
     if (target && kick::service::owns(target->path())) {
         return kick_.handle(req, target);
+    }
+    if (target && youtube::service::owns(target->path())) {
+        return youtube_.handle(req, target);
     }
     return twitch_.handle(req, target);
 }

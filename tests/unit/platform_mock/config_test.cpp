@@ -85,3 +85,34 @@ TEST_CASE("the mock's Kick defaults, and bad Kick values each say why", "[unit][
           problems);
     CHECK(problems.size() == 5);
 }
+
+TEST_CASE("the mock's YouTube flags fill YouTube's settings", "[unit][mock][youtube]") {
+    std::vector<std::string> problems;
+    const auto config = parse(
+        {"--youtube-channels", "300", "--youtube-live-fraction=0.5", "--youtube-time-scale", "1440",
+         "--youtube-api-key", "k1", "--youtube-api-key", "k2", "--youtube-daily-quota", "50",
+         "--youtube-search-daily-quota", "3", "--youtube-feed-requests-per-second", "0",
+         "--youtube-fault", "5xx:2", "--start-time", "2026-03-08T07:00:00Z"},
+        problems);
+    CHECK(problems.empty());
+    const auto& youtube = config.service.youtube;
+    CHECK(youtube.world.channels == 300);
+    CHECK(youtube.world.live_fraction == 0.5);
+    CHECK(youtube.time_scale == 1440);
+    CHECK(youtube.api_keys == std::vector<std::string>{"k1", "k2"});
+    CHECK(youtube.quota.daily_units == 50);
+    CHECK(youtube.quota.search_daily_calls == 3);
+    CHECK(youtube.feed_requests_per_second == 0);
+    REQUIRE(youtube.faults.size() == 1);
+    CHECK(youtube.faults[0].path == "/youtube/v3/");
+    CHECK(youtube.fixed_start.has_value());
+
+    const auto defaults = parse({}, problems);
+    CHECK(defaults.service.youtube.api_keys == std::vector<std::string>{"mock-youtube-api-key"});
+    CHECK(defaults.service.youtube.world.channels == 2000);
+
+    parse(
+        {"--youtube-live-fraction", "0", "--youtube-time-scale", "-1", "--youtube-api-key", "a b"},
+        problems);
+    CHECK(problems.size() == 3);
+}

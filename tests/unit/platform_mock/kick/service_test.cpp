@@ -36,7 +36,7 @@ struct answer {
 answer call(service& svc, std::string_view method, std::string_view target,
             std::optional<std::string_view> authorization = std::nullopt,
             std::string_view body = "") {
-    reply r = svc.handle({method, target, authorization, std::nullopt, body});
+    reply r = svc.handle({method, target, authorization, std::nullopt, body, ""});
     boost::json::value json;
     if (!r.body.empty() && r.content_type.starts_with("application/json")) {
         json = boost::json::parse(r.body);
