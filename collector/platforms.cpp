@@ -4,6 +4,7 @@
 
 #include "collector/kick/client.hpp"
 #include "collector/twitch/client.hpp"
+#include "collector/youtube/client.hpp"
 
 namespace streamscope::collector {
 namespace {
@@ -29,10 +30,26 @@ sweep_options kick_options(const collector_settings&) {
     return {.max_streams = 0, .channel_refresh = std::chrono::hours(24)};
 }
 
-const std::array<platform_entry, 2> table{{
+std::unique_ptr<platform_client> make_youtube(boost::asio::any_io_executor executor,
+                                              const collector_settings& s) {
+    const auto interval = s.daemon.intervals.find(model::platform::youtube);
+    return std::make_unique<youtube::client>(
+        std::move(executor), s.youtube,
+        interval != s.daemon.intervals.end() ? interval->second : std::chrono::minutes(5));
+}
+
+// YouTube's listing is the watchlist's live broadcasts, all of them. Profiles cost quota:
+// refreshed weekly.
+sweep_options youtube_options(const collector_settings&) {
+    return {.max_streams = 0, .channel_refresh = std::chrono::hours(24 * 7)};
+}
+
+const std::array<platform_entry, 3> table{{
     {model::platform::twitch, "TWITCH_CA_FILE", twitch::has_credentials, make_twitch,
      twitch_options},
     {model::platform::kick, "KICK_CA_FILE", kick::has_credentials, make_kick, kick_options},
+    {model::platform::youtube, "YOUTUBE_CA_FILE", youtube::has_credentials, make_youtube,
+     youtube_options},
 }};
 
 } // namespace

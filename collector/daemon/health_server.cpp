@@ -1,5 +1,6 @@
 #include "collector/daemon/health_server.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -115,6 +116,17 @@ std::string health_json(const collector_status& s, system_clock::time_point now)
             entry["token_expires_in_s"] = nullptr;
         }
         entry["interval_s"] = seconds(p.interval.count());
+        if (p.quota) {
+            const quota_report& q = *p.quota;
+            entry["quota"] = {
+                {"day", q.day},
+                {"daily_units", q.daily_quota},
+                {"spent_units", q.spent},
+                {"left_units", std::max<std::int64_t>(0, q.daily_quota - q.spent)},
+                {"projected_units", q.projected},
+                {"exhausted", q.exhausted},
+            };
+        }
         platforms[model::to_string(platform)] = std::move(entry);
     }
     return json::serialize(out);

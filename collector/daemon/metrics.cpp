@@ -92,6 +92,29 @@ std::string metrics_text(const collector_status& s, std::chrono::system_clock::t
         }
     });
 
+    // Platforms with a daily quota (YouTube): the quota day's figures, as the last sweep's
+    // plan saw them.
+    m.family("quota_units_daily", "gauge", "Quota units a day (YOUTUBE_DAILY_QUOTA).");
+    each([&](std::string_view name, const platform_status& p) {
+        if (p.quota) {
+            m.sample("quota_units_daily", {{"platform", name}}, p.quota->daily_quota);
+        }
+    });
+    m.family("quota_units_spent", "gauge",
+             "Quota units spent in the quota day, by every collector on the database.");
+    each([&](std::string_view name, const platform_status& p) {
+        if (p.quota) {
+            m.sample("quota_units_spent", {{"platform", name}}, p.quota->spent);
+        }
+    });
+    m.family("quota_units_projected", "gauge",
+             "Quota units the planned sweeps will have spent by the quota day's end.");
+    each([&](std::string_view name, const platform_status& p) {
+        if (p.quota) {
+            m.sample("quota_units_projected", {{"platform", name}}, p.quota->projected);
+        }
+    });
+
     // Gauges without a value yet (no sweep finished) have no sample, rather than a made-up 0
     // that alerts would misread.
     m.family("last_sweep_duration_seconds", "gauge", "How long the last finished sweep took.");

@@ -1,5 +1,10 @@
 #include "collector/daemon/platform_loop.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "collector/daemon/schedule.hpp"
@@ -13,7 +18,7 @@
 namespace streamscope::collector {
 namespace {
 using clock = std::chrono::system_clock;
-
+using namespace boost::asio::experimental::awaitable_operators;
 } // namespace
 
 platform_loop::platform_loop(model::platform platform, boost::asio::any_io_executor executor,
@@ -200,6 +205,21 @@ boost::asio::awaitable<void> platform_loop::sweep() {
 }
 
 boost::asio::awaitable<int> platform_loop::run() {
+    // The platform's own work beside the sweeps ends with them: when the sweeps end (stopping,
+    // or the platform refused this collector), the || cancels it.
+    auto ended = co_await (sweep_loop() || beside_sweeps());
+    co_return std::get<0>(ended);
+}
+
+boost::asio::awaitable<void> platform_loop::beside_sweeps() {
+    co_await client_->run_beside(shared_.stopping);
+    // Done early (or nothing to do): wait for the sweeps to end, which cancels this wait.
+    boost::asio::steady_timer until_cancelled(co_await boost::asio::this_coro::executor,
+                                              boost::asio::steady_timer::time_point::max());
+    co_await until_cancelled.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
+boost::asio::awaitable<int> platform_loop::sweep_loop() {
     const std::string_view name = model::to_string(platform_);
     spdlog::info("{}: a sweep every {:.0f} s", name,
                  std::chrono::duration<double>(interval_).count());
@@ -218,7 +238,12 @@ boost::asio::awaitable<int> platform_loop::run() {
             if (shared_.stopping) {
                 break;
             }
-            const auto planned = next_boundary(started, interval_);
+            // The platform may need longer than the configured interval (YouTube's quota).
+            const auto interval =
+                std::max(interval_, client_->interval_needed().value_or(interval_));
+            status().interval = interval;
+            status().quota = client_->quota();
+            const auto planned = next_boundary(started, interval);
             if (clock::now() >= planned && status().current_role != role::standby) {
                 spdlog::warn("the {} sweep took {:.0f} s, longer than the interval: the next one "
                              "starts now (raise its interval, or narrow the sweep)",

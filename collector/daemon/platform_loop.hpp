@@ -55,6 +55,8 @@ public:
 
 private:
     platform_status& status() { return shared_.status.platforms[platform_]; }
+    boost::asio::awaitable<int> sweep_loop();
+    boost::asio::awaitable<void> beside_sweeps();
     boost::asio::awaitable<int> refresh_role();
     boost::asio::awaitable<void> drain_spool();
     boost::asio::awaitable<void> sweep();

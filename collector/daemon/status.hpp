@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "collector/platform/quota_report.hpp"
 #include "common/model/platform.hpp"
 
 namespace streamscope::collector {
@@ -41,7 +42,8 @@ struct platform_status {
     // For a standby: when the leader's newest sweep started, read from the database.
     std::optional<std::chrono::system_clock::time_point> leader_last_sweep_at;
     std::optional<std::chrono::system_clock::time_point> token_expires_at;
-    std::string stopped_because; // role::stopped: what the platform said
+    std::string stopped_because;       // role::stopped: what the platform said
+    std::optional<quota_report> quota; // platforms with a daily quota (YouTube)
 
     // Counters since start, for /metrics.
     std::map<std::string, std::int64_t> sweeps_by_status; // complete/partial/failed

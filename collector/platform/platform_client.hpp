@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "collector/platform/api_client.hpp"
+#include "collector/platform/quota_report.hpp"
 #include "collector/store/sweep_state.hpp"
 #include "common/model/sweep.hpp"
 
@@ -46,6 +47,8 @@ struct lookup_answer {
     std::int32_t malformed = 0;
     std::string problem;
 };
+
+class sweep_store;
 
 // The part of a listing that is the whole list, unfiltered (see listing_parts()).
 inline constexpr std::size_t whole_list = static_cast<std::size_t>(-1);
@@ -89,6 +92,34 @@ public:
     // most `budget` requests; what does not fit waits for the next sweep. Problems are logged.
     virtual boost::asio::awaitable<void> enrich(const enrichment_plan& plan, std::int64_t budget,
                                                 model::sweep& sweep) = 0;
+
+    // The database the platform keeps its own state in (YouTube: the watchlist, the videos it
+    // follows, the quota ledger), on the sweep's connection; nullptr while this collector does
+    // not lead the platform or the database is unreachable. Set before each sweep.
+    virtual void use_store(sweep_store* store) { (void)store; }
+
+    // When the platform itself needs more time between sweeps than the configured interval
+    // (YouTube, to make the day's quota last): the interval it needs; nullopt otherwise.
+    virtual std::optional<std::chrono::milliseconds> interval_needed() const {
+        return std::nullopt;
+    }
+
+    // When the platform said broadcast `stream_id` ended (YouTube's actualEndTime), where this
+    // sweep learnt it; nullopt otherwise (the broadcast then ends at its last sighting).
+    virtual std::optional<time::timestamp> ended_at(const std::string& stream_id) const {
+        (void)stream_id;
+        return std::nullopt;
+    }
+
+    // The quota, for platforms that have one.
+    virtual std::optional<quota_report> quota() const { return std::nullopt; }
+
+    // Work the platform does beside its sweeps, for as long as the daemon sweeps it (YouTube
+    // polls its channels' feeds): returns when `stopping` turns true. Nothing by default.
+    virtual boost::asio::awaitable<void> run_beside(const bool& stopping) {
+        (void)stopping;
+        co_return;
+    }
 
     // From now on requests return at once when `stopping` is true, and waits end early (see
     // api_client::stop_when); cancel() aborts those in flight. On the client's executor.

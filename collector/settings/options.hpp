@@ -13,9 +13,10 @@ inline constexpr std::array collector_options{
                    "run one sweep, store it and exit (0: complete, 1: partial or failed)", true},
     config::option{"FROM", "", "rollup: the first UTC day to rebuild (YYYY-MM-DD)"},
     config::option{"TO", "", "rollup: the day after the last one to rebuild (default: tomorrow)"},
+    config::option{"FILE", "", "youtube add: a file of channels, one per line"},
     config::option{"PLATFORMS", "",
-                   "comma list of platforms to sweep (twitch, kick); empty: every platform "
-                   "whose credentials are set"},
+                   "comma list of platforms to sweep (twitch, kick, youtube); empty: every "
+                   "platform whose credentials are set"},
     config::option{"COLLECTION_INTERVAL_MINUTES", "5",
                    "minutes between sweeps (decimals allowed); sweeps start on multiples of it"},
     config::option{"SPOOL_DIR", "spool",
@@ -57,6 +58,29 @@ inline constexpr std::array collector_options{
     config::option{"KICK_REQUESTS_PER_MINUTE", "60",
                    "the pace Kick requests start at; it adapts to Kick's unpublished limit "
                    "(up on clean answers, down on 429)"},
+    config::option{"YOUTUBE_API_KEY", "",
+                   "API key of a Google Cloud project with the YouTube Data API v3 (to collect "
+                   "YouTube's watchlist; never logged)"},
+    config::option{"YOUTUBE_API_BASE_URL", "https://www.googleapis.com/youtube/v3",
+                   "YouTube Data API base URL"},
+    config::option{"YOUTUBE_FEED_BASE_URL", "https://www.youtube.com/feeds",
+                   "base URL of YouTube's channel feeds (videos.xml)"},
+    config::option{"YOUTUBE_CA_FILE", "",
+                   "PEM file of an extra CA to trust for YouTube besides the system store (test "
+                   "servers)"},
+    config::option{"YOUTUBE_CHANNELS", "",
+                   "comma list of channels (ids, @handles or URLs) always on the watchlist; "
+                   "`streamscope-collector youtube add` adds more"},
+    config::option{"YOUTUBE_COLLECTION_INTERVAL_MINUTES", "",
+                   "minutes between YouTube sweeps (lengthened when the day's quota would not "
+                   "last); empty: COLLECTION_INTERVAL_MINUTES"},
+    config::option{"YOUTUBE_DAILY_QUOTA", "10000",
+                   "Data API units a day (Pacific time) this collector may spend, shared with "
+                   "every collector on the database"},
+    config::option{"YOUTUBE_SEARCH_DAILY_CALLS", "100",
+                   "search.list calls a day (a bucket of their own), for `youtube discover`"},
+    config::option{"YOUTUBE_FEED_REQUESTS_PER_SECOND", "2",
+                   "pace of the channel feed requests (no quota; a 429 slows them further)"},
     config::option{"HTTP_TIMEOUT_SECONDS", "15",
                    "deadline for one HTTP exchange with a platform (connecting: a third of it)"},
     config::option{"HTTP_MAX_RETRIES", "5",

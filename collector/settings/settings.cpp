@@ -70,15 +70,22 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
         kick::load_settings(s, needs_credentials && contains(out.platforms, model::platform::kick),
                             timeouts, max_retries, problems);
 
+    out.youtube = youtube::load_settings(
+        s, needs_credentials && contains(out.platforms, model::platform::youtube), timeouts,
+        max_retries, problems);
+
     daemon_settings& d = out.daemon;
-    // Each platform's interval; Kick's falls back to COLLECTION_INTERVAL_MINUTES.
+    // Each platform's interval; Kick's and YouTube's fall back to COLLECTION_INTERVAL_MINUTES.
     const auto interval = minutes_setting(s, "COLLECTION_INTERVAL_MINUTES", problems);
-    auto kick_interval = interval;
-    if (!s.get("KICK_COLLECTION_INTERVAL_MINUTES").value_or("").empty()) {
-        kick_interval = minutes_setting(s, "KICK_COLLECTION_INTERVAL_MINUTES", problems);
-    }
+    const auto own_interval = [&](std::string_view name) {
+        return s.get(name).value_or("").empty() ? interval : minutes_setting(s, name, problems);
+    };
+    const auto kick_interval = own_interval("KICK_COLLECTION_INTERVAL_MINUTES");
+    const auto youtube_interval = own_interval("YOUTUBE_COLLECTION_INTERVAL_MINUTES");
     for (const model::platform p : out.platforms) {
-        const auto& chosen = p == model::platform::kick ? kick_interval : interval;
+        const auto& chosen = p == model::platform::kick      ? kick_interval
+                             : p == model::platform::youtube ? youtube_interval
+                                                             : interval;
         if (chosen) {
             d.intervals[p] = *chosen;
         }

@@ -11,6 +11,7 @@
 #include "collector/kick/settings.hpp"
 #include "collector/store/retention.hpp"
 #include "collector/twitch/settings.hpp"
+#include "collector/youtube/settings.hpp"
 #include "common/config/settings.hpp"
 #include "common/model/platform.hpp"
 
@@ -30,6 +31,7 @@ struct collector_settings {
     std::vector<model::platform> platforms;
     twitch::twitch_settings twitch;
     kick::kick_settings kick;
+    youtube::youtube_settings youtube;
     daemon_settings daemon;
     retention_settings retention;
 };

@@ -30,7 +30,9 @@ void note(std::string& problems, const std::string& problem) {
 
 sweeper::sweeper(platform_client& client, sweep_store* store, sweep_options options,
                  const bool& stopping)
-    : client_(client), store_(store), options_(options), stopping_(stopping) {}
+    : client_(client), store_(store), options_(options), stopping_(stopping) {
+    client_.use_store(store);
+}
 
 boost::asio::awaitable<lookup_answers> sweeper::look_up(const std::vector<std::string>& user_ids,
                                                         std::int32_t& malformed,
@@ -143,6 +145,11 @@ boost::asio::awaitable<collected_sweep> sweeper::collect() {
     sweep.malformed_records = malformed;
     sweep.streams = seen.take();
     sweep.ended = std::move(ends.ended);
+    for (model::ended_stream& ended : sweep.ended) {
+        if (const auto at = client_.ended_at(ended.platform_stream_id)) {
+            ended.last_seen_at = *at;
+        }
+    }
 
     // Enrichment may use what the rate limit leaves now plus a tenth of what paging needed, so
     // it stretches the sweep by about a tenth at most.

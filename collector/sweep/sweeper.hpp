@@ -58,7 +58,10 @@ public:
     boost::asio::awaitable<collected_sweep> collect();
 
     // The database for the next sweeps; nullptr while it is unreachable.
-    void use_store(sweep_store* store) { store_ = store; }
+    void use_store(sweep_store* store) {
+        store_ = store;
+        client_.use_store(store);
+    }
 
     platform_client& client() { return client_; }
 

@@ -197,3 +197,22 @@ TEST_CASE("health_json of a fresh standby, and of a platform left out", "[unit][
     CHECK(k2.at("role") == "stopped");
     CHECK(k2.at("stopped_because").as_string() == k.stopped_because);
 }
+
+TEST_CASE("health_json shows a platform's daily quota", "[unit][health]") {
+    collector_status s;
+    s.started_at = t0;
+    platform_status& p = s.platforms[streamscope::model::platform::youtube];
+    p.quota = quota_report{.day = "2026-12-07",
+                           .daily_quota = 10'000,
+                           .spent = 10'400,
+                           .projected = 10'400,
+                           .exhausted = true};
+    const json::value doc = json::parse(health_json(s, t0));
+    const json::object& q = doc.at("platforms").at("youtube").at("quota").as_object();
+    CHECK(q.at("day") == "2026-12-07");
+    CHECK(q.at("daily_units") == 10'000);
+    CHECK(q.at("spent_units") == 10'400);
+    CHECK(q.at("left_units") == 0); // never negative, also when another app overspent
+    CHECK(q.at("projected_units") == 10'400);
+    CHECK(q.at("exhausted") == true);
+}

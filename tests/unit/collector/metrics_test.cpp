@@ -50,6 +50,9 @@ TEST_CASE("metrics_text is valid exposition format with every metric", "[unit][h
         {"spool_files", "gauge"},
         {"database_up", "gauge"},
         {"healthy", "gauge"},
+        {"quota_units_daily", "gauge"},
+        {"quota_units_spent", "gauge"},
+        {"quota_units_projected", "gauge"},
     };
     std::map<std::string, std::string> expected_types;
     for (const auto& [name, type] : families) {
@@ -119,7 +122,7 @@ TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][hea
     for (const auto& problem : e.problems) {
         UNSCOPED_INFO(problem);
     }
-    CHECK(e.types.size() == 20);
+    CHECK(e.types.size() == 23);
     CHECK(
         text.find(
             R"(streamscope_collector_sweeps_total{platform="twitch",status="we\"ird\\\nstatus"} 1)") !=
@@ -137,4 +140,24 @@ TEST_CASE("metrics_text without a sweep, and with odd label values", "[unit][hea
     CHECK(e.samples.at("streamscope_collector_healthy") == 0);
     CHECK(e.samples.at(
               R"(streamscope_collector_sweeps_total{platform="twitch",status="complete"})") == 0);
+}
+
+TEST_CASE("metrics_text shows a platform's daily quota, and nothing where there is none",
+          "[unit][health]") {
+    collector_status s;
+    s.started_at = t0 - 1h;
+    s.platforms[twitch].current_role = role::leader;
+    s.platforms[streamscope::model::platform::youtube].quota = quota_report{.day = "2026-12-07",
+                                                                            .daily_quota = 10'000,
+                                                                            .spent = 420,
+                                                                            .projected = 6'100,
+                                                                            .exhausted = false};
+    const exposition e = parse_exposition(metrics_text(s, t0));
+    CHECK(e.problems.empty());
+    CHECK(e.samples.at(R"(streamscope_collector_quota_units_daily{platform="youtube"})") == 10'000);
+    CHECK(e.samples.at(R"(streamscope_collector_quota_units_spent{platform="youtube"})") == 420);
+    CHECK(e.samples.at(R"(streamscope_collector_quota_units_projected{platform="youtube"})") ==
+          6'100);
+    CHECK_FALSE(
+        e.samples.contains(R"(streamscope_collector_quota_units_spent{platform="twitch"})"));
 }
