@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""The real collector following the mock's YouTube over TLS into a real PostgreSQL.
+
+Usage: youtube_test.py COLLECTOR MOCK SCENARIO   (needs TEST_DATABASE_URL)
+
+Each scenario starts its own mock (Twitch, Kick and YouTube on one port) and database, and runs
+the collector as a user would: `youtube add/remove/list`, the daemon, or --once. Exit code 0
+when every check passed.
+"""
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from e2e import check, free_port, run  # noqa: E402
+from platform_mock import YOUTUBE_API_KEY, PlatformMock  # noqa: E402
+
+COLLECTOR, MOCK, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
+TWITCH_ID, TWITCH_SECRET = "it-client", "it-secret-do-not-log"
+YOUTUBE = 3  # platforms.id
+INTERVAL_S = 6  # YOUTUBE_COLLECTION_INTERVAL_MINUTES=0.1
+
+
+class Mock(PlatformMock):
+    def __init__(self, work, *flags):
+        super().__init__(MOCK, work, "--client-id", TWITCH_ID, "--client-secret", TWITCH_SECRET,
+                         *flags)
+
+    def settings(self, key=YOUTUBE_API_KEY):
+        return {"YOUTUBE_API_KEY": key,
+                "YOUTUBE_API_BASE_URL": f"{self.url}/youtube/v3",
+                "YOUTUBE_FEED_BASE_URL": f"{self.url}/feeds",
+                "YOUTUBE_CA_FILE": self.ca}
+
+    def units(self, key=YOUTUBE_API_KEY):
+        return self.youtube_quota()["keys"].get(key, {}).get("units", 0)
+
+
+def environment(db, mock, extra=None, key=YOUTUBE_API_KEY):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWITCH_", "KICK_", "YOUTUBE_", "DATABASE", "PLATFORMS"))}
+    env.update({"DATABASE_URL": db.url, "PLATFORMS": "youtube", "HTTP_TIMEOUT_SECONDS": "5",
+                "LOG_LEVEL": "info"})
+    env.update(mock.settings(key))
+    env.update(extra or {})
+    return env
+
+
+def command(db, mock, *words, extra=None):
+    out = subprocess.run([COLLECTOR, *words], env=environment(db, mock, extra),
+                         capture_output=True, text=True, timeout=300,
+                         cwd=tempfile.gettempdir())
+    check(YOUTUBE_API_KEY not in out.stdout + out.stderr, "the API key never reaches the output")
+    return out
+
+
+def ledger(db):
+    return {m: int(u) for m, u in (line.split("|") for line in db.query(
+        "SELECT method, units FROM youtube_quota ORDER BY 1").splitlines() if line)}
+
+
+class Daemon:
+    def __init__(self, work, db, mock, extra=None):
+        self.port = free_port()
+        self.log_path = os.path.join(work, "collector.log")
+        env = environment(db, mock, {
+            "YOUTUBE_COLLECTION_INTERVAL_MINUTES": str(INTERVAL_S / 60),
+            "YOUTUBE_FEED_REQUESTS_PER_SECOND": "20",
+            "COLLECTOR_HEALTH_ADDRESS": "127.0.0.1",
+            "COLLECTOR_HEALTH_PORT": str(self.port),
+            "SPOOL_DIR": os.path.join(work, "spool"),
+            **(extra or {})})
+        self.proc = subprocess.Popen([COLLECTOR], env=env, stdout=open(self.log_path, "w"),
+                                     stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
+
+    def health(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn.request("GET", "/health")
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        return body["platforms"]["youtube"]
+
+    def log(self):
+        return open(self.log_path).read()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(30)
+        check(YOUTUBE_API_KEY not in self.log(), "the API key never reaches the log")
+
+
+def wait_for(condition, seconds, step=0.5):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return condition()
+
+
+def idle_channels(mock, count):
+    return [c["id"] for c in mock.youtube_world()["channels"]
+            if c["state"] == "idle" and not c["terminated"]][:count]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def watchlist(work, db):
+    """add (words, a file of 2,000 lines, URLs, handles), what YouTube does not know reported
+    and not fatal, every unit paid in the ledger, list, remove by handle and by id."""
+    mock = Mock(work, "--youtube-channels", "2200", "--youtube-time-scale", "0")
+    try:
+        channels = mock.youtube_world()["channels"]
+        known = [c for c in channels if not c["terminated"]]
+        terminated = [c["id"] for c in channels if c["terminated"]]
+        check(len(terminated) > 5, f"the world has terminated channels ({len(terminated)})")
+        listing = os.path.join(work, "channels.txt")
+        with open(listing, "w") as f:
+            f.write("# a watchlist\n\n")
+            for c in known[:2000]:
+                f.write(c["id"] + "\n")
+        out = command(db, mock, "youtube", "add", "--file", listing)
+        check(out.returncode == 0, f"adding 2,000 channels works ({out.returncode}: "
+                                   f"{out.stderr[-300:]})")
+        check("added 2000 channels" in out.stdout, f"all added ({out.stdout.strip()})")
+        check(ledger(db).get("channels.list") == 40 and mock.units() == 40,
+              f"40 units for 2,000 ids, in our ledger and YouTube's ({ledger(db)}, "
+              f"{mock.units()})")
+
+        extra = known[2000:2003]
+        words = [extra[0]["id"], "https://www.youtube.com/" + extra[1]["handle"],
+                 extra[2]["handle"].upper(), terminated[0], "@nobody-here-at-all", "garbage",
+                 known[0]["id"]]
+        out = command(db, mock, "youtube", "add", *words)
+        check(out.returncode == 0, f"unknown channels are not fatal ({out.returncode})")
+        check("added 3 channels" in out.stdout and "1 were on it already" in out.stdout,
+              f"three new, one known ({out.stdout.strip()})")
+        check(terminated[0] in out.stderr and "@nobody-here-at-all" in out.stderr,
+              f"unknown and terminated channels reported ({out.stderr.strip()[-300:]})")
+        check("garbage" in out.stderr, "a word that names no channel is reported")
+        check(ledger(db).get("channels.list") == mock.units(),
+              f"every call paid in the ledger ({ledger(db)} vs {mock.units()})")
+
+        out = command(db, mock, "youtube", "list")
+        check(out.returncode == 0 and len(out.stdout.splitlines()) == 2003 + 2,
+              f"list shows 2,003 channels ({len(out.stdout.splitlines())} lines)")
+        check(extra[1]["handle"].lower() in out.stdout, "handles listed")
+
+        out = command(db, mock, "youtube", "remove", extra[1]["handle"], extra[0]["id"],
+                      "@not-watched")
+        check(out.returncode == 0 and "removed 2 channels" in out.stdout,
+              f"removed by handle and id ({out.stdout.strip()} {out.stderr.strip()})")
+        check("@not-watched" in out.stderr, "a channel not on the list is reported")
+        count = int(db.query("SELECT count(*) FROM youtube_channels"))
+        check(count == 2001, f"2,001 channels left ({count})")
+
+        out = command(db, mock, "youtube", "add", known[5]["id"], extra={"YOUTUBE_API_KEY": ""})
+        check(out.returncode == 2 and "YOUTUBE_API_KEY" in out.stderr,
+              f"add without a key names the setting ({out.returncode}: {out.stderr.strip()})")
+        out = command(db, mock, "youtube", "add", extra[0]["id"],
+                      extra={"YOUTUBE_API_KEY": "AIza-wrong"})
+        check(out.returncode == 4 and "YOUTUBE_API_KEY" in out.stderr,
+              f"a wrong key is one clear error ({out.returncode}: {out.stderr.strip()[-300:]})")
+    finally:
+        mock.stop()
+
+
+def daemon(work, db):
+    """Channels going live are stored within two intervals, hidden counts as NULL, a broadcast
+    ends at actualEndTime, a channel taken off the watchlist is closed, the ledger matches
+    YouTube's count and /health and /metrics show the quota."""
+    # Time compressed 50 times: a 6 s interval stands for 5 minutes, so the quota is 50 times
+    # 10,000 for the planner to keep the configured interval.
+    quota = 500_000
+    mock = Mock(work, "--youtube-channels", "120", "--youtube-live-fraction", "0.1",
+                "--youtube-time-scale", "1", "--youtube-daily-quota", str(quota))
+    d = None
+    try:
+        watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:60]
+        out = command(db, mock, "youtube", "add", *watched)
+        check(out.returncode == 0, f"watchlist of 60 ({out.stderr[-200:]})")
+        d = Daemon(work, db, mock, {"YOUTUBE_DAILY_QUOTA": str(quota)})
+        going_live = idle_channels(mock, 100)
+        going_live = [c for c in going_live if c in watched][:2]
+        check(len(going_live) == 2, "two idle watched channels to take live")
+        time.sleep(INTERVAL_S)
+        went_live_at = time.time()
+        for c in going_live:
+            mock.youtube_channel(c, state="live")
+        mock.youtube_channel(going_live[1], viewers_hidden=True)
+        videos = {c: mock.youtube_channel(c)["current_video_id"] for c in going_live}
+
+        def stored(video):
+            return db.query(f"""SELECT count(*) FROM snapshots s JOIN streams st
+                                 ON st.id = s.stream_id WHERE st.platform_stream_id = '{video}'""")
+        found = wait_for(lambda: all(int(stored(v)) > 0 for v in videos.values()),
+                         2 * INTERVAL_S + 10)
+        took = time.time() - went_live_at
+        check(found, f"both live channels stored within two intervals and a feed cycle "
+                     f"({took:.1f} s)")
+        hidden = db.query(f"""SELECT count(*), count(s.viewer_count) FROM snapshots s
+                               JOIN streams st ON st.id = s.stream_id
+                              WHERE st.platform_stream_id = '{videos[going_live[1]]}'""")
+        n, counted = map(int, hidden.split("|"))
+        check(n > 0 and counted == 0, f"a hidden count is stored as NULL, never 0 ({hidden})")
+        shown = db.query(f"""SELECT min(s.viewer_count) FROM snapshots s JOIN streams st
+                              ON st.id = s.stream_id
+                             WHERE st.platform_stream_id = '{videos[going_live[0]]}'""")
+        check(shown != "" and int(shown) >= 0, f"a shown count is stored ({shown})")
+
+        mock.youtube_channel(going_live[0], state="ended")
+        status, _, answer = mock.youtube_get("videos", [("part", "liveStreamingDetails"),
+                                                        ("id", videos[going_live[0]])])
+        end = answer["items"][0]["liveStreamingDetails"]["actualEndTime"]
+        closed = wait_for(lambda: db.query(f"""
+            SELECT to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') FROM streams
+             WHERE platform_stream_id = '{videos[going_live[0]]}'"""), 2 * INTERVAL_S + 5)
+        check(closed and end.startswith(closed),
+              f"the ended broadcast is closed at actualEndTime ({closed} vs {end})")
+
+        command(db, mock, "youtube", "remove", going_live[1])
+        removed = wait_for(lambda: db.query(f"""
+            SELECT ended_at IS NOT NULL FROM streams
+             WHERE platform_stream_id = '{videos[going_live[1]]}'""") == "t",
+            3 * INTERVAL_S + 10)
+        check(removed, "a live channel taken off the watchlist is closed after two misses")
+
+        health = d.health()
+        shown_quota = health.get("quota", {})
+        check(shown_quota.get("daily_units") == quota and shown_quota.get("spent_units", 0) > 0,
+              f"/health shows the quota ({shown_quota})")
+        check(shown_quota.get("projected_units", 10**9) <= quota,
+              f"the projected day stays within the quota ({shown_quota})")
+        conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=5)
+        conn.request("GET", "/metrics")
+        metrics = conn.getresponse().read().decode()
+        check(re.search(r'quota_units_spent\{platform="youtube"\} \d+', metrics) is not None,
+              "/metrics has the quota")
+        d.stop()
+        d = None
+        # YouTube also counted this test's own videos.list call.
+        ours = sum(ledger(db).values())
+        check(ours + 1 == mock.units(),
+              f"every call paid in the ledger ({ours} + 1 vs {mock.units()})")
+    finally:
+        if d:
+            d.stop()
+        mock.stop()
+
+
+def quota(work, db):
+    """A quota too small for the interval lengthens it (said once) and is never passed; a
+    quotaExceeded from YouTube stops YouTube until the day turns, without retrying."""
+    mock = Mock(work, "--youtube-channels", "150", "--youtube-live-fraction", "0.2",
+                "--youtube-time-scale", "1")
+    d = None
+    try:
+        watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:100]
+        command(db, mock, "youtube", "add", *watched)
+        d = Daemon(work, db, mock, {"YOUTUBE_DAILY_QUOTA": "40"})
+        lengthened = wait_for(lambda: "s instead," in d.log(), 4 * INTERVAL_S)
+        check(lengthened, "the planner says it lengthens the interval")
+        time.sleep(3 * INTERVAL_S)
+        check(d.log().count("s instead,") == 1, "said once")
+        interval = d.health()["interval_s"]
+        check(interval > INTERVAL_S, f"the interval is lengthened ({interval} s)")
+        spent = sum(ledger(db).values())
+        check(spent <= 40 and mock.units() <= 40,
+              f"the ledger never passes the quota ({spent}, YouTube counted {mock.units()})")
+        d.stop()
+
+        # Another application spends the key's quota: YouTube answers quotaExceeded.
+        db.query("DELETE FROM youtube_quota")
+        mock.youtube_set_quota(units=10000)
+        refused_before = mock.youtube_quota()["keys"][YOUTUBE_API_KEY]["refused"]
+        d = Daemon(work, db, mock)
+        said = wait_for(lambda: "quotaExceeded" in d.log(), 3 * INTERVAL_S)
+        check(said, "quotaExceeded is logged")
+        time.sleep(3 * INTERVAL_S)
+        refused = mock.youtube_quota()["keys"][YOUTUBE_API_KEY]["refused"] - refused_before
+        check(refused == 1, f"no retry loop: one refused call ({refused})")
+        check(ledger(db).get("elsewhere", 0) > 0, f"the ledger marks the day spent ({ledger(db)})")
+        health = d.health()
+        check(health.get("quota", {}).get("exhausted") is True or health["interval_s"] > 3600,
+              f"YouTube waits for the day to turn ({health})")
+    finally:
+        if d:
+            d.stop()
+        mock.stop()
+
+
+def bad_key(work, db):
+    """A key YouTube refuses is one clear error naming YOUTUBE_API_KEY; Twitch is swept."""
+    mock = Mock(work, "--youtube-channels", "50", "--streams", "300")
+    try:
+        command(db, mock, "youtube", "add",
+                *[c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:5])
+        env = environment(db, mock, {
+            "PLATFORMS": "twitch,youtube", "TWITCH_CLIENT_ID": TWITCH_ID,
+            "TWITCH_CLIENT_SECRET": TWITCH_SECRET,
+            "TWITCH_API_BASE_URL": f"{mock.url}/helix",
+            "TWITCH_AUTH_BASE_URL": f"{mock.url}/oauth2", "TWITCH_CA_FILE": mock.ca},
+            key="AIza-not-a-key")
+        out = subprocess.run([COLLECTOR, "--once"], env=env, capture_output=True, text=True,
+                             timeout=300, cwd=tempfile.gettempdir())
+        log = out.stdout + out.stderr
+        check(out.returncode == 1, f"exit 1: a platform refused while another swept "
+                                   f"({out.returncode})")
+        check(re.search(r"YouTube refuses YOUTUBE_API_KEY", log) is not None,
+              f"the error names YOUTUBE_API_KEY ({log[-600:]})")
+        check("AIza-not-a-key" not in log, "the key is not in the log")
+        twitch = db.query("SELECT status FROM sweeps WHERE platform_id = 1")
+        check(twitch == "complete", f"Twitch was swept and stored ({twitch})")
+    finally:
+        mock.stop()
+
+
+def feed_fallback(work, db):
+    """Feeds that fail: the uploads playlist finds the live video instead (a unit each)."""
+    mock = Mock(work, "--youtube-channels", "40", "--youtube-time-scale", "1")
+    d = None
+    try:
+        watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:20]
+        command(db, mock, "youtube", "add", *watched)
+        target = [c for c in idle_channels(mock, 40) if c in watched][0]
+        for c in watched:
+            mock.youtube_channel(c, feed_status=500)
+        mock.youtube_channel(target, state="live")
+        video = mock.youtube_channel(target)["current_video_id"]
+        d = Daemon(work, db, mock)
+        found = wait_for(lambda: int(db.query(f"""SELECT count(*) FROM streams
+                                   WHERE platform_stream_id = '{video}'""")) > 0,
+                         3 * INTERVAL_S + 10)
+        check(found, "the live video is found through the uploads playlist")
+        playlist_calls = ledger(db).get("playlistItems.list", 0)
+        check(playlist_calls > 0, f"playlistItems.list paid for ({ledger(db)})")
+        failures = int(db.query(f"SELECT feed_failures FROM youtube_channels "
+                                f"WHERE channel_id = '{target}'"))
+        check(failures > 0, f"the failing feed is counted ({failures})")
+    finally:
+        if d:
+            d.stop()
+        mock.stop()
+
+
+SCENARIOS = {f.__name__: f for f in (watchlist, daemon, quota, bad_key, feed_fallback)}
+
+if __name__ == "__main__":
+    run(SCENARIO, SCENARIOS[SCENARIO])
