@@ -1,4 +1,5 @@
-// The channel routes, by platform and login:
+// The channel routes, by platform and login (on YouTube a handle, with or without "@", or a
+// channel id: api/params/channel_name.hpp):
 //   GET /channels/{platform}/{login}?window=   profile, current stream, summary for the window
 //   GET /channels/{platform}/{login}/history?window=&from=&to=&resolution=raw|1h|1d
 //   GET /channels/{platform}/{login}/streams?limit=   past broadcasts, newest first
@@ -20,6 +21,7 @@
 #include "api/format/csv.hpp"
 #include "api/format/timestamps.hpp"
 #include "api/handlers/handlers.hpp"
+#include "api/params/channel_name.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
@@ -30,9 +32,12 @@ namespace {
 
 namespace json = boost::json;
 
-// Logins are reused after renames: the channel that carried it last. Twitch logins are lower
-// case, so a login typed with capitals is found too. Last seen: while a broadcast is open, its
-// newest snapshot (channels.last_seen_at holds the end of the latest ended one).
+// $2: a login, $3: a channel id or '' (api/params/channel_name.hpp). Logins are reused after
+// renames: the channel that carried it last. Twitch logins and YouTube handles are stored in
+// lower case, so a login typed with capitals is found too. A channel id names one channel
+// (channels' unique key), preferred over a handle of the same spelling. Last seen: while a
+// broadcast is open, its newest snapshot (channels.last_seen_at holds the end of the latest
+// ended one). Through channels_login_idx and the (platform_id, platform_user_id) key.
 constexpr const char* channel_sql = R"(
 SELECT c.id, p.name, c.platform_user_id, c.login, c.display_name, c.description,
        c.profile_image_url, c.broadcaster_type, c.follower_count,
@@ -47,8 +52,8 @@ SELECT c.id, p.name, c.platform_user_id, c.login, c.display_name, c.description,
                        WHERE x.stream_id / 16 = st.id / 16 AND x.stream_id = st.id
                        ORDER BY x.collected_at DESC LIMIT 1) s ON true
        WHERE st.channel_id = c.id AND st.ended_at IS NULL) live ON true
- WHERE p.name = $1 AND (c.login = $2 OR c.login = lower($2))
- ORDER BY greatest(c.last_seen_at, live.seen_at) DESC LIMIT 1)";
+ WHERE p.name = $1 AND (c.login = $2 OR c.login = lower($2) OR c.platform_user_id = $3)
+ ORDER BY c.platform_user_id = $3 DESC, greatest(c.last_seen_at, live.seen_at) DESC LIMIT 1)";
 
 constexpr const char* current_stream_sql = R"(
 SELECT st.platform_stream_id, st.title, COALESCE(g.platform_game_id, ''), COALESCE(g.name, ''),
@@ -155,9 +160,12 @@ double round2(double v) {
     return std::round(v * 100) / 100;
 }
 
+// The channel that `login` names on `platform` (a name that parse_platform() knows).
 std::optional<channel_row> find_channel(pqxx::transaction_base& tx, const std::string& platform,
                                         const std::string& login) {
-    const pqxx::result rows = tx.exec_params(channel_sql, platform, login);
+    const channel_name name = parse_channel_name(
+        model::parse_platform(platform).value_or(model::platform::twitch), login);
+    const pqxx::result rows = tx.exec_params(channel_sql, platform, name.login, name.channel_id);
     if (rows.empty()) {
         return std::nullopt;
     }
