@@ -6,7 +6,9 @@
 // A channel's snapshots are found through the bucket index (stream_id / 16), broadcast by
 // broadcast. Hours streamed count the time between consecutive sightings of a broadcast when
 // they are at most 30 minutes apart (a longer gap is the collector's outage, not the stream's);
-// hours watched weigh that time by the viewers at its start.
+// hours watched weigh that time by the viewers at its start. A hidden viewer count (NULL, YouTube)
+// is unknown, never 0: averages and peaks skip it, its time counts as streamed but adds no time
+// watched, and hours watched are null when every count was hidden.
 
 #include <algorithm>
 #include <array>
@@ -84,7 +86,9 @@ spans AS (
 
 const std::string summary_sql = std::string(points_cte) + R"(
 SELECT count(*), avg(viewer_count)::float8, max(viewer_count), count(DISTINCT stream_id),
-       COALESCE(sum(seconds), 0) / 3600, COALESCE(sum(seconds * viewer_count), 0) / 3600
+       COALESCE(sum(seconds), 0) / 3600,
+       CASE WHEN count(*) > 0 AND count(viewer_count) = 0 THEN NULL
+            ELSE COALESCE(sum(seconds * viewer_count), 0) / 3600 END
   FROM spans)";
 
 const std::string buckets_sql = std::string(points_cte) + R"(
@@ -126,7 +130,8 @@ SELECT st.platform_stream_id, st.title,
       SELECT count(*) AS samples, avg(viewer_count)::float8 AS avg_viewers,
              max(viewer_count) AS peak,
              (extract(epoch FROM max(collected_at)) * 1000000)::bigint AS last_seen,
-             COALESCE(sum(seconds * viewer_count), 0) AS watched_s,
+             CASE WHEN count(*) > 0 AND count(viewer_count) = 0 THEN NULL
+                  ELSE COALESCE(sum(seconds * viewer_count), 0) END AS watched_s,
              COALESCE(sum(seconds), 0) AS streamed_s
         FROM (SELECT viewer_count, collected_at,
                      CASE WHEN lead(collected_at) OVER w - collected_at <= interval '30 minutes'
@@ -285,7 +290,8 @@ http::handler channel_route(app& shared) {
                 summary["peak_viewers"] = nullable_int(s[2]);
                 summary["broadcasts"] = s[3].as<std::int64_t>();
                 summary["hours_streamed"] = round2(s[4].as<double>());
-                summary["hours_watched"] = round2(s[5].as<double>());
+                summary["hours_watched"] =
+                    s[5].is_null() ? json::value(nullptr) : json::value(round2(s[5].as<double>()));
                 data["summary"] = std::move(summary);
                 return json::object{{"data", std::move(data)}};
             });
@@ -369,7 +375,9 @@ http::handler channel_streams_route(app& shared) {
                         {"avg_viewers", r[5].is_null() ? json::value(nullptr)
                                                        : json::value(round2(r[5].as<double>()))},
                         {"peak_viewers", nullable_int(r[6])},
-                        {"hours_watched", round2(r[8].as<double>() / 3600)},
+                        {"hours_watched", r[8].is_null()
+                                              ? json::value(nullptr)
+                                              : json::value(round2(r[8].as<double>() / 3600))},
                         {"hours_streamed", round2(r[9].as<double>() / 3600)},
                         {"games", json::parse(r[10].c_str())}});
                 }
