@@ -189,7 +189,7 @@ std::string json_list(const Names& names) {
 }
 
 // `text` with every `hole` replaced by `filling`.
-std::string fill(std::string_view text, std::string_view hole, std::string_view filling) {
+std::string fill_holes(std::string_view text, std::string_view hole, std::string_view filling) {
     std::string out;
     for (std::size_t at = 0;;) {
         const std::size_t found = text.find(hole, at);
@@ -207,8 +207,8 @@ std::string fill(std::string_view text, std::string_view hole, std::string_view 
 std::string with_platforms(std::string_view text) {
     const std::array coverages{model::to_string(model::platform_coverage::all_live_streams),
                                model::to_string(model::platform_coverage::watchlist)};
-    return fill(fill(text, "{platform_names}", json_list(platform_names)), "{coverage_names}",
-                json_list(coverages));
+    return fill_holes(fill_holes(text, "{platform_names}", json_list(platform_names)),
+                      "{coverage_names}", json_list(coverages));
 }
 
 const std::string filled_document = with_platforms(document);
