@@ -1,11 +1,14 @@
-// The channel routes, by platform and login:
+// The channel routes, by platform and login (on YouTube a handle, with or without "@", or a
+// channel id: api/params/channel_name.hpp):
 //   GET /channels/{platform}/{login}?window=   profile, current stream, summary for the window
 //   GET /channels/{platform}/{login}/history?window=&from=&to=&resolution=raw|1h|1d
 //   GET /channels/{platform}/{login}/streams?limit=   past broadcasts, newest first
 // A channel's snapshots are found through the bucket index (stream_id / 16), broadcast by
 // broadcast. Hours streamed count the time between consecutive sightings of a broadcast when
 // they are at most 30 minutes apart (a longer gap is the collector's outage, not the stream's);
-// hours watched weigh that time by the viewers at its start.
+// hours watched weigh that time by the viewers at its start. A hidden viewer count (NULL, YouTube)
+// is unknown, never 0: averages and peaks skip it, its time counts as streamed but adds no time
+// watched, and hours watched are null when every count was hidden.
 
 #include <algorithm>
 #include <array>
@@ -20,6 +23,7 @@
 #include "api/format/csv.hpp"
 #include "api/format/timestamps.hpp"
 #include "api/handlers/handlers.hpp"
+#include "api/params/channel_name.hpp"
 #include "api/params/platform.hpp"
 #include "api/params/query_params.hpp"
 #include "api/params/time_window.hpp"
@@ -30,9 +34,12 @@ namespace {
 
 namespace json = boost::json;
 
-// Logins are reused after renames: the channel that carried it last. Twitch logins are lower
-// case, so a login typed with capitals is found too. Last seen: while a broadcast is open, its
-// newest snapshot (channels.last_seen_at holds the end of the latest ended one).
+// $2: a login, $3: a channel id or '' (api/params/channel_name.hpp). Logins are reused after
+// renames: the channel that carried it last. Twitch logins and YouTube handles are stored in
+// lower case, so a login typed with capitals is found too. A channel id names one channel
+// (channels' unique key), preferred over a handle of the same spelling. Last seen: while a
+// broadcast is open, its newest snapshot (channels.last_seen_at holds the end of the latest
+// ended one). Through channels_login_idx and the (platform_id, platform_user_id) key.
 constexpr const char* channel_sql = R"(
 SELECT c.id, p.name, c.platform_user_id, c.login, c.display_name, c.description,
        c.profile_image_url, c.broadcaster_type, c.follower_count,
@@ -47,8 +54,8 @@ SELECT c.id, p.name, c.platform_user_id, c.login, c.display_name, c.description,
                        WHERE x.stream_id / 16 = st.id / 16 AND x.stream_id = st.id
                        ORDER BY x.collected_at DESC LIMIT 1) s ON true
        WHERE st.channel_id = c.id AND st.ended_at IS NULL) live ON true
- WHERE p.name = $1 AND (c.login = $2 OR c.login = lower($2))
- ORDER BY greatest(c.last_seen_at, live.seen_at) DESC LIMIT 1)";
+ WHERE p.name = $1 AND (c.login = $2 OR c.login = lower($2) OR c.platform_user_id = $3)
+ ORDER BY c.platform_user_id = $3 DESC, greatest(c.last_seen_at, live.seen_at) DESC LIMIT 1)";
 
 constexpr const char* current_stream_sql = R"(
 SELECT st.platform_stream_id, st.title, COALESCE(g.platform_game_id, ''), COALESCE(g.name, ''),
@@ -79,7 +86,9 @@ spans AS (
 
 const std::string summary_sql = std::string(points_cte) + R"(
 SELECT count(*), avg(viewer_count)::float8, max(viewer_count), count(DISTINCT stream_id),
-       COALESCE(sum(seconds), 0) / 3600, COALESCE(sum(seconds * viewer_count), 0) / 3600
+       COALESCE(sum(seconds), 0) / 3600,
+       CASE WHEN count(*) > 0 AND count(viewer_count) = 0 THEN NULL
+            ELSE COALESCE(sum(seconds * viewer_count), 0) / 3600 END
   FROM spans)";
 
 const std::string buckets_sql = std::string(points_cte) + R"(
@@ -121,7 +130,8 @@ SELECT st.platform_stream_id, st.title,
       SELECT count(*) AS samples, avg(viewer_count)::float8 AS avg_viewers,
              max(viewer_count) AS peak,
              (extract(epoch FROM max(collected_at)) * 1000000)::bigint AS last_seen,
-             COALESCE(sum(seconds * viewer_count), 0) AS watched_s,
+             CASE WHEN count(*) > 0 AND count(viewer_count) = 0 THEN NULL
+                  ELSE COALESCE(sum(seconds * viewer_count), 0) END AS watched_s,
              COALESCE(sum(seconds), 0) AS streamed_s
         FROM (SELECT viewer_count, collected_at,
                      CASE WHEN lead(collected_at) OVER w - collected_at <= interval '30 minutes'
@@ -155,9 +165,12 @@ double round2(double v) {
     return std::round(v * 100) / 100;
 }
 
+// The channel that `login` names on `platform` (a name that parse_platform() knows).
 std::optional<channel_row> find_channel(pqxx::transaction_base& tx, const std::string& platform,
                                         const std::string& login) {
-    const pqxx::result rows = tx.exec_params(channel_sql, platform, login);
+    const channel_name name = parse_channel_name(
+        model::parse_platform(platform).value_or(model::platform::twitch), login);
+    const pqxx::result rows = tx.exec_params(channel_sql, platform, name.login, name.channel_id);
     if (rows.empty()) {
         return std::nullopt;
     }
@@ -277,7 +290,8 @@ http::handler channel_route(app& shared) {
                 summary["peak_viewers"] = nullable_int(s[2]);
                 summary["broadcasts"] = s[3].as<std::int64_t>();
                 summary["hours_streamed"] = round2(s[4].as<double>());
-                summary["hours_watched"] = round2(s[5].as<double>());
+                summary["hours_watched"] =
+                    s[5].is_null() ? json::value(nullptr) : json::value(round2(s[5].as<double>()));
                 data["summary"] = std::move(summary);
                 return json::object{{"data", std::move(data)}};
             });
@@ -361,7 +375,9 @@ http::handler channel_streams_route(app& shared) {
                         {"avg_viewers", r[5].is_null() ? json::value(nullptr)
                                                        : json::value(round2(r[5].as<double>()))},
                         {"peak_viewers", nullable_int(r[6])},
-                        {"hours_watched", round2(r[8].as<double>() / 3600)},
+                        {"hours_watched", r[8].is_null()
+                                              ? json::value(nullptr)
+                                              : json::value(round2(r[8].as<double>() / 3600))},
                         {"hours_streamed", round2(r[9].as<double>() / 3600)},
                         {"games", json::parse(r[10].c_str())}});
                 }

@@ -2,6 +2,8 @@
 // from another host). The document is written by hand, next to the routes; a unit test checks
 // that it lists exactly the routes the router serves.
 
+#include <array>
+
 #include "api/handlers/handlers.hpp"
 #include "api/params/platform.hpp"
 #include "common/http/response.hpp"
@@ -15,7 +17,7 @@ constexpr std::string_view document = R"json({
   "info": {
     "title": "Streamscope API",
     "version": "0.1.0",
-    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}. With AUTH_MODE=keys every route but /health, /openapi.json and /docs needs an API key (401 unauthorized without a valid one, 403 forbidden when its scope does not cover the route: read for reading, export for /export, admin for /metrics and /admin); with open-read only export, /metrics and /admin do; with off (the default) none. Where keys are on, each key (and each address without one) has a rate: answers carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, and past the rate come as 429 rate_limited with Retry-After."
+    "description": "Live-streaming analytics from your own Streamscope database. Lists answer {\"data\": [...], \"next_cursor\": ..., \"meta\": {...}}; every error answers {\"error\": {\"status\", \"code\", \"message\", \"parameter\"}}. With AUTH_MODE=keys every route but /health, /openapi.json and /docs needs an API key (401 unauthorized without a valid one, 403 forbidden when its scope does not cover the route: read for reading, export for /export, admin for /metrics and /admin); with open-read only export, /metrics and /admin do; with off (the default) none. Where keys are on, each key (and each address without one) has a rate: answers carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset, and past the rate come as 429 rate_limited with Retry-After. Platforms: twitch and kick are swept whole (every live stream), youtube follows a watchlist of channels. A viewer count that the channel's owner hides (YouTube) is unknown: null in JSON, an empty CSV field, never 0; lists by viewers put it last, averages, peaks and sums skip it."
   },
   "security": [{"bearer": []}, {"apiKey": []}, {}],
   "components": {
@@ -29,7 +31,7 @@ constexpr std::string_view document = R"json({
       "language": {"name": "language", "in": "query", "description": "ISO 639-1 code in lowercase, or other", "schema": {"type": "string", "pattern": "^([a-z]{2}|other)$"}},
       "format": {"name": "format", "in": "query", "description": "csv: the data as RFC 4180 CSV (UTF-8, header row, formula-like cells prefixed with ')", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
       "pathPlatform": {"name": "platform", "in": "path", "required": true, "schema": {"type": "string", "enum": {platform_names}}},
-      "pathLogin": {"name": "login", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 100}},
+      "pathLogin": {"name": "login", "in": "path", "required": true, "description": "twitch: the login; kick: the slug; youtube: the handle with or without @ (@LofiGirl, lofigirl; any case) or the channel id (UC and 22 characters)", "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
       "window": {"name": "window", "in": "query", "description": "not with from/to (default: 24h)", "schema": {"type": "string", "enum": ["1h", "24h", "7d", "30d", "90d"]}},
       "from": {"name": "from", "in": "query", "description": "ISO 8601 start (with to: at most 366 days)", "schema": {"type": "string", "format": "date-time"}},
       "to": {"name": "to", "in": "query", "description": "ISO 8601 end (default: now)", "schema": {"type": "string", "format": "date-time"}},
@@ -40,7 +42,8 @@ constexpr std::string_view document = R"json({
     "schemas": {
       "Key": {"type": "object", "properties": {"id": {"type": "integer"}, "prefix": {"type": "string", "description": "ssk_ and the key's first 8 characters"}, "name": {"type": "string"}, "scope": {"type": "string", "enum": ["read", "export", "webhooks", "admin"]}, "requests_per_minute": {"type": ["integer", "null"]}, "state": {"type": "string", "enum": ["valid", "expired", "revoked"]}, "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": ["string", "null"], "format": "date-time"}, "revoked_at": {"type": ["string", "null"], "format": "date-time"}, "requests": {"type": "integer"}, "bytes_exported": {"type": "integer"}, "last_used_at": {"type": ["string", "null"], "format": "date-time"}}},
       "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "code", "message"], "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}, "parameter": {"type": "string"}}}}},
-      "LiveStream": {"type": "object", "properties": {"platform": {"type": "string"}, "channel_id": {"type": "string"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "title": {"type": "string"}, "game_id": {"type": "string"}, "game_name": {"type": "string"}, "viewer_count": {"type": ["integer", "null"]}, "language": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"}, "collected_at": {"type": "string", "format": "date-time"}, "thumbnail_url": {"type": "string"}, "stream_url": {"type": "string"}}},
+      "LiveStream": {"type": "object", "properties": {"platform": {"type": "string"}, "channel_id": {"type": "string"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "title": {"type": "string"}, "game_id": {"type": "string"}, "game_name": {"type": "string"}, "viewer_count": {"type": ["integer", "null"], "description": "null: hidden by the channel's owner (YouTube), unknown rather than 0"}, "language": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"}, "collected_at": {"type": "string", "format": "date-time"}, "thumbnail_url": {"type": "string"}, "stream_url": {"type": "string"}}},
+      "PlatformStats": {"type": "object", "properties": {"platform": {"type": "string", "enum": {platform_names}}, "coverage": {"type": "string", "enum": {coverage_names}, "description": "all_live_streams: every stream live at each sweep (twitch, kick); watchlist: only the channels on Streamscope's watchlist (youtube)"}, "watched_channels": {"type": ["integer", "null"], "description": "channels on the watchlist; null for platforms swept whole, and without the watchlist table"}, "hours_watched": {"type": "number"}, "share_pct": {"type": "number"}, "avg_viewers": {"type": "number"}, "peak_viewers": {"type": "integer"}, "avg_channels": {"type": "number"}, "peak_channels": {"type": "integer"}}},
       "Sweeps": {"type": "array", "items": {"type": "object", "properties": {"platform": {"type": "string"}, "sweep_id": {"type": "integer"}, "collected_at": {"type": "string", "format": "date-time"}, "status": {"type": "string"}, "streams": {"type": "integer"}}}}
     },
     "responses": {
@@ -58,12 +61,12 @@ constexpr std::string_view document = R"json({
       "responses": {"200": {"description": "streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "meta": {"type": "object", "properties": {"sweeps": {"$ref": "#/components/schemas/Sweeps"}}}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/live/streams": {"get": {"summary": "Live streams filtered, most viewers first, a page at a time (pass next_cursor as cursor)", "parameters": [
       {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/game"}, {"$ref": "#/components/parameters/language"},
-      {"name": "min_viewers", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+      {"name": "min_viewers", "in": "query", "description": "at least this many viewers; leaves hidden (null) counts out", "schema": {"type": "integer", "minimum": 0}},
       {"name": "q", "in": "query", "description": "text in the title (case-insensitive)", "schema": {"type": "string", "maxLength": 200}},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
       {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": {"type": "string"}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "a page of streams", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/LiveStream"}}, "next_cursor": {"type": ["string", "null"]}, "meta": {"type": "object"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/live/summary": {"get": {"summary": "Totals now: live channels, viewers, per platform, top languages and games", "parameters": [{"$ref": "#/components/parameters/platform"}],
+    "/live/summary": {"get": {"summary": "Totals now: live channels, viewers, per platform, top languages and games. viewers adds the counts shown; hidden_viewer_counts (in total and per platform) counts the live channels that hide theirs; a group whose every count is hidden has viewers null", "parameters": [{"$ref": "#/components/parameters/platform"}],
       "responses": {"200": {"description": "totals"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/search/channels": {"get": {"summary": "Channels by login or display name: prefix and fuzzy match, best first, with live status", "parameters": [
       {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
@@ -74,7 +77,7 @@ constexpr std::string_view document = R"json({
       {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "games"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/channels/{platform}/{login}": {"get": {"summary": "A channel: profile, current stream if live, and a summary for the window (average and peak viewers, broadcasts, hours streamed, hours watched)", "parameters": [
+    "/channels/{platform}/{login}": {"get": {"summary": "A channel: profile, current stream if live, and a summary for the window (average and peak viewers, broadcasts, hours streamed, hours watched; null when every viewer count was hidden). On youtube, login is the handle (with or without @) or the channel id", "parameters": [
       {"$ref": "#/components/parameters/pathPlatform"}, {"$ref": "#/components/parameters/pathLogin"},
       {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
       "responses": {"200": {"description": "the channel"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such channel has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
@@ -112,9 +115,9 @@ constexpr std::string_view document = R"json({
     "/stats/languages": {"get": {"summary": "Languages over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "languages"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/stats/platforms": {"get": {"summary": "Platforms compared over the window: hours watched and share, average and peak viewers, average and peak channels", "parameters": [
+    "/stats/platforms": {"get": {"summary": "Platforms compared over the window: what each one's figures cover (coverage, watched_channels), hours watched and share, average and peak viewers, average and peak channels", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/format"}],
-      "responses": {"200": {"description": "platforms"}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
+      "responses": {"200": {"description": "platforms", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/PlatformStats"}}, "meta": {"type": "object"}}}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
     "/stats/heatmap": {"get": {"summary": "Average concurrent viewers by weekday (ISO, 1 = Monday) and hour in tz, for all streams, a game or a channel (a channel's from complete hours): when to stream", "parameters": [
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/platform"},
       {"$ref": "#/components/parameters/game"}, {"name": "channel", "in": "query", "description": "a channel's login (not with game)", "schema": {"type": "string"}},
@@ -125,7 +128,7 @@ constexpr std::string_view document = R"json({
       {"$ref": "#/components/parameters/statsWindow"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
       {"name": "resolution", "in": "query", "description": "default: 1h below 7 days, else 1d", "schema": {"type": "string", "enum": ["1h", "1d"]}}, {"$ref": "#/components/parameters/format"}],
       "responses": {"200": {"description": "the series"}, "400": {"$ref": "#/components/responses/BadRequest"}, "404": {"description": "no such game has been seen"}, "503": {"$ref": "#/components/responses/Unavailable"}}}},
-    "/export/snapshots": {"get": {"summary": "Raw snapshots of a time window as CSV, oldest first, streamed (chunked, gzip when accepted): collected_at, platform, channel_id, username, display_name, stream_id, started_at, viewer_count, game_id, game_name, title, language (title and game as they were at the time). At most API_MAX_EXPORTS (4) exports run at once on a server, API_EXPORTS_PER_KEY (2) of one key; a key exports at most its rows a day (Export-Quota-Limit, Export-Quota-Remaining): an export that reaches the quota is cut off. A client reading slower than API_EXPORT_MIN_RATE_KB is cut off.", "parameters": [
+    "/export/snapshots": {"get": {"summary": "Raw snapshots of a time window as CSV, oldest first, streamed (chunked, gzip when accepted): collected_at, platform, channel_id, username, display_name, stream_id, started_at, viewer_count (empty when hidden), game_id, game_name, title, language (title and game as they were at the time). At most API_MAX_EXPORTS (4) exports run at once on a server, API_EXPORTS_PER_KEY (2) of one key; a key exports at most its rows a day (Export-Quota-Limit, Export-Quota-Remaining): an export that reaches the quota is cut off. A client reading slower than API_EXPORT_MIN_RATE_KB is cut off.", "parameters": [
       {"$ref": "#/components/parameters/window"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},
       {"$ref": "#/components/parameters/platform"},
       {"name": "channel", "in": "query", "description": "a channel's login: only its broadcasts", "schema": {"type": "string"}},
@@ -171,17 +174,22 @@ fetch('openapi.json').then(r => r.json()).then(doc => {
 </script></body></html>
 )html";
 
-// The document with the platforms' names filled in from the one list of platforms.
-std::string with_platforms(std::string_view text) {
-    std::string names = "[";
-    for (const std::string_view name : platform_names) {
-        if (names.size() > 1) {
-            names += ", ";
+// `names` as a JSON array of strings.
+template <typename Names>
+std::string json_list(const Names& names) {
+    std::string out = "[";
+    for (const std::string_view name : names) {
+        if (out.size() > 1) {
+            out += ", ";
         }
-        names += json::quote(name);
+        out += json::quote(name);
     }
-    names += "]";
-    constexpr std::string_view hole = "{platform_names}";
+    out += "]";
+    return out;
+}
+
+// `text` with every `hole` replaced by `filling`.
+std::string fill_holes(std::string_view text, std::string_view hole, std::string_view filling) {
     std::string out;
     for (std::size_t at = 0;;) {
         const std::size_t found = text.find(hole, at);
@@ -189,9 +197,18 @@ std::string with_platforms(std::string_view text) {
         if (found == std::string_view::npos) {
             return out;
         }
-        out += names;
+        out += filling;
         at = found + hole.size();
     }
+}
+
+// The document with the platforms' names and coverages filled in from the one list of
+// platforms (common/model/platform.hpp).
+std::string with_platforms(std::string_view text) {
+    const std::array coverages{model::to_string(model::platform_coverage::all_live_streams),
+                               model::to_string(model::platform_coverage::watchlist)};
+    return fill_holes(fill_holes(text, "{platform_names}", json_list(platform_names)),
+                      "{coverage_names}", json_list(coverages));
 }
 
 const std::string filled_document = with_platforms(document);

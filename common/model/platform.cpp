@@ -11,6 +11,25 @@ std::string_view to_string(platform p) {
     return "unknown";
 }
 
+std::string_view to_string(platform_coverage c) {
+    switch (c) {
+    case platform_coverage::all_live_streams:
+        return "all_live_streams";
+    case platform_coverage::watchlist:
+        return "watchlist";
+    }
+    return "unknown";
+}
+
+platform_coverage coverage_of(platform p) {
+    for (const platform_info& info : platforms) {
+        if (info.id == p) {
+            return info.coverage;
+        }
+    }
+    return platform_coverage::all_live_streams;
+}
+
 std::optional<platform> parse_platform(std::string_view name) {
     for (const platform_info& info : platforms) {
         if (info.name == name) {

@@ -16,11 +16,14 @@
 namespace streamscope::api {
 namespace {
 
-// PostgreSQL aggregates and renders the totals; one pass over the sweeps' rows.
+// PostgreSQL aggregates and renders the totals; one pass over the sweeps' rows. A hidden
+// viewer count (NULL, YouTube) is unknown, not 0: sums skip it, a group whose every count is
+// hidden has null viewers (and sorts last), and hidden_viewer_counts says how many live
+// channels the sums lack.
 constexpr const char* summary_sql = R"(
 WITH r AS MATERIALIZED (
     SELECT p.name AS platform, st.language, g.platform_game_id AS game_id, g.name AS game_name,
-           COALESCE(s.viewer_count, 0) AS viewers
+           s.viewer_count AS viewers
       FROM unnest($1::int[], $2::bigint[]) AS l(platform_id, micros)
       JOIN snapshots s ON s.collected_at = timestamptz 'epoch' + l.micros * interval '1 microsecond'
       JOIN streams st ON st.id = s.stream_id AND st.platform_id = l.platform_id
@@ -28,19 +31,22 @@ WITH r AS MATERIALIZED (
       LEFT JOIN games g ON g.id = st.game_id)
 SELECT json_build_object(
     'live_channels', (SELECT count(*) FROM r),
-    'viewers', (SELECT COALESCE(sum(viewers), 0) FROM r),
-    'platforms', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.platform), '[]')
-                    FROM (SELECT platform, count(*) AS live_channels, sum(viewers) AS viewers
+    'viewers', (SELECT CASE WHEN count(*) = 0 THEN 0 ELSE sum(viewers) END FROM r),
+    'hidden_viewer_counts', (SELECT count(*) - count(viewers) FROM r),
+    'platforms', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC NULLS LAST, x.platform), '[]')
+                    FROM (SELECT platform, count(*) AS live_channels, sum(viewers) AS viewers,
+                                 count(*) - count(viewers) AS hidden_viewer_counts
                             FROM r GROUP BY platform) x),
-    'languages', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.language), '[]')
+    'languages', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC NULLS LAST, x.language), '[]')
                     FROM (SELECT language, count(*) AS live_channels, sum(viewers) AS viewers
-                            FROM r GROUP BY language ORDER BY sum(viewers) DESC, language
-                           LIMIT 10) x),
-    'games', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC, x.platform, x.game_id), '[]')
+                            FROM r GROUP BY language
+                           ORDER BY sum(viewers) DESC NULLS LAST, language LIMIT 10) x),
+    'games', (SELECT COALESCE(json_agg(x ORDER BY x.viewers DESC NULLS LAST, x.platform,
+                                       x.game_id), '[]')
                 FROM (SELECT platform, game_id, game_name, count(*) AS live_channels,
                              sum(viewers) AS viewers
                         FROM r WHERE game_id IS NOT NULL GROUP BY platform, game_id, game_name
-                       ORDER BY sum(viewers) DESC, platform, game_id LIMIT 10) x)))";
+                       ORDER BY sum(viewers) DESC NULLS LAST, platform, game_id LIMIT 10) x)))";
 
 } // namespace
 

@@ -1,7 +1,12 @@
 // GET /stats/languages?window=|from=&to=&platform=&format= and GET /stats/platforms?window=|
 // from=&to=&format= — the window's audience by language or by platform, with each one's share
 // of the hours watched. From the hour rollups only (they are small): `from` floored to the
-// hour, whatever the window's length.
+// hour, whatever the window's length. Each platform's row says what its figures cover
+// (model::platform_coverage): every live stream (Twitch, Kick), or a watchlist of channels
+// (YouTube, with the number of channels on it when the collector's table is there).
+
+#include <cstdint>
+#include <optional>
 
 #include <boost/json/array.hpp>
 #include <pqxx/pqxx>
@@ -10,6 +15,7 @@
 #include "api/handlers/handlers.hpp"
 #include "api/handlers/stats/rollup_window.hpp"
 #include "api/handlers/stats/statement.hpp"
+#include "common/model/platform.hpp"
 
 namespace streamscope::api {
 namespace {
@@ -53,6 +59,35 @@ const std::string languages_sql =
 const std::string platforms_sql =
     compose(breakdown_sql, {{"name", "p.name"}, {"rollup", "rollup_platform_hours"}});
 
+// YouTube's watchlist is the collector's table youtube_channels (sql/migrations/0017), which a
+// database migrated before it lacks: the count is read only when the table is there and the
+// API's role may read it.
+constexpr const char* watchlist_readable_sql = R"(
+SELECT to_regclass('youtube_channels') IS NOT NULL
+       AND has_table_privilege(to_regclass('youtube_channels'), 'SELECT'))";
+constexpr const char* watchlist_size_sql = "SELECT count(*) FROM youtube_channels";
+
+// The number of channels on YouTube's watchlist; nullopt without the table.
+std::optional<std::int64_t> youtube_watchlist_size(pqxx::transaction_base& tx) {
+    if (!tx.exec1(watchlist_readable_sql)[0].as<bool>()) {
+        return std::nullopt;
+    }
+    return tx.exec1(watchlist_size_sql)[0].as<std::int64_t>();
+}
+
+// A platform row's coverage and watched_channels (null but for a watchlist).
+void add_coverage(pqxx::transaction_base& tx, const std::string& platform, json::object& item) {
+    const auto id = model::parse_platform(platform);
+    const auto coverage = id ? model::coverage_of(*id) : model::platform_coverage::all_live_streams;
+    item["coverage"] = model::to_string(coverage);
+    item["watched_channels"] = nullptr;
+    if (id == model::platform::youtube) {
+        if (const auto size = youtube_watchlist_size(tx)) {
+            item["watched_channels"] = *size;
+        }
+    }
+}
+
 http::handler breakdown(app& shared, bool by_language) {
     return [&shared,
             by_language](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
@@ -72,7 +107,11 @@ http::handler breakdown(app& shared, bool by_language) {
             for (const auto& row : tx.exec_params(by_language ? languages_sql : platforms_sql,
                                                   w.from, w.to, c.platform)) {
                 json::object item;
-                item[by_language ? "language" : "platform"] = row["name"].as<std::string>();
+                const std::string name = row["name"].as<std::string>();
+                item[by_language ? "language" : "platform"] = name;
+                if (!by_language) {
+                    add_coverage(tx, name, item);
+                }
                 item["hours_watched"] = hours_of(row["watched"].as<double>());
                 item["share_pct"] = rounded(or_zero(row["share"]) * 100);
                 item["avg_viewers"] = rounded(or_zero(row["avg_viewers"]));

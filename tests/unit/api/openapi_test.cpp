@@ -45,3 +45,26 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
     CHECK(served == documented);
     CHECK(served.size() >= 8);
 }
+
+TEST_CASE("the OpenAPI document names every platform and what its figures cover", "[unit][api]") {
+    const auto doc = boost::json::parse(openapi_document()).as_object();
+    const auto& components = doc.at("components").as_object();
+    const auto names = [](const boost::json::value& list) {
+        std::set<std::string> out;
+        for (const auto& v : list.as_array()) {
+            out.insert(std::string(v.as_string()));
+        }
+        return out;
+    };
+    const std::set<std::string> platforms{"twitch", "kick", "youtube"};
+    for (const char* parameter : {"platform", "pathPlatform"}) {
+        CHECK(names(components.at("parameters").at(parameter).at("schema").at("enum")) ==
+              platforms);
+    }
+    const auto& item = components.at("schemas").at("PlatformStats").at("properties");
+    CHECK(names(item.at("coverage").at("enum")) ==
+          std::set<std::string>{"all_live_streams", "watchlist"});
+    CHECK(item.as_object().contains("watched_channels"));
+    const auto& stream = components.at("schemas").at("LiveStream").at("properties");
+    CHECK(names(stream.at("viewer_count").at("type")) == std::set<std::string>{"integer", "null"});
+}
