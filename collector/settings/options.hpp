@@ -78,7 +78,14 @@ inline constexpr std::array collector_options{
                    "Data API units a day (Pacific time) this collector may spend, shared with "
                    "every collector on the database"},
     config::option{"YOUTUBE_SEARCH_DAILY_CALLS", "100",
-                   "search.list calls a day (a bucket of their own), for `youtube discover`"},
+                   "search.list calls a day (a bucket of their own), spread over the day by "
+                   "discovery"},
+    config::option{"YOUTUBE_DISCOVERY_QUERIES", "",
+                   "comma list of searches for live videos whose channels join the watchlist "
+                   "(discovery); empty: none"},
+    config::option{"YOUTUBE_DISCOVERY_MIN_VIEWERS", "100",
+                   "discovery adds a channel when its live video has at least this many "
+                   "viewers"},
     config::option{"YOUTUBE_FEED_REQUESTS_PER_SECOND", "2",
                    "pace of the channel feed requests (no quota; a 429 slows them further)"},
     config::option{"HTTP_TIMEOUT_SECONDS", "15",

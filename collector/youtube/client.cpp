@@ -68,7 +68,7 @@ client::client(boost::asio::any_io_executor executor, const youtube_settings& se
       api_(
           api_http_, settings.api_key, [this](std::string_view method) { return pay(method); },
           time::backoff_policy{.max_retries = settings.max_retries}),
-      poller_(feed_http_, api_, settings, interval) {}
+      poller_(feed_http_, api_, settings, interval), discovery_(api_, settings) {}
 
 void client::use_store(collector::sweep_store* store) {
     store_ = store;
@@ -270,6 +270,7 @@ boost::asio::awaitable<std::string> client::start_sweep() {
     if (!settings_.channels.empty() && !setting_channels_added_) {
         co_await add_setting_channels();
     }
+    co_await discovery_.run_if_due(*store);
     if (!poller_running_) {
         // --once: no poller runs beside the sweeps; one pass over the feeds first.
         co_await poller_.poll_all(stopping_ != nullptr ? *stopping_ : never);

@@ -21,6 +21,7 @@
 
 #include "collector/platform/platform_client.hpp"
 #include "collector/youtube/data_api.hpp"
+#include "collector/youtube/discovery.hpp"
 #include "collector/youtube/feed_poller.hpp"
 #include "collector/youtube/quota_plan.hpp"
 #include "collector/youtube/settings.hpp"
@@ -89,6 +90,7 @@ private:
     http::client feed_http_;
     data_api api_;
     feed_poller poller_;
+    discovery discovery_;
     collector::sweep_store* store_ = nullptr;
     const bool* stopping_ = nullptr;
     static constexpr bool never = false;

@@ -51,6 +51,13 @@ youtube_settings load_settings(const config::settings& s, bool required, http::t
     } else {
         y.feed_requests_per_second = per_second;
     }
+    y.discovery_queries = config::list_setting(s, "YOUTUBE_DISCOVERY_QUERIES");
+    config::read_integer(s, "YOUTUBE_DISCOVERY_MIN_VIEWERS", 0, 100'000'000,
+                         y.discovery_min_viewers, problems);
+    if (!y.discovery_queries.empty() && y.search_quota == 0) {
+        problems.emplace_back("YOUTUBE_DISCOVERY_QUERIES needs search.list calls: "
+                              "YOUTUBE_SEARCH_DAILY_CALLS is 0");
+    }
     y.timeouts = timeouts;
     y.max_retries = max_retries;
     return y;

@@ -27,6 +27,9 @@ struct youtube_settings {
     std::int64_t daily_quota = 0;  // units of the shared bucket
     std::int64_t search_quota = 0; // search.list calls, a bucket of their own
     double feed_requests_per_second = 0;
+    // YOUTUBE_DISCOVERY_QUERIES: search.list queries for channels not watched yet; empty: none.
+    std::vector<std::string> discovery_queries;
+    std::int32_t discovery_min_viewers = 0;
 };
 
 // Whether the API key is set: YouTube is then collected unless PLATFORMS says otherwise.

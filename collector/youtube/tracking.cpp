@@ -70,16 +70,18 @@ constexpr const char* remove_from_watchlist_sql = R"(
          videos AS (DELETE FROM youtube_videos v USING gone WHERE v.channel_id = gone.channel_id)
     SELECT channel_id FROM gone)";
 
-// $1 channel, $2 ok, $3 the feed's video ids.
+// $1 channel, $2 ok.
 constexpr const char* record_feed_sql = R"(
-    WITH polled AS (
-        UPDATE youtube_channels
-           SET feed_polled_at = CASE WHEN $2 THEN now() ELSE feed_polled_at END,
-               feed_failures = CASE WHEN $2 THEN 0 ELSE feed_failures + 1 END
-         WHERE channel_id = $1),
-    found AS (
+    UPDATE youtube_channels
+       SET feed_polled_at = CASE WHEN $2 THEN now() ELSE feed_polled_at END,
+           feed_failures = CASE WHEN $2 THEN 0 ELSE feed_failures + 1 END
+     WHERE channel_id = $1)";
+
+// $1 channel, $2 video ids.
+constexpr const char* record_found_sql = R"(
+    WITH found AS (
         INSERT INTO youtube_videos (video_id, channel_id, phase)
-        SELECT id, $1, 'new' FROM unnest($3::text[]) AS id
+        SELECT id, $1, 'new' FROM unnest($2::text[]) AS id
         ON CONFLICT (video_id) DO NOTHING
         RETURNING 1)
     SELECT count(*) FROM found)";
@@ -190,8 +192,19 @@ std::vector<std::string> remove_from_watchlist(pqxx::connection& conn,
 std::size_t record_feed(pqxx::connection& conn, std::string_view channel_id, bool ok,
                         const std::vector<std::string>& video_ids) {
     pqxx::work tx(conn);
+    tx.exec_params(record_feed_sql, std::string(channel_id), ok);
     const auto found =
-        tx.exec_params1(record_feed_sql, std::string(channel_id), ok, array_literal(video_ids))[0]
+        tx.exec_params1(record_found_sql, std::string(channel_id), array_literal(video_ids))[0]
+            .as<std::int64_t>();
+    tx.commit();
+    return static_cast<std::size_t>(found);
+}
+
+std::size_t record_found(pqxx::connection& conn, std::string_view channel_id,
+                         const std::vector<std::string>& video_ids) {
+    pqxx::work tx(conn);
+    const auto found =
+        tx.exec_params1(record_found_sql, std::string(channel_id), array_literal(video_ids))[0]
             .as<std::int64_t>();
     tx.commit();
     return static_cast<std::size_t>(found);

@@ -57,6 +57,11 @@ std::vector<std::string> remove_from_watchlist(pqxx::connection& conn,
 std::size_t record_feed(pqxx::connection& conn, std::string_view channel_id, bool ok,
                         const std::vector<std::string>& video_ids);
 
+// Notes videos found elsewhere than in the channel's feed (discovery's search): candidates
+// for the next sweep. Returns how many were new.
+std::size_t record_found(pqxx::connection& conn, std::string_view channel_id,
+                         const std::vector<std::string>& video_ids);
+
 struct candidate {
     std::string video_id;
     std::string channel_id;

@@ -351,7 +351,38 @@ def feed_fallback(work, db):
         mock.stop()
 
 
-SCENARIOS = {f.__name__: f for f in (watchlist, daemon, quota, bad_key, feed_fallback)}
+def discovery(work, db):
+    """YOUTUBE_DISCOVERY_QUERIES: one search.list call from its own bucket finds live channels
+    not watched yet; those above the viewer threshold join the watchlist as discovered and
+    their live video is stored by the same sweep."""
+    mock = Mock(work, "--youtube-channels", "200", "--youtube-live-fraction", "0.2",
+                "--youtube-time-scale", "0")
+    try:
+        env = {"YOUTUBE_DISCOVERY_QUERIES": "a", "YOUTUBE_DISCOVERY_MIN_VIEWERS": "50"}
+        out = subprocess.run([COLLECTOR, "--once"], env=environment(db, mock, env),
+                             capture_output=True, text=True, timeout=300,
+                             cwd=tempfile.gettempdir())
+        log = out.stdout + out.stderr
+        check(out.returncode == 0, f"the sweep is complete ({out.returncode}: {log[-800:]})")
+        live = {v["channel_id"]: v for v in mock.youtube_world()["live"]}
+        expected = {c for c, v in live.items() if (v["concurrent_viewers"] or 0) >= 50}
+        added = set(db.query("SELECT channel_id FROM youtube_channels "
+                             "WHERE source = 'discovered'").split())
+        check(added and added <= expected,
+              f"live channels with 50 viewers or more discovered ({len(added)} of "
+              f"{len(expected)} that qualify)")
+        stored = set(db.query("SELECT c.platform_user_id FROM streams st JOIN channels c "
+                              "ON c.id = st.channel_id WHERE st.platform_id = 3").split())
+        check(added <= stored, f"their live videos are in the same sweep ({len(stored)})")
+        check(ledger(db).get("search.list") == 1 and
+              mock.youtube_quota()["keys"][YOUTUBE_API_KEY]["search_calls"] == 1,
+              f"one search.list call, from its own bucket ({ledger(db)})")
+    finally:
+        mock.stop()
+
+
+SCENARIOS = {f.__name__: f for f in (watchlist, daemon, quota, bad_key, feed_fallback,
+                                     discovery)}
 
 if __name__ == "__main__":
     run(SCENARIO, SCENARIOS[SCENARIO])
