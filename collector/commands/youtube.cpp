@@ -15,6 +15,7 @@
 #include "collector/platform/oauth_token_source.hpp"
 #include "collector/youtube/channels.hpp"
 #include "collector/youtube/data_api.hpp"
+#include "collector/youtube/queries.hpp"
 #include "collector/youtube/quota_day.hpp"
 #include "collector/youtube/tracking.hpp"
 #include "common/cli/exit_codes.hpp"
@@ -29,7 +30,6 @@ constexpr std::string_view youtube_usage =
     "       streamscope-collector youtube remove ID-or-@HANDLE...\n"
     "       streamscope-collector youtube list\n";
 
-constexpr std::size_t ids_per_call = 50;
 // Channels a single `add` may name: 40 units of quota for ids, one per handle.
 constexpr std::size_t max_channels_per_add = 10'000;
 
@@ -138,23 +138,12 @@ struct resolved {
     std::string failure; // YouTube did not answer: what it said
 };
 
-collector::query channels_by_id(const std::vector<std::string>& ids) {
-    return {{"part", "snippet"}, {"id", joined(ids, ",")}, {"maxResults", "50"}};
-}
-
-collector::query channel_by_handle(const std::string& handle) {
-    return {{"part", "snippet"}, {"forHandle", handle}};
-}
-
 // Asks channels.list about the ids (50 a call) and the handles (one a call).
 boost::asio::awaitable<void> resolve(youtube::data_api& api, std::vector<std::string> ids,
                                      std::vector<std::string> handles, resolved& out) {
-    for (std::size_t at = 0; at < ids.size(); at += ids_per_call) {
-        const std::vector<std::string> batch(
-            ids.begin() + static_cast<std::ptrdiff_t>(at),
-            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + ids_per_call)));
+    for (const std::vector<std::string>& batch : youtube::in_batches(ids)) {
         const youtube::data_reply reply =
-            co_await api.get("/channels", youtube::channels_list, channels_by_id(batch));
+            co_await api.get("/channels", youtube::channels_list, youtube::channels_query(batch));
         if (!reply.ok()) {
             out.failure = reply.problem;
             co_return;
@@ -176,7 +165,7 @@ boost::asio::awaitable<void> resolve(youtube::data_api& api, std::vector<std::st
     }
     for (const std::string& handle : handles) {
         const youtube::data_reply reply =
-            co_await api.get("/channels", youtube::channels_list, channel_by_handle(handle));
+            co_await api.get("/channels", youtube::channels_list, youtube::handle_query(handle));
         if (!reply.ok()) {
             out.failure = reply.problem;
             co_return;

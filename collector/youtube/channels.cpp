@@ -6,22 +6,13 @@
 #include "collector/platform/json_fields.hpp"
 #include "collector/youtube/ids.hpp"
 #include "collector/youtube/thumbnails.hpp"
+#include "common/text/ascii_case.hpp"
 
 namespace streamscope::youtube {
 namespace json = boost::json;
 using collector::bad_field;
 
 namespace {
-
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](char c) { return ascii_lower(c); });
-    return out;
-}
 
 bool is_handle_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -32,10 +23,6 @@ bool is_handle_char(char c) {
 bool is_handle(std::string_view text) {
     return text.size() >= 4 && text.size() <= 31 && text.front() == '@' &&
            std::all_of(text.begin() + 1, text.end(), is_handle_char);
-}
-
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && ascii_lower(text.substr(0, prefix.size())) == prefix;
 }
 
 std::string_view trim_space(std::string_view text) {
@@ -51,7 +38,7 @@ std::optional<channel_ref> bare_ref(std::string_view text) {
         return channel_ref{channel_ref::kind::id, std::string(text)};
     }
     if (is_handle(text)) {
-        return channel_ref{channel_ref::kind::handle, ascii_lower(text)};
+        return channel_ref{channel_ref::kind::handle, text::ascii_lower(text)};
     }
     return std::nullopt;
 }
@@ -59,13 +46,13 @@ std::optional<channel_ref> bare_ref(std::string_view text) {
 // The path of a YouTube URL ("/channel/.."), or nullopt when `text` is not one.
 std::optional<std::string_view> youtube_path(std::string_view text) {
     for (const std::string_view scheme : {"https://", "http://"}) {
-        if (starts_with_nocase(text, scheme)) {
+        if (text::starts_with_ignoring_case(text, scheme)) {
             text.remove_prefix(scheme.size());
             break;
         }
     }
     for (const std::string_view host : {"www.youtube.com/", "m.youtube.com/", "youtube.com/"}) {
-        if (starts_with_nocase(text, host)) {
+        if (text::starts_with_ignoring_case(text, host)) {
             return text.substr(host.size() - 1);
         }
     }
@@ -101,7 +88,7 @@ channel_info read_channel(const json::object& o) {
     }
     const json::object& snippet = collector::json_object(o, "snippet");
     c.title = collector::json_optional_text(snippet, "title");
-    c.handle = ascii_lower(collector::json_optional_text(snippet, "customUrl"));
+    c.handle = text::ascii_lower(collector::json_optional_text(snippet, "customUrl"));
     c.thumbnail_url = largest_thumbnail_url(snippet);
     if (const json::value* published = snippet.if_contains("publishedAt");
         published != nullptr && !published->is_null()) {

@@ -1,6 +1,7 @@
 #include "collector/youtube/client.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 #include "collector/store/sweep_store.hpp"
 #include "collector/youtube/categories.hpp"
 #include "collector/youtube/channels.hpp"
+#include "collector/youtube/queries.hpp"
 #include "collector/youtube/quota_day.hpp"
 #include "collector/youtube/videos.hpp"
 
@@ -16,7 +18,6 @@ namespace {
 
 using system_clock = std::chrono::system_clock;
 
-constexpr std::size_t ids_per_call = 50;       // videos.list, channels.list: id takes 50
 constexpr std::size_t batches_per_page = 20;   // a page: up to 1,000 videos asked
 constexpr std::size_t max_candidates = 20'000; // 400 units a sweep at most
 // Profiles (channels.list) per sweep: units spent on enrichment.
@@ -31,29 +32,6 @@ time::timestamp now_utc() {
 std::string day_text(std::chrono::year_month_day day) {
     return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
                        static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-}
-
-std::string joined(const std::vector<std::string>& ids) {
-    std::string out;
-    for (const std::string& id : ids) {
-        out += (out.empty() ? "" : ",") + id;
-    }
-    return out;
-}
-
-// Queries, built outside the coroutines: GCC 12 fails on string literals turned into
-// std::string inside a coroutine's body ("array used as initializer").
-collector::query snippets_of(const std::vector<std::string>& channel_ids) {
-    return {{"part", "snippet"}, {"id", joined(channel_ids)}, {"maxResults", "50"}};
-}
-
-collector::query snippet_of_handle(const std::string& handle) {
-    return {{"part", "snippet"}, {"forHandle", handle}};
-}
-
-collector::query broadcasts_of(const std::vector<std::string>& video_ids) {
-    return {
-        {"part", "snippet,liveStreamingDetails"}, {"id", joined(video_ids)}, {"maxResults", "50"}};
 }
 
 constexpr std::string_view from_setting = "setting";
@@ -190,26 +168,21 @@ boost::asio::awaitable<std::string> client::add_setting_channels() {
     }
     std::vector<channel_info> found;
     std::vector<std::string> not_found;
-    for (std::size_t at = 0; at < unknown_ids.size(); at += ids_per_call) {
-        const std::vector<std::string> batch(
-            unknown_ids.begin() + static_cast<std::ptrdiff_t>(at),
-            unknown_ids.begin() +
-                static_cast<std::ptrdiff_t>(std::min(unknown_ids.size(), at + ids_per_call)));
-        if (!co_await resolve_channels(snippets_of(batch), batch, found, not_found)) {
+    for (const std::vector<std::string>& batch : in_batches(unknown_ids)) {
+        if (!co_await resolve_channels(channels_query(batch), batch, found, not_found)) {
             co_return std::string();
         }
     }
     for (const std::string& handle : unknown_handles) {
         std::vector<std::string> asked(1, handle);
-        if (!co_await resolve_channels(snippet_of_handle(handle), std::move(asked), found,
-                                       not_found)) {
+        if (!co_await resolve_channels(handle_query(handle), std::move(asked), found, not_found)) {
             co_return std::string();
         }
     }
     if (!not_found.empty()) {
         spdlog::warn("YouTube: YOUTUBE_CHANNELS names channels YouTube does not know (unknown, "
                      "or terminated): {}; they are left out",
-                     joined(not_found));
+                     comma_list(not_found));
     }
     const std::size_t added = co_await store->run(
         [&found](pqxx::connection& c) { return add_to_watchlist(c, found, from_setting); });
@@ -289,11 +262,7 @@ boost::asio::awaitable<std::string> client::start_sweep() {
     for (const watched_channel& w : watchlist) {
         logins_.emplace(w.channel_id, w.handle.empty() ? w.channel_id : w.handle);
     }
-    for (std::size_t at = 0; at < candidates.size(); at += ids_per_call) {
-        batches_.emplace_back(candidates.begin() + static_cast<std::ptrdiff_t>(at),
-                              candidates.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                       candidates.size(), at + ids_per_call)));
-    }
+    batches_ = in_batches(candidates);
     plan_day(spent, now);
     if (plan_->exhausted) {
         batches_.clear();
@@ -347,7 +316,7 @@ client::list_page(std::size_t /*part: one list*/, const std::optional<std::strin
         for (const candidate& c : batch) {
             ids.push_back(c.video_id);
         }
-        const data_reply reply = co_await api_.get("/videos", videos_list, broadcasts_of(ids));
+        const data_reply reply = co_await api_.get("/videos", videos_list, broadcasts_query(ids));
         if (!reply.ok()) {
             if (reply.result == data_reply::outcome::quota_exceeded) {
                 const auto now = system_clock::now();
@@ -472,16 +441,10 @@ boost::asio::awaitable<void> client::enrich(const collector::enrichment_plan& pl
     }
     std::size_t profiles = 0;
     const std::int64_t calls = std::min(budget, profile_calls_per_sweep);
-    for (std::int64_t call = 0; call < calls; ++call) {
-        const std::size_t at = static_cast<std::size_t>(call) * ids_per_call;
-        if (at >= plan.stale_channels.size()) {
-            break;
-        }
-        const std::vector<std::string> batch(
-            plan.stale_channels.begin() + static_cast<std::ptrdiff_t>(at),
-            plan.stale_channels.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                              plan.stale_channels.size(), at + ids_per_call)));
-        const data_reply reply = co_await api_.get("/channels", channels_list, snippets_of(batch));
+    const auto batches = in_batches(plan.stale_channels);
+    for (std::size_t call = 0; call < batches.size() && std::cmp_less(call, calls); ++call) {
+        const data_reply reply =
+            co_await api_.get("/channels", channels_list, channels_query(batches[call]));
         if (!reply.ok()) {
             spdlog::warn("YouTube: channel profiles not fetched ({}); next sweep", reply.problem);
             break;

@@ -10,37 +10,14 @@
 #include "collector/store/sweep_store.hpp"
 #include "collector/youtube/channels.hpp"
 #include "collector/youtube/ids.hpp"
+#include "collector/youtube/queries.hpp"
 #include "collector/youtube/tracking.hpp"
 #include "collector/youtube/videos.hpp"
 
 namespace streamscope::youtube {
 namespace {
 
-constexpr std::size_t ids_per_call = 50;
 constexpr std::string_view from_discovery = "discovered";
-
-std::string joined(const std::vector<std::string>& ids) {
-    std::string out;
-    for (const std::string& id : ids) {
-        out += (out.empty() ? "" : ",") + id;
-    }
-    return out;
-}
-
-// Queries, built outside the coroutine: GCC 12 fails on string literals turned into
-// std::string inside a coroutine's body ("array used as initializer").
-collector::query live_search(const std::string& words) {
-    return {{"part", "snippet"}, {"type", "video"},      {"eventType", "live"},
-            {"q", words},        {"order", "viewCount"}, {"maxResults", "50"}};
-}
-
-collector::query broadcasts_of(const std::vector<std::string>& video_ids) {
-    return {{"part", "snippet,liveStreamingDetails"}, {"id", joined(video_ids)}};
-}
-
-collector::query snippets_of(const std::vector<std::string>& channel_ids) {
-    return {{"part", "snippet"}, {"id", joined(channel_ids)}, {"maxResults", "50"}};
-}
 
 } // namespace
 
@@ -87,7 +64,7 @@ boost::asio::awaitable<void> discovery::run_if_due(collector::sweep_store& store
     const std::string& words = settings_.discovery_queries[next_query_];
     next_query_ = (next_query_ + 1) % settings_.discovery_queries.size();
 
-    const data_reply found = co_await api_.get("/search", search_list, live_search(words));
+    const data_reply found = co_await api_.get("/search", search_list, live_search_query(words));
     if (!found.ok()) {
         spdlog::warn("YouTube discovery: the search for \"{}\" failed ({}); the next query in "
                      "{} s",
@@ -115,12 +92,9 @@ boost::asio::awaitable<void> discovery::run_if_due(collector::sweep_store& store
     }
     std::vector<std::string> loud; // channels at or above the threshold
     std::vector<std::pair<std::string, std::string>> live_videos; // channel, video
-    for (std::size_t at = 0; at < videos.size(); at += ids_per_call) {
-        const std::vector<std::string> batch(
-            videos.begin() + static_cast<std::ptrdiff_t>(at),
-            videos.begin() +
-                static_cast<std::ptrdiff_t>(std::min(videos.size(), at + ids_per_call)));
-        const data_reply counted = co_await api_.get("/videos", videos_list, broadcasts_of(batch));
+    for (const std::vector<std::string>& batch : in_batches(videos)) {
+        const data_reply counted =
+            co_await api_.get("/videos", videos_list, broadcasts_query(batch));
         if (!counted.ok()) {
             spdlog::warn("YouTube discovery: the viewer counts of the search's videos failed ({})",
                          counted.problem);
@@ -136,11 +110,9 @@ boost::asio::awaitable<void> discovery::run_if_due(collector::sweep_store& store
         }
     }
     std::vector<channel_info> channels;
-    for (std::size_t at = 0; at < loud.size(); at += ids_per_call) {
-        const std::vector<std::string> batch(
-            loud.begin() + static_cast<std::ptrdiff_t>(at),
-            loud.begin() + static_cast<std::ptrdiff_t>(std::min(loud.size(), at + ids_per_call)));
-        const data_reply named = co_await api_.get("/channels", channels_list, snippets_of(batch));
+    for (const std::vector<std::string>& batch : in_batches(loud)) {
+        const data_reply named =
+            co_await api_.get("/channels", channels_list, channels_query(batch));
         if (!named.ok()) {
             spdlog::warn("YouTube discovery: the found channels' names failed ({})", named.problem);
             co_return;

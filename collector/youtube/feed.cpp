@@ -9,6 +9,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 
 #include "collector/youtube/ids.hpp"
+#include "common/text/ascii_case.hpp"
 #include "common/text/utf8.hpp"
 
 namespace streamscope::youtube {
@@ -37,20 +38,13 @@ std::string_view trim_xml_space(std::string_view text) {
     throw feed_error(message);
 }
 
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) ==
-                      std::tolower(static_cast<unsigned char>(b));
-           });
-}
-
 bool is_html(std::string_view xml) {
     if (xml.starts_with(utf8_bom)) {
         xml.remove_prefix(utf8_bom.size());
     }
     xml = trim_xml_space(xml);
-    return starts_with_nocase(xml, "<!doctype html") || starts_with_nocase(xml, "<html");
+    return text::starts_with_ignoring_case(xml, "<!doctype html") ||
+           text::starts_with_ignoring_case(xml, "<html");
 }
 
 // Throws feed_error when elements nest deeper than max_feed_depth. The parser recurses once per

@@ -7,6 +7,7 @@
 #include "collector/store/sweep_store.hpp"
 #include "collector/youtube/feed.hpp"
 #include "collector/youtube/ids.hpp"
+#include "collector/youtube/queries.hpp"
 #include "common/time/sleep.hpp"
 
 namespace streamscope::youtube {
@@ -19,14 +20,6 @@ using steady = std::chrono::steady_clock;
 constexpr double fallback_share = 0.2;
 constexpr double fallback_burst = 50;
 constexpr auto seconds_a_day = 86'400.0;
-
-// Built outside the coroutine: GCC 12 fails on string literals turned into std::string inside
-// a coroutine's body ("array used as initializer").
-collector::query uploads_of(const std::string& channel_id) {
-    return {{"part", "contentDetails"},
-            {"playlistId", uploads_playlist_of(channel_id)},
-            {"maxResults", "50"}};
-}
 
 // 429 lines: one per this long at most.
 constexpr auto throttled_log_every = std::chrono::minutes(10);
@@ -209,7 +202,7 @@ feed_poller::read_feed(const std::string& channel_id, bool& throttled, std::stri
 boost::asio::awaitable<std::optional<std::vector<std::string>>>
 feed_poller::read_uploads(const std::string& channel_id, std::string& problem) {
     const data_reply reply =
-        co_await api_.get("/playlistItems", playlist_items_list, uploads_of(channel_id));
+        co_await api_.get("/playlistItems", playlist_items_list, uploads_query(channel_id));
     if (!reply.ok()) {
         problem = reply.problem;
         co_return std::nullopt;

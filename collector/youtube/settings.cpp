@@ -44,8 +44,8 @@ youtube_settings load_settings(const config::settings& s, bool required, http::t
     double per_second = 0;
     const auto [end, ec] = std::from_chars(rate.data(), rate.data() + rate.size(), per_second);
     if (ec != std::errc{} || end != rate.data() + rate.size() || !std::isfinite(per_second) ||
-        per_second < 0.01 || per_second > 100) {
-        problems.push_back("YOUTUBE_FEED_REQUESTS_PER_SECOND must be a number from 0.01 to 100, "
+        per_second < 0.01 || per_second > 1000) {
+        problems.push_back("YOUTUBE_FEED_REQUESTS_PER_SECOND must be a number from 0.01 to 1000, "
                            "got '" +
                            rate + "'");
     } else {
