@@ -16,11 +16,11 @@
 #include "collector/youtube/channels.hpp"
 #include "collector/youtube/data_api.hpp"
 #include "collector/youtube/queries.hpp"
-#include "collector/youtube/quota_day.hpp"
 #include "collector/youtube/tracking.hpp"
 #include "common/cli/exit_codes.hpp"
 #include "common/cli/migrate_command.hpp"
 #include "common/db/connection.hpp"
+#include "common/time/pacific_day.hpp"
 
 namespace streamscope::collector {
 namespace {
@@ -81,7 +81,7 @@ std::vector<youtube::channel_ref> read_refs(const std::vector<std::string>& word
 
 int list_watchlist(pqxx::connection& conn) {
     const auto watchlist = youtube::load_watchlist(conn);
-    const auto day = youtube::quota_day(std::chrono::system_clock::now());
+    const auto day = time::pacific_day(std::chrono::system_clock::now());
     const auto spent = youtube::spent_on(conn, day);
     std::printf("%-24s %-24s %-10s %-20s %-20s %8s  %s\n", "CHANNEL_ID", "HANDLE", "SOURCE",
                 "ADDED", "FEED_READ", "FAILURES", "TITLE");
@@ -217,7 +217,7 @@ int add_channels(pqxx::connection& conn, const youtube::youtube_settings& settin
     boost::asio::io_context io;
     auto tls = http::make_tls_context(settings.ca_file);
     http::client api_http(io.get_executor(), tls, settings.api, settings.timeouts);
-    const auto day = youtube::quota_day(std::chrono::system_clock::now());
+    const auto day = time::pacific_day(std::chrono::system_clock::now());
     const youtube::quota_gate pay =
         [&conn, day, &settings](std::string_view method) -> boost::asio::awaitable<bool> {
         co_return youtube::spend_quota(conn, day, method, 1, settings.daily_quota).has_value();

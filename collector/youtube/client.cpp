@@ -10,8 +10,8 @@
 #include "collector/youtube/categories.hpp"
 #include "collector/youtube/channels.hpp"
 #include "collector/youtube/queries.hpp"
-#include "collector/youtube/quota_day.hpp"
 #include "collector/youtube/videos.hpp"
+#include "common/time/pacific_day.hpp"
 
 namespace streamscope::youtube {
 namespace {
@@ -69,7 +69,7 @@ boost::asio::awaitable<bool> client::pay(std::string_view method) {
     if (store == nullptr) {
         co_return false; // no ledger, no spending
     }
-    const auto day = quota_day(system_clock::now());
+    const auto day = time::pacific_day(system_clock::now());
     const std::int64_t quota =
         method == search_list ? settings_.search_quota : settings_.daily_quota;
     try {
@@ -114,7 +114,7 @@ void client::plan_day(std::int64_t spent, system_clock::time_point now) {
         .daily_quota = settings_.daily_quota,
         .spent_today = spent,
         .now = now,
-        .day_ends = next_quota_day_start(now),
+        .day_ends = time::next_pacific_midnight(now),
         .units_per_sweep = static_cast<std::int64_t>(batches_.size()),
         .configured_interval = std::chrono::duration_cast<std::chrono::seconds>(interval_),
     });
@@ -131,7 +131,7 @@ void client::plan_day(std::int64_t spent, system_clock::time_point now) {
         said_lengthened_ = plan.lengthened;
     }
     plan_ = plan;
-    quota_ = collector::quota_report{.day = day_text(quota_day(now)),
+    quota_ = collector::quota_report{.day = day_text(time::pacific_day(now)),
                                      .daily_quota = settings_.daily_quota,
                                      .spent = spent,
                                      .projected = plan.projected_day_total,
@@ -248,7 +248,7 @@ boost::asio::awaitable<std::string> client::start_sweep() {
         // --once: no poller runs beside the sweeps; one pass over the feeds first.
         co_await poller_.poll_all(stopping_ != nullptr ? *stopping_ : never);
     }
-    const auto day = quota_day(now);
+    const auto day = time::pacific_day(now);
     std::vector<watched_channel> watchlist;
     std::vector<candidate> candidates;
     std::int64_t spent = 0;
@@ -320,7 +320,7 @@ client::list_page(std::size_t /*part: one list*/, const std::optional<std::strin
         if (!reply.ok()) {
             if (reply.result == data_reply::outcome::quota_exceeded) {
                 const auto now = system_clock::now();
-                stopped_until_ = next_quota_day_start(now);
+                stopped_until_ = time::next_pacific_midnight(now);
                 spdlog::error(
                     "YouTube answers quotaExceeded ({}): another application spends "
                     "this key's quota too. YouTube stops until the quota day turns at "
@@ -334,7 +334,7 @@ client::list_page(std::size_t /*part: one list*/, const std::optional<std::strin
                 }
                 if (store_ != nullptr) {
                     try {
-                        const auto day = quota_day(now);
+                        const auto day = time::pacific_day(now);
                         const std::int64_t quota = settings_.daily_quota;
                         co_await store_->run([day, quota](pqxx::connection& c) {
                             mark_quota_exhausted(c, day, quota);

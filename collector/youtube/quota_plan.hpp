@@ -1,7 +1,7 @@
 #pragma once
 // Keeping a quota day of Data API calls within the daily quota: how often the videos.list
 // sweep of the candidate videos may run for the rest of the day. Pure: the caller passes the
-// clock reading, what it spent, and when the day ends (next_quota_day_start).
+// clock reading, what it spent, and when the day ends (time::next_pacific_midnight).
 
 #include <chrono>
 #include <cstdint>

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "tests/platform_mock/youtube/pacific_time.hpp"
+#include "common/time/pacific_day.hpp"
 
 namespace streamscope::platform_mock::youtube {
 
@@ -11,7 +11,8 @@ void quota_ledger::turn_day(time::timestamp now) {
         return;
     }
     accounts_.clear();
-    day_ends_ = next_pacific_midnight(now);
+    day_ends_ =
+        std::chrono::time_point_cast<std::chrono::microseconds>(time::next_pacific_midnight(now));
 }
 
 quota_ledger::account& quota_ledger::account_of(std::string_view key) {
@@ -57,7 +58,7 @@ void quota_ledger::reset() {
 
 boost::json::object quota_ledger::describe(time::timestamp now) {
     turn_day(now);
-    const auto date = pacific_date(now);
+    const auto date = std::chrono::sys_days{time::pacific_day(now)};
     const std::string day = time::format_rfc3339(time::timestamp(date)).substr(0, 10);
     boost::json::object keys;
     for (const auto& [key, a] : accounts_) {
@@ -74,7 +75,9 @@ boost::json::object quota_ledger::describe(time::timestamp now) {
     }
     return boost::json::object{
         {"day", day},
-        {"day_started_at", time::format_rfc3339(pacific_midnight(date))},
+        {"day_started_at",
+         time::format_rfc3339(std::chrono::time_point_cast<std::chrono::microseconds>(
+             time::pacific_midnight(date)))},
         {"next_reset_at", time::format_rfc3339(day_ends_)},
         {"daily_quota", settings_.daily_units},
         {"search_daily_quota", settings_.search_daily_calls},

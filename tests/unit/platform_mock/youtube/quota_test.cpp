@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "tests/platform_mock/youtube/pacific_time.hpp"
 #include "tests/platform_mock/youtube/quota.hpp"
 
 using namespace streamscope;
@@ -14,38 +13,7 @@ time::timestamp at(std::string_view rfc3339) {
     return *t;
 }
 
-std::string next_reset(std::string_view rfc3339) {
-    return time::format_rfc3339(next_pacific_midnight(at(rfc3339)));
-}
-
 } // namespace
-
-TEST_CASE("YouTube's quota day ends at midnight Los Angeles: 08:00 UTC in winter, 07:00 in "
-          "summer",
-          "[unit][mock][youtube]") {
-    CHECK(next_reset("2026-01-15T12:00:00Z") == "2026-01-16T08:00:00Z");
-    CHECK(next_reset("2026-01-16T07:59:59Z") == "2026-01-16T08:00:00Z");
-    CHECK(next_reset("2026-01-16T08:00:00Z") == "2026-01-17T08:00:00Z");
-    CHECK(next_reset("2026-07-01T06:59:59Z") == "2026-07-01T07:00:00Z");
-    CHECK(next_reset("2026-07-01T07:00:00Z") == "2026-07-02T07:00:00Z");
-}
-
-TEST_CASE("YouTube's quota day across the DST switches (2026-03-08 and 2026-11-01)",
-          "[unit][mock][youtube]") {
-    // Daylight time begins on the second Sunday of March at 10:00 UTC: that day starts in
-    // standard time, the next in daylight time (a 23-hour day).
-    CHECK_FALSE(pacific_daylight_time(at("2026-03-08T09:59:59Z")));
-    CHECK(pacific_daylight_time(at("2026-03-08T10:00:00Z")));
-    CHECK(next_reset("2026-03-07T12:00:00Z") == "2026-03-08T08:00:00Z");
-    CHECK(next_reset("2026-03-08T08:00:00Z") == "2026-03-09T07:00:00Z");
-    // It ends on the first Sunday of November at 09:00 UTC: a 25-hour day.
-    CHECK(pacific_daylight_time(at("2026-11-01T08:59:59Z")));
-    CHECK_FALSE(pacific_daylight_time(at("2026-11-01T09:00:00Z")));
-    CHECK(next_reset("2026-10-31T12:00:00Z") == "2026-11-01T07:00:00Z");
-    CHECK(next_reset("2026-11-01T07:00:00Z") == "2026-11-02T08:00:00Z");
-    CHECK(next_reset("2026-11-01T08:30:00Z") == "2026-11-02T08:00:00Z"); // 01:30 PDT
-    CHECK(next_reset("2026-11-01T09:30:00Z") == "2026-11-02T08:00:00Z"); // 01:30 PST
-}
 
 TEST_CASE("The quota ledger refuses what the day cannot pay and refills at Pacific midnight",
           "[unit][mock][youtube]") {

@@ -1,6 +1,6 @@
-#include "collector/youtube/quota_day.hpp"
+#include "common/time/pacific_day.hpp"
 
-namespace streamscope::youtube {
+namespace streamscope::time {
 using namespace std::chrono;
 
 namespace {
@@ -24,19 +24,22 @@ hours pacific_offset(system_clock::time_point t) {
     return t >= daylight_from && t < daylight_until ? daylight_offset : standard_offset;
 }
 
-year_month_day quota_day(system_clock::time_point t) {
+year_month_day pacific_day(system_clock::time_point t) {
     return year_month_day{floor<days>(t + pacific_offset(t))};
 }
 
-system_clock::time_point next_quota_day_start(system_clock::time_point t) {
-    const sys_days next_day = sys_days{quota_day(t)} + days{1};
+system_clock::time_point pacific_midnight(sys_days day) {
     // Midnight comes before the 02:00 switch, so its offset is the one at 00:00 local standard
     // time, unless that instant is already daylight time.
-    const system_clock::time_point as_standard = next_day - standard_offset;
+    const system_clock::time_point as_standard = day - standard_offset;
     if (pacific_offset(as_standard) == standard_offset) {
         return as_standard;
     }
-    return next_day - daylight_offset;
+    return day - daylight_offset;
 }
 
-} // namespace streamscope::youtube
+system_clock::time_point next_pacific_midnight(system_clock::time_point t) {
+    return pacific_midnight(sys_days{pacific_day(t)} + days{1});
+}
+
+} // namespace streamscope::time
