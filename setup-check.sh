@@ -92,19 +92,32 @@ credentials() {
 }
 credentials Twitch TWITCH "dev.twitch.tv/console"
 credentials Kick KICK "kick.com, Settings > Developer"
+# YouTube: one API key, and a watchlist (it is never a list of every live stream).
+if [ -n "$(setting YOUTUBE_API_KEY)" ]; then
+  if [ -n "$(setting YOUTUBE_CHANNELS)" ]; then
+    row OK "YouTube API key" "set: YouTube's watchlist is swept, YOUTUBE_CHANNELS and what 'streamscope-collector youtube add' added (key checked when the collector starts)"
+  else
+    row OK "YouTube API key" "set: YouTube's watchlist is swept; fill it with 'streamscope-collector youtube add' or YOUTUBE_CHANNELS (key checked when the collector starts)"
+  fi
+else
+  row INFO "YouTube API key" "none: YouTube is not swept (add YOUTUBE_API_KEY from console.cloud.google.com, YouTube Data API v3, to .env; with no platform's, ./start.sh runs in demo mode)"
+fi
 
 # --- Settings that must be numbers, and the ports ---------------------------------------------
 for key in API_PORT COLLECTOR_HEALTH_PORT API_THREADS API_DB_POOL_SIZE SPOOL_MAX_MB \
-  MAX_STREAMS_PER_COLLECTION CHANNEL_REFRESH_HOURS; do
+  MAX_STREAMS_PER_COLLECTION CHANNEL_REFRESH_HOURS YOUTUBE_DAILY_QUOTA YOUTUBE_SEARCH_DAILY_CALLS; do
   value=$(setting "$key")
   if [ -n "$value" ] && ! [[ "$value" =~ ^[0-9]+$ ]]; then
     row MISSING "$key" "'$value' is not a whole number; fix it in .env"
   fi
 done
-interval=$(setting COLLECTION_INTERVAL_MINUTES)
-if [ -n "$interval" ] && ! [[ "$interval" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
-  row MISSING "COLLECTION_INTERVAL_MINUTES" "'$interval' is not a number of minutes; fix it in .env"
-fi
+for key in COLLECTION_INTERVAL_MINUTES KICK_COLLECTION_INTERVAL_MINUTES \
+  YOUTUBE_COLLECTION_INTERVAL_MINUTES; do
+  interval=$(setting "$key")
+  if [ -n "$interval" ] && ! [[ "$interval" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+    row MISSING "$key" "'$interval' is not a number of minutes; fix it in .env"
+  fi
+done
 for pair in "API_PORT:$(setting API_PORT)" "COLLECTOR_HEALTH_PORT:$(setting COLLECTOR_HEALTH_PORT)"; do
   key=${pair%%:*}
   port=${pair#*:}

@@ -6,10 +6,10 @@
 #
 # - DATABASE_URL (environment or .env) names your PostgreSQL; without it a private cluster is
 #   kept in .data/postgres (created on the first run, reused after).
-# - TWITCH_CLIENT_ID/TWITCH_CLIENT_SECRET and KICK_CLIENT_ID/KICK_CLIENT_SECRET (environment or
-#   .env) make it collect from Twitch and Kick; with neither it runs in demo mode against
-#   streamscope-mock, a fake Twitch and a fake Kick on this
-#   machine, so that the whole path (HTTPS, OAuth, paging, storage, API) works offline.
+# - TWITCH_CLIENT_ID/TWITCH_CLIENT_SECRET, KICK_CLIENT_ID/KICK_CLIENT_SECRET and YOUTUBE_API_KEY
+#   (environment or .env) make it collect from Twitch, Kick and YouTube; with none of them it
+#   runs in demo mode against streamscope-mock, a fake Twitch, Kick and YouTube on this machine,
+#   so that the whole path (HTTPS, OAuth, API keys, paging, feeds, storage, API) works offline.
 # - Logs go to .data/logs/. API_PORT (8000) and COLLECTOR_HEALTH_PORT (8081) pick the ports.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -92,23 +92,31 @@ export DATABASE_URL
 
 # --- 6. The platforms, or the demo's fake ones -----------------------------------------------
 # Each platform whose credentials are in .env (or the environment) is swept for real; with
-# none, demo mode sweeps a fake Twitch and a fake Kick on this machine.
+# none, demo mode sweeps a fake Twitch, a fake Kick and a fake YouTube on this machine.
 MODE=real
 if { [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRET)" ]; } &&
-   { [ -z "$(setting KICK_CLIENT_ID)" ] || [ -z "$(setting KICK_CLIENT_SECRET)" ]; }; then
+   { [ -z "$(setting KICK_CLIENT_ID)" ] || [ -z "$(setting KICK_CLIENT_SECRET)" ]; } &&
+   [ -z "$(setting YOUTUBE_API_KEY)" ]; then
   MODE=demo
-  say "no Twitch or Kick credentials in .env: DEMO MODE, collecting from a fake Twitch and a fake Kick"
-  say "  (streamscope-mock on this machine; put your apps' credentials in .env for real data)"
+  say "no Twitch, Kick or YouTube credentials in .env: DEMO MODE, collecting from a fake Twitch,"
+  say "  a fake Kick and a fake YouTube (streamscope-mock on this machine; put your apps'"
+  say "  credentials in .env for real data)"
   DEMO=$DATA/demo
   mkdir -p "$DEMO"
   rm -f "$DEMO/mock.port" "$DEMO/mock-ca.pem"
+  # YouTube: a world of 20 channels, about a third of them live at any time. Its seed is fixed
+  # so that the channels are the same at every run: the watchlist is kept in the database.
+  # Its quota is a demo's, far above the 10,000 units of a real key: a sweep a minute then
+  # never makes the collector lengthen YouTube's interval.
   "$BIN/streamscope-mock" --listen 127.0.0.1:0 --port-file "$DEMO/mock.port" \
     --ca-out "$DEMO/mock-ca.pem" --client-id demo-client --client-secret demo-secret \
     --streams 2000 --churn --drift-per-request 2% --end-per-request 0.2% \
     --start-per-request 0.2% --seed "$RANDOM" \
     --kick-client-id demo-kick-client --kick-client-secret demo-kick-secret \
     --kick-streams 1000 --kick-churn --kick-end-per-request 0.2% \
-    --kick-start-per-request 0.2% >>"$LOGS/mock.log" 2>&1 &
+    --kick-start-per-request 0.2% \
+    --youtube-channels 20 --youtube-live-fraction 0.3 --youtube-seed 20261207 \
+    --youtube-daily-quota 1000000 >>"$LOGS/mock.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 300); do
     [ -s "$DEMO/mock.port" ] && [ -s "$DEMO/mock-ca.pem" ] && break
@@ -117,13 +125,27 @@ if { [ -z "$(setting TWITCH_CLIENT_ID)" ] || [ -z "$(setting TWITCH_CLIENT_SECRE
   done
   [ -s "$DEMO/mock.port" ] || die "the fake platforms did not start within 30 s (log: .data/logs/mock.log)"
   MOCK_URL=https://127.0.0.1:$(cat "$DEMO/mock.port")
-  export PLATFORMS=twitch,kick
+  # The fake YouTube's channels (those it has not terminated) are the demo's watchlist.
+  YOUTUBE_CHANNELS=$(python3 - "$MOCK_URL" "$DEMO/mock-ca.pem" <<'PY'
+import json, ssl, sys, urllib.request
+tls = ssl.create_default_context(cafile=sys.argv[2])
+with urllib.request.urlopen(sys.argv[1] + "/_mock/youtube/world", context=tls, timeout=10) as r:
+    world = json.load(r)
+print(",".join(c["id"] for c in world["channels"] if not c["terminated"]))
+PY
+  ) || die "the fake YouTube did not say its channels (log: .data/logs/mock.log)"
+  export PLATFORMS=twitch,kick,youtube
   export TWITCH_CLIENT_ID=demo-client TWITCH_CLIENT_SECRET=demo-secret
   export TWITCH_API_BASE_URL=$MOCK_URL/helix TWITCH_AUTH_BASE_URL=$MOCK_URL/oauth2
   export TWITCH_CA_FILE=$DEMO/mock-ca.pem
   export KICK_CLIENT_ID=demo-kick-client KICK_CLIENT_SECRET=demo-kick-secret
   export KICK_API_BASE_URL=$MOCK_URL KICK_AUTH_BASE_URL=$MOCK_URL
   export KICK_CA_FILE=$DEMO/mock-ca.pem
+  # The mock's key: it accepts no other.
+  export YOUTUBE_API_KEY=mock-youtube-api-key YOUTUBE_CHANNELS
+  export YOUTUBE_API_BASE_URL=$MOCK_URL/youtube/v3 YOUTUBE_FEED_BASE_URL=$MOCK_URL/feeds
+  export YOUTUBE_CA_FILE=$DEMO/mock-ca.pem
+  export YOUTUBE_DAILY_QUOTA=1000000
   # The demo's API may be called from any page (a dashboard of your own on another port).
   export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-*}
   # A sweep a minute, so that a demo has a history to show soon.

@@ -25,5 +25,9 @@ if [ ! -s "$cert" ]; then
 fi
 
 # --churn: streams start, end and change viewers between pages, like the real service.
+# YouTube: 20 channels, about a third live at any time; the fixed seed keeps the channel ids
+# that deploy/demo.env names in YOUTUBE_CHANNELS, and the quota is demo.env's YOUTUBE_DAILY_QUOTA.
 exec streamscope-mock --listen "0.0.0.0:$port" --tls-cert "$cert" --tls-key "$key" \
-  --churn --kick-churn "$@"
+  --churn --kick-churn \
+  --youtube-channels 20 --youtube-seed 20261207 --youtube-live-fraction 0.3 --youtube-daily-quota 1000000 \
+  "$@"

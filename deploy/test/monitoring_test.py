@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The shipped monitoring files against the real services: the collector (sweeping the mock over
-TLS into a fresh database) and the API, both as built.
+"""The shipped monitoring files against the real services: the collector (sweeping the mock's
+Twitch and YouTube over TLS into a fresh database, so that YouTube's quota series are there too)
+and the API, both as built.
 
 Usage: monitoring_test.py COLLECTOR MOCK MODE API   (needs TEST_DATABASE_URL)
   MODE dashboard   every query of the Grafana dashboard names only series and labels that the
@@ -31,6 +32,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 from collector_test import Mock  # noqa: E402
 from daemon_test import Daemon, wait_for  # noqa: E402
 from e2e import check, free_port, run  # noqa: E402
+from platform_mock import YOUTUBE_API_KEY  # noqa: E402
 
 API, MODE = sys.argv[4], sys.argv[3]
 MONITORING = os.path.join(REPO, "deploy", "monitoring")
@@ -204,6 +206,7 @@ def check_prometheus(work, collector, api):
         key_series = ['streamscope_collector_sweeps_total{platform="twitch",status="complete"} >= 1',
                       "streamscope_collector_last_sweep_streams > 0",
                       "streamscope_collector_leader == 1",
+                      'streamscope_collector_quota_units_daily{platform="youtube"} > 0',
                       'streamscope_api_requests_total{route=~".*live.*"}',
                       "streamscope_api_request_duration_seconds_bucket"]
         for expr in key_series:
@@ -230,16 +233,36 @@ def check_prometheus(work, collector, api):
         prom.stop()
 
 
+# A quota far above what a sweep every few seconds spends: the planner keeps the interval,
+# and the quota alerts stay quiet as they should on a well stack.
+YOUTUBE_QUOTA = "100000000"
+
+
+def youtube_settings(mock):
+    watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:10]
+    return {"YOUTUBE_API_KEY": YOUTUBE_API_KEY,
+            "YOUTUBE_API_BASE_URL": f"{mock.url}/youtube/v3",
+            "YOUTUBE_FEED_BASE_URL": f"{mock.url}/feeds",
+            "YOUTUBE_CA_FILE": mock.ca,
+            "YOUTUBE_CHANNELS": ",".join(watched),
+            "YOUTUBE_DAILY_QUOTA": YOUTUBE_QUOTA,
+            "YOUTUBE_FEED_REQUESTS_PER_SECOND": "5"}
+
+
 def main(work, db):
-    mock = Mock(work)
+    mock = Mock(work, "--youtube-channels", "40", "--youtube-daily-quota", YOUTUBE_QUOTA)
     collector = api = None
     try:
-        collector = Daemon(work, "collector", db.url, mock)
-        complete = lambda: any(
-            line.startswith('streamscope_collector_sweeps_total{platform="twitch",status="complete"}') and
-            float(line.split()[-1]) >= 1 for line in collector.get("/metrics")[1].splitlines())
-        if not wait_for(complete, 60, "a complete sweep"):
-            raise RuntimeError("no complete sweep within 60 s")
+        collector = Daemon(work, "collector", db.url, mock, youtube_settings(mock))
+
+        def complete():
+            metrics = collector.get("/metrics")[1].splitlines()
+            return all(any(line.startswith('streamscope_collector_sweeps_total{platform="'
+                                           f'{platform}",status="complete"}}') and
+                           float(line.split()[-1]) >= 1 for line in metrics)
+                       for platform in ("twitch", "youtube"))
+        if not wait_for(complete, 60, "a complete sweep of each platform"):
+            raise RuntimeError("no complete Twitch and YouTube sweep within 60 s")
         api = Api(work, db.url)
         # Requests that give the API's series their labels: answers, a 404 and /metrics itself.
         for path in ("/live/top?limit=5", "/health", "/no-such-route", "/metrics"):

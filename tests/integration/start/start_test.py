@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """./start.sh as a new user runs it: from a clean copy of the repository (the tracked files
 only: no build/, .data/ or .env), in demo mode. Waits for health, finds live streams that came
-through the fake Twitch and the fake Kick, stops it with Ctrl-C (SIGINT) and checks that nothing it started is
-left running; then a second run reuses the build and the stored data.
+through the fake Twitch, the fake Kick and the fake YouTube, stops it with Ctrl-C (SIGINT) and
+checks that nothing it started is left running; then a second run reuses the build and the
+stored data.
 
 Usage: start_test.py SOURCE_DIR
 """
@@ -53,13 +54,29 @@ def processes_under(path):
     return found
 
 
+def live_names(platform, world):
+    """The lower-case names under which a mock's live streams may appear as `username`."""
+    if platform == "twitch":
+        return {s["user_login"].lower() for s in world["live"]}
+    if platform == "kick":
+        return {s["slug"].lower() for s in world["live"]}
+    # YouTube: a channel's @handle, with or without its @, or its id when it has none.
+    live = {s["channel_id"] for s in world["live"]}
+    names = set()
+    for c in world["channels"]:
+        if c["id"] in live:
+            names |= {c["id"].lower(), c["handle"].lower(), c["handle"].lower().lstrip("@")}
+    return names
+
+
 class StartRun:
     def __init__(self, clone, log_name):
         self.api_port, self.health_port = free_port(), free_port()
         # A user's terminal: none of the settings, nor the make running this test's flags.
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("TWITCH_", "DATABASE_URL", "TEST_DATABASE", "API_",
-                                    "COLLECTOR_", "COLLECTION_", "MAKE", "MFLAGS"))}
+               if not k.startswith(("TWITCH_", "KICK_", "YOUTUBE_", "PLATFORMS",
+                                    "DATABASE_URL", "TEST_DATABASE", "API_", "COLLECTOR_",
+                                    "COLLECTION_", "MAKE", "MFLAGS"))}
         env.update(API_PORT=str(self.api_port), COLLECTOR_HEALTH_PORT=str(self.health_port))
         self.log_path = os.path.join(clone, "..", log_name)
         self.log = open(self.log_path, "w")
@@ -123,17 +140,20 @@ def main(work):
         port = open(os.path.join(demo, "mock.port")).read().strip()
         tls = ssl.create_default_context(cafile=os.path.join(demo, "mock-ca.pem"))
         worlds = {
-            "twitch": ("/_mock/world", "user_login"),
-            "kick": ("/_mock/kick/world", "slug"),
+            "twitch": "/_mock/world",
+            "kick": "/_mock/kick/world",
+            "youtube": "/_mock/youtube/world",
         }
-        for platform, (path, name_field) in worlds.items():
-            top = first.live_top(platform)
+        for platform, path in worlds.items():
+            # YouTube's first sweep may find no candidate yet: its feeds are read beside the
+            # sweeps, spread over the first interval.
+            top = first.live_top(platform, timeout=180 if platform == "youtube" else 90)
             check(top is not None, f"/live/top lists {platform} streams after its first sweep")
             if not top:
                 continue
             world = get(f"https://127.0.0.1:{port}{path}", context=tls)
-            live = {s[name_field] for s in world["live"]}
-            names = [s["username"] for s in top["data"]]
+            live = live_names(platform, world)
+            names = [s["username"].lower() for s in top["data"]]
             known = [n for n in names if n in live]
             # The demo's world moves (streams end and start): a few may have ended since.
             check(len(known) >= 0.75 * len(names),
@@ -141,8 +161,15 @@ def main(work):
                   "still live there)")
         collector = get(f"http://127.0.0.1:{first.health_port}/health")
         roles = {name: p["role"] for name, p in collector["platforms"].items()}
-        check(collector["status"] == "ok" and roles == {"twitch": "leader", "kick": "leader"},
-              f"the collector is healthy and sweeps both ({collector['status']}, {roles})")
+        check(collector["status"] == "ok" and
+              roles == {"twitch": "leader", "kick": "leader", "youtube": "leader"},
+              f"the collector is healthy and sweeps all three ({collector['status']}, {roles})")
+        quota = collector["platforms"]["youtube"].get("quota", {})
+        check(quota.get("exhausted") is False and
+              0 < quota.get("projected_units", 0) <= quota.get("daily_units", 0),
+              f"YouTube's quota lasts the day at the demo's interval ({quota})")
+        interval = collector["platforms"]["youtube"].get("interval_s")
+        check(interval == 60, f"... and the planner keeps YouTube's sweep a minute ({interval} s)")
         twitch = collector["platforms"]["twitch"]
         first_sweep = twitch["last_sweep"]["started_at"]
     finally:
