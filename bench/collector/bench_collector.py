@@ -19,6 +19,13 @@ Each case runs the real collector against the real mock over TLS into a fresh da
 4. Fast churn within Twitch's limit: 8,000 streams in a world that moves with every request,
    the limit at 300 a minute. Per sweep: how many of the streams live throughout it were
    stored, and the wall time against the bound the bucket it started with leaves.
+5. YouTube, a simulated day: 2,000 watched channels (about 100 live at a time) at a 5-minute
+   interval, with time compressed BENCH_YOUTUBE_SCALE (100) times: the mock's world, the
+   interval (3 s), the feed pace (2 a second becomes 200) and the quota all scaled alike, so
+   that the collector makes a real day's requests and plans its quota as it would in a real
+   day. The daemon first adds the watchlist and reads every feed once (every video new); then
+   288 intervals: the units spent (by method), the figure the planner projected for a day,
+   the collector's CPU seconds and peak RSS over the day (the same requests as a real day).
 The last line is one JSON object with the figures.
 """
 import json
@@ -77,7 +84,8 @@ class Mock(PlatformMock):
 
 def collector_env(db, mock, platforms, extra=None):
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TWITCH_", "KICK_", "DATABASE", "PLATFORMS", "COLLECT"))}
+           if not k.startswith(("TWITCH_", "KICK_", "YOUTUBE_", "DATABASE", "PLATFORMS",
+                                "COLLECT"))}
     env.update(DATABASE_URL=db.url, PLATFORMS=platforms, LOG_LEVEL="warn",
                TWITCH_CLIENT_ID=TWITCH_ID, TWITCH_CLIENT_SECRET=TWITCH_SECRET,
                TWITCH_CA_FILE=mock.ca, TWITCH_API_BASE_URL=f"{mock.url}/helix",
@@ -210,11 +218,138 @@ def fast_churn(work):
     return results
 
 
+YOUTUBE_SCALE = int(os.environ.get("BENCH_YOUTUBE_SCALE", "100"))
+YOUTUBE_CHANNELS = int(os.environ.get("BENCH_YOUTUBE_CHANNELS", "2000"))
+# Intervals measured (288: a whole day); fewer give a day's figures by proportion.
+YOUTUBE_INTERVALS = int(os.environ.get("BENCH_YOUTUBE_INTERVALS", "288"))
+YOUTUBE_KEY = "mock-youtube-api-key"
+
+
+def pacific_seconds_left():
+    """Seconds until YouTube's quota day turns (midnight America/Los_Angeles)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    now = datetime.now(ZoneInfo("America/Los_Angeles"))
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+def proc_cpu_s(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_peak_rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def youtube_day(work):
+    """A simulated day of 2,000 watched channels: units, the planner's projection, CPU, RSS."""
+    k = YOUTUBE_SCALE
+    interval_s = 300 / k
+    flags = ("--youtube-channels", str(int(YOUTUBE_CHANNELS * 1.05)), "--youtube-live-fraction",
+             "0.05", "--youtube-time-scale", str(k), "--youtube-daily-quota", "1000000000",
+             "--youtube-feed-requests-per-second", "0")
+    with Mock(work, *flags) as mock, FreshDatabase() as db:
+        # The quota for the rest of the real quota day, 10,000 a simulated day: the planner
+        # then sees the day as it would at real speed.
+        sim_days_left = pacific_seconds_left() * k / 86_400
+        quota = int(10_000 * sim_days_left)
+        env = collector_env(db, mock, "youtube", {
+            "YOUTUBE_API_KEY": YOUTUBE_KEY, "YOUTUBE_CA_FILE": mock.ca,
+            "YOUTUBE_API_BASE_URL": f"{mock.url}/youtube/v3",
+            "YOUTUBE_FEED_BASE_URL": f"{mock.url}/feeds",
+            "YOUTUBE_COLLECTION_INTERVAL_MINUTES": str(interval_s / 60),
+            "YOUTUBE_FEED_REQUESTS_PER_SECOND": str(2 * k),
+            "YOUTUBE_DAILY_QUOTA": str(quota),
+            "COLLECTOR_HEALTH_ADDRESS": "127.0.0.1", "COLLECTOR_HEALTH_PORT": str(free_port()),
+            "SPOOL_DIR": os.path.join(work, "spool"), "LOG_LEVEL": "info"})
+        ids = [c["id"] for c in mock.youtube_world()["channels"]
+               if not c["terminated"]][:YOUTUBE_CHANNELS]
+        listing = os.path.join(work, "watchlist.txt")
+        with open(listing, "w") as f:
+            f.write("\n".join(ids) + "\n")
+        added = subprocess.run([COLLECTOR, "youtube", "add", "--file", listing], env=env,
+                               cwd=tempfile.gettempdir(), capture_output=True, text=True)
+        if added.returncode != 0:
+            sys.exit("youtube add failed: " + added.stderr[-1000:])
+        log_path = os.path.join(work, "youtube-day.log")
+        proc = subprocess.Popen([COLLECTOR], env=env, cwd=tempfile.gettempdir(),
+                                stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+
+        def ledger():
+            rows = psql(db.url, "SELECT method, sum(units) FROM youtube_quota GROUP BY 1")
+            return {m: int(u) for m, u in (r.split("|") for r in rows.splitlines() if r)}
+
+        def health():
+            import http.client
+            conn = http.client.HTTPConnection("127.0.0.1", int(env["COLLECTOR_HEALTH_PORT"]),
+                                              timeout=5)
+            conn.request("GET", "/health")
+            return json.loads(conn.getresponse().read())["platforms"]["youtube"]
+
+        try:
+            # Warm-up: every feed read once (its 15 videos new), then a sweep over them all.
+            deadline = time.monotonic() + 600
+            while psql(db.url, "SELECT count(*) FROM youtube_channels "
+                               "WHERE feed_polled_at IS NOT NULL") != str(len(ids)):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("the collector did not read every feed; see " + log_path)
+                time.sleep(1)
+            time.sleep(2 * interval_s)
+            before, cpu_before = ledger(), proc_cpu_s(proc.pid)
+            sweeps_before = len(sweeps(db, "youtube"))
+            started = time.monotonic()
+            time.sleep(YOUTUBE_INTERVALS * interval_s)
+            took = time.monotonic() - started
+            after, cpu_after = ledger(), proc_cpu_s(proc.pid)
+            sweeps_after = len(sweeps(db, "youtube"))
+            h = health()
+            peak = proc_peak_rss_mb(proc.pid)
+            live_now = len(mock.youtube_world()["live"])
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        by_method = {m: after.get(m, 0) - before.get(m, 0) for m in after}
+        day_units = sum(by_method.values()) * 288 * interval_s / took
+        q = h["quota"]
+        sweeps_left = pacific_seconds_left() / h["interval_s"]
+        planned_per_day = ((q["projected_units"] - q["spent_units"]) * 288 / sweeps_left
+                           if sweeps_left > 0 else None)
+        stored = sweeps(db, "youtube")
+        figures = {
+            "youtube_watched_channels": len(ids),
+            "youtube_live_at_end": live_now,
+            "youtube_warmup_units": sum(before.values()),
+            "youtube_units_per_day": round(day_units),
+            "youtube_units_per_day_by_method": by_method,
+            "youtube_planner_units_per_day": round(planned_per_day) if planned_per_day else None,
+            "youtube_interval_s_at_end": h["interval_s"],
+            "youtube_ledger_total": sum(after.values()),
+            "youtube_ledger_quota": quota,
+            "youtube_ledger_within_quota": sum(after.values()) <= quota,
+            "youtube_sweeps_in_day": sweeps_after - sweeps_before,
+            "youtube_sweeps_incomplete": sum(1 for s in stored if s["status"] != "complete"),
+            "youtube_intervals_measured": YOUTUBE_INTERVALS,
+            "youtube_cpu_s_per_day": round((cpu_after - cpu_before) * 288 * interval_s / took, 1),
+            "youtube_peak_rss_mb": peak,
+        }
+        print("youtube, a simulated day:", json.dumps(figures), flush=True)
+        return figures
+
+
 def ratio(took, bound):
     return round(took / bound, 3) if bound else None
 
 
 def main():
+    if os.environ.get("BENCH_CASES") == "youtube":  # only the YouTube day
+        with tempfile.TemporaryDirectory() as work:
+            print(json.dumps(youtube_day(work)))
+        return
     with tempfile.TemporaryDirectory() as work:
         twitch_first, twitch = cost(work, "twitch", (
             "--streams", str(TWITCH_STREAMS), "--rate-limit-per-minute", "0"))
@@ -227,6 +362,7 @@ def main():
             beside.append(twitch_within_limit(work, "twitch,kick"))
         hidden = kick_hidden_limit(work)
         churn = fast_churn(work)
+        youtube = youtube_day(work)
 
     def mean(rows, key):
         return sum(r[key] for r in rows) / len(rows)
@@ -263,6 +399,7 @@ def main():
         "fast_churn_coverage": [s["coverage"] for s in churn],
         "fast_churn_requests": [s["requests"] for s in churn],
         "fast_churn_ratio": [ratio(s["sweep_s"], s["bound_s"]) for s in churn],
+        **youtube,
     }))
 
 
