@@ -13,7 +13,8 @@ namespace streamscope::youtube {
 
 enum class google_error {
     // The day's quota is spent (quotaExceeded, dailyLimitExceeded): no call of that bucket
-    // succeeds before the quota day turns (common/time/pacific_day.hpp). Retrying only burns requests.
+    // succeeds before the quota day turns (common/time/pacific_day.hpp). Retrying only burns
+    // requests.
     quota_exceeded,
     // A short-term limit (rateLimitExceeded, userRateLimitExceeded, RATE_LIMIT_EXCEEDED, or a
     // 429): retry after a pause.
