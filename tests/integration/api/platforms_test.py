@@ -168,7 +168,7 @@ def check_youtube(api, db):
     check(status == 200 and sorted(r[column] for r in rows[1:]) == ["", "", "42", "42"],
           f"/export/snapshots?platform=youtube: hidden counts are empty fields ({len(rows) - 1})")
 
-    # /stats/platforms, before and after the collector's watchlist table exists (each request
+    # /stats/platforms, with the watchlist empty and then holding channels (each request
     # spelled differently: the answer cache keeps answers until the next sweep).
     status, _, stats = api.get_json("/stats/platforms?window=24h")
     rows = {p["platform"]: p for p in stats["data"]}
@@ -177,15 +177,14 @@ def check_youtube(api, db):
     check({p: r["coverage"] for p, r in rows.items()} ==
           {"twitch": "all_live_streams", "kick": "all_live_streams", "youtube": "watchlist"},
           "... each saying what its figures cover")
-    check(all(r["watched_channels"] is None for r in rows.values()),
-          "... with no watchlist table yet, watched_channels null")
+    check(rows["youtube"]["watched_channels"] == 0 and
+          rows["twitch"]["watched_channels"] is None and rows["kick"]["watched_channels"] is None,
+          f"... with an empty watchlist, YouTube's watched_channels 0, null elsewhere ({rows})")
     db.query("""
-        CREATE TABLE youtube_channels (channel_id text PRIMARY KEY, handle text, title text,
-                                       source text NOT NULL, added_at timestamptz NOT NULL);
-        INSERT INTO youtube_channels VALUES
-            ('UCsTreamscopeHandle0001a', 'streamscopelofi', 'Streamscope Lofi', 'test', now()),
-            ('UCsTreamscopeNoHandle02b', NULL, 'No Handle Yet', 'test', now()),
-            ('UCsTreamscopeOffline003c', NULL, 'Offline', 'test', now());""")
+        INSERT INTO youtube_channels (channel_id, handle, title, source, added_at) VALUES
+            ('UCsTreamscopeHandle0001a', 'streamscopelofi', 'Streamscope Lofi', 'command', now()),
+            ('UCsTreamscopeNoHandle02b', NULL, 'No Handle Yet', 'setting', now()),
+            ('UCsTreamscopeOffline003c', NULL, 'Offline', 'discovered', now());""")
     status, _, stats = api.get_json("/stats/platforms?window=24h&format=json")
     rows = {p["platform"]: p for p in stats["data"]}
     check(status == 200 and rows["youtube"]["watched_channels"] == 3 and
