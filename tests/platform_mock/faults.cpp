@@ -261,6 +261,19 @@ void fault_table::add(std::vector<fault_rule> rules) {
                   std::make_move_iterator(rules.end()));
 }
 
+boost::system::result<boost::json::value, std::string>
+fault_table::add_json(std::string_view json, std::string_view default_path) {
+    auto rules = parse_faults(json, default_path);
+    if (!rules) {
+        return {boost::system::in_place_error, rules.error()};
+    }
+    const auto added = rules->size();
+    add(std::move(*rules));
+    auto body = describe();
+    body.as_object()["added"] = added;
+    return body;
+}
+
 std::size_t fault_table::clear() {
     const std::size_t n = rules_.size();
     rules_.clear();

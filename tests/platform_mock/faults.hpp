@@ -113,6 +113,11 @@ struct fault_effects {
 class fault_table {
 public:
     void add(std::vector<fault_rule> rules);
+    // The admin API's POST of rules: `json` (a rule or an array, all or nothing, see
+    // parse_faults) added, and the table as describe() gives it with "added": how many; the
+    // error says what is wrong, for the 400 answer.
+    boost::system::result<boost::json::value, std::string> add_json(std::string_view json,
+                                                                    std::string_view default_path);
     // Returns how many rules there were.
     std::size_t clear();
 

@@ -487,15 +487,8 @@ reply service::admin_reset_stats(const call& c) {
 }
 
 reply service::admin_add_faults(const call& c) {
-    auto rules = parse_faults(c.req.body, default_fault_path);
-    if (!rules) {
-        return admin_error(400, rules.error());
-    }
-    const auto added = rules->size();
-    faults_.add(std::move(*rules));
-    auto body = faults_.describe();
-    body.as_object()["added"] = added;
-    return json_reply(200, body);
+    auto added = faults_.add_json(c.req.body, default_fault_path);
+    return added ? json_reply(200, *added) : admin_error(400, added.error());
 }
 
 reply service::admin_list_faults(const call&) {
