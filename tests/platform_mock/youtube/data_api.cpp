@@ -12,7 +12,6 @@
 namespace streamscope::platform_mock::youtube {
 namespace {
 
-constexpr std::uint64_t description_salt = 0xde5c;
 constexpr std::uint64_t tags_salt = 0x7a65;
 constexpr std::uint64_t language_salt = 0x1a46;
 constexpr std::size_t default_max_results = 5;
@@ -103,11 +102,6 @@ std::string_view live_broadcast_content(const video& v) {
     }
 }
 
-std::string video_description(const world& w, const video& v) {
-    rng r = w.video_rng(v, description_salt);
-    return text::description(r);
-}
-
 // Whether the API shows the video at all.
 bool visible(const world& w, const video& v) {
     return !v.removed && !w.channel_at(v.channel).terminated;
@@ -132,7 +126,7 @@ boost::json::object video_item(const world& w, const video& v,
         {"id", v.id},
     };
     if (has_part(parts, "snippet")) {
-        const std::string description = video_description(w, v);
+        const std::string description = w.description(v);
         boost::json::object snippet{
             {"publishedAt", api_time(v.published)},
             {"channelId", c.id},
@@ -489,7 +483,7 @@ reply list_playlist_items(const world& w, const query& q) {
                 {"publishedAt", api_time(v.published)},
                 {"channelId", c->id},
                 {"title", v.title},
-                {"description", video_description(w, v)},
+                {"description", w.description(v)},
                 {"thumbnails", video_thumbnails(v)},
                 {"channelTitle", c->title},
                 {"playlistId", *playlist},
@@ -599,8 +593,7 @@ reply list_search(const world& w, const query& q, time::timestamp now) {
                  {"publishedAt", api_time(v.published)},
                  {"channelId", c.id},
                  {"title", html_escape(v.title)},
-                 {"description",
-                  html_escape(text::truncate_code_points(video_description(w, v), 160))},
+                 {"description", html_escape(text::truncate_code_points(w.description(v), 160))},
                  {"thumbnails", video_thumbnails(v)},
                  {"channelTitle", html_escape(c.title)},
                  {"liveBroadcastContent", live_broadcast_content(v)},

@@ -7,7 +7,6 @@
 namespace streamscope::platform_mock::youtube {
 namespace {
 
-constexpr std::uint64_t description_salt = 0xde5c; // the same text as videos.list's
 constexpr std::uint64_t numeric_salt = 0x4e554d;
 
 // 2026-03-08T10:00:00+00:00, as the feeds write time.
@@ -133,8 +132,7 @@ std::string channel_feed(const world& w, const channel& c) {
         rng numeric = w.video_rng(v, numeric_salt);
         const bool references = numeric.chance(0.1);
         const std::string title = xml_escape(v.title, references);
-        rng description_rng = w.video_rng(v, description_salt);
-        const std::string description = xml_escape(text::description(description_rng), references);
+        const std::string description = xml_escape(w.description(v), references);
         const time::timestamp updated = v.state == broadcast_state::ended  ? v.actual_end
                                         : v.state == broadcast_state::live ? v.actual_start
                                                                            : v.published;

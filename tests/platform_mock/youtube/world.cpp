@@ -363,4 +363,10 @@ rng world::video_rng(const video& v, std::uint64_t salt) const {
     return rng(rng::mix(options_.seed ^ rng::mix(video_index(v) + 1) ^ salt));
 }
 
+std::string world::description(const video& v) const {
+    constexpr std::uint64_t description_salt = 0xde5c;
+    rng r = video_rng(v, description_salt);
+    return text::description(r);
+}
+
 } // namespace streamscope::platform_mock::youtube

@@ -113,6 +113,9 @@ public:
 
     // A per-video random stream for what is derived on demand (descriptions, tags, chat id).
     rng video_rng(const video& v, std::uint64_t salt) const;
+    // The video's description: the same text wherever it is shown (videos.list, search, the
+    // channel's feed).
+    std::string description(const video& v) const;
 
 private:
     enum class event_kind : std::uint8_t { broadcast, upload };
