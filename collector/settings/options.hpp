@@ -88,6 +88,15 @@ inline constexpr std::array collector_options{
                    "viewers"},
     config::option{"YOUTUBE_FEED_REQUESTS_PER_SECOND", "2",
                    "pace of the channel feed requests (no quota; a 429 slows them further)"},
+    config::option{"YOUTUBE_WEBSUB_CALLBACK_URL", "",
+                   "public URL at which YouTube's WebSub hub reaches this collector's health "
+                   "port (through a reverse proxy) to push new videos; empty: no WebSub, feeds "
+                   "only"},
+    config::option{"YOUTUBE_WEBSUB_HUB_URL", "https://pubsubhubbub.appspot.com/subscribe",
+                   "WebSub hub to subscribe at"},
+    config::option{"YOUTUBE_WEBSUB_SECRET", "",
+                   "secret the hub signs its pushes with (X-Hub-Signature); unsigned pushes are "
+                   "then refused (never logged)"},
     config::option{"HTTP_TIMEOUT_SECONDS", "15",
                    "deadline for one HTTP exchange with a platform (connecting: a third of it)"},
     config::option{"HTTP_MAX_RETRIES", "5",

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "collector/settings/readers.hpp"
+#include "collector/youtube/websub.hpp"
 #include "common/config/values.hpp"
 
 namespace streamscope::youtube {
@@ -57,6 +58,30 @@ youtube_settings load_settings(const config::settings& s, bool required, http::t
     if (!y.discovery_queries.empty() && y.search_quota == 0) {
         problems.emplace_back("YOUTUBE_DISCOVERY_QUERIES needs search.list calls: "
                               "YOUTUBE_SEARCH_DAILY_CALLS is 0");
+    }
+    y.websub_callback = s.get("YOUTUBE_WEBSUB_CALLBACK_URL").value_or("");
+    if (!y.websub_callback.empty()) {
+        if (auto path = websub_callback_path(y.websub_callback);
+            !path || *path == "/health" || *path == "/metrics") {
+            problems.push_back("YOUTUBE_WEBSUB_CALLBACK_URL must be an http:// or https:// URL "
+                               "with a path (other than /health and /metrics) and no query, got "
+                               "'" +
+                               y.websub_callback + "'");
+        } else {
+            y.websub_callback_path = std::move(*path);
+        }
+    }
+    if (auto hub = collector::origin_setting(s, "YOUTUBE_WEBSUB_HUB_URL", problems)) {
+        y.websub_hub = *hub;
+    }
+    y.websub_secret = config::secret(s.get("YOUTUBE_WEBSUB_SECRET").value_or(""));
+    if (y.websub_secret.reveal().size() > 200) {
+        problems.emplace_back("YOUTUBE_WEBSUB_SECRET must be at most 200 bytes (hubs refuse "
+                              "longer secrets)");
+    }
+    if (!y.websub_secret.empty() && y.websub_callback.empty()) {
+        problems.emplace_back("YOUTUBE_WEBSUB_SECRET is set but YOUTUBE_WEBSUB_CALLBACK_URL is "
+                              "not: WebSub is off");
     }
     y.timeouts = timeouts;
     y.max_retries = max_retries;

@@ -30,6 +30,12 @@ struct youtube_settings {
     // YOUTUBE_DISCOVERY_QUERIES: search.list queries for channels not watched yet; empty: none.
     std::vector<std::string> discovery_queries;
     std::int32_t discovery_min_viewers = 0;
+    // WebSub: empty websub_callback (YOUTUBE_WEBSUB_CALLBACK_URL) when off. The health port
+    // answers websub_callback_path, the callback's path.
+    std::string websub_callback;
+    std::string websub_callback_path;
+    http::origin websub_hub; // YOUTUBE_WEBSUB_HUB_URL
+    config::secret websub_secret;
 };
 
 // Whether the API key is set: YouTube is then collected unless PLATFORMS says otherwise.
