@@ -28,14 +28,34 @@ struct daemon::parts {
                                                                                         stopping,
                                                                                         false,
                                                                                         [this] { note_spool_size(); }},
+          loops(make_loops(io_, shared, settings_)),
           health(io_.get_executor(), status,
                  {boost::asio::ip::make_address(settings_.daemon.health_address),
-                  settings_.daemon.health_port}) {
+                  settings_.daemon.health_port},
+                 extra_routes(loops)) {
         status.started_at = clock::now();
-        for (const model::platform platform : settings_.platforms) {
+    }
+
+    std::vector<std::unique_ptr<platform_loop>>
+    make_loops(boost::asio::io_context& io_, daemon_shared& shared_, const collector_settings& s) {
+        std::vector<std::unique_ptr<platform_loop>> out;
+        for (const model::platform platform : s.platforms) {
             status.platforms[platform];
-            loops.push_back(std::make_unique<platform_loop>(platform, io_.get_executor(), shared));
+            out.push_back(std::make_unique<platform_loop>(platform, io_.get_executor(), shared_));
         }
+        return out;
+    }
+
+    // The platforms' own routes on the health port (YouTube's WebSub callback).
+    static std::vector<extra_route>
+    extra_routes(const std::vector<std::unique_ptr<platform_loop>>& all) {
+        std::vector<extra_route> out;
+        for (const auto& loop : all) {
+            for (extra_route& r : loop->client().routes()) {
+                out.push_back(std::move(r));
+            }
+        }
+        return out;
     }
 
     // One scan of the spool folder for both figures.
@@ -54,8 +74,8 @@ struct daemon::parts {
     collector_status status;
     spool spooled;
     daemon_shared shared;
+    std::vector<std::unique_ptr<platform_loop>> loops; // before health: it serves their routes
     health_server health;
-    std::vector<std::unique_ptr<platform_loop>> loops;
 };
 
 daemon::daemon(boost::asio::io_context& io, const config::service_settings& service,

@@ -70,6 +70,14 @@ http::handler metrics_route(const collector_status& s) {
     };
 }
 
+std::uint64_t largest_body(const std::vector<extra_route>& extra) {
+    std::uint64_t out = body_limit;
+    for (const extra_route& r : extra) {
+        out = std::max(out, r.body_limit);
+    }
+    return out;
+}
+
 std::string endpoint_text(const asio::ip::tcp::endpoint& where) {
     std::ostringstream text;
     text << where.address();
@@ -133,14 +141,15 @@ std::string health_json(const collector_status& s, system_clock::time_point now)
 }
 
 health_server::health_server(asio::io_context::executor_type executor,
-                             const collector_status& status, asio::ip::tcp::endpoint where)
+                             const collector_status& status, asio::ip::tcp::endpoint where,
+                             std::vector<extra_route> extra)
     : server_(std::move(executor),
               {.name = "health server",
                .host = endpoint_text(where),
                .port = where.port(),
                .max_connections = max_sessions,
                .header_limit = header_limit,
-               .body_limit = body_limit,
+               .body_limit = largest_body(extra),
                .read_timeout = read_timeout,
                .idle_timeout = read_timeout,
                .cors_allowed_origins = {},
@@ -149,6 +158,9 @@ health_server::health_server(asio::io_context::executor_type executor,
               routes_) {
     routes_.add(verb::get, "/health", health_route(status));
     routes_.add(verb::get, "/metrics", metrics_route(status));
+    for (extra_route& r : extra) {
+        routes_.add(r.method, std::move(r.path), std::move(r.target));
+    }
 }
 
 } // namespace streamscope::collector

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "collector/daemon/status.hpp"
+#include "collector/platform/platform_client.hpp"
 #include "common/http/router.hpp"
 #include "common/http/server.hpp"
 
@@ -25,13 +27,16 @@ std::string health_json(const collector_status& s, std::chrono::system_clock::ti
 
 // Serves the status on the executor, whose thread must be the one that updates it: the status
 // is read without locking. Keep-alive, 10 s to read a request, 8 KiB of headers and body at
-// most, 64 connections at once (more are closed at once).
+// most (bodies: more when an extra route needs it), 64 connections at once (more are closed at
+// once). Extra routes (a platform's, e.g. YouTube's WebSub callback) are served beside
+// /health and /metrics.
 class health_server {
 public:
     // `where`: 0.0.0.0 (or ::) for probes from outside a container; port 0 picks a free port.
     // `status` must outlive the executor's io_context.
+    // Throws std::invalid_argument when an extra route repeats another one.
     health_server(boost::asio::io_context::executor_type executor, const collector_status& status,
-                  boost::asio::ip::tcp::endpoint where);
+                  boost::asio::ip::tcp::endpoint where, std::vector<extra_route> extra = {});
     health_server(const health_server&) = delete;
     health_server& operator=(const health_server&) = delete;
 

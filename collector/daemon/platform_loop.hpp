@@ -52,6 +52,7 @@ public:
     void cancel() { client_->cancel(); }
 
     model::platform platform() const { return platform_; }
+    platform_client& client() { return *client_; }
 
 private:
     platform_status& status() { return shared_.status.platforms[platform_]; }

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/verb.hpp>
 
 #include "collector/platform/api_client.hpp"
 #include "collector/platform/quota_report.hpp"
 #include "collector/store/sweep_state.hpp"
+#include "common/http/handler.hpp"
 #include "common/model/sweep.hpp"
 
 namespace streamscope::collector {
@@ -52,6 +54,14 @@ class sweep_store;
 
 // The part of a listing that is the whole list, unfiltered (see listing_parts()).
 inline constexpr std::size_t whole_list = static_cast<std::size_t>(-1);
+
+// A route a platform adds to the health port: `body_limit` bytes of request body at most.
+struct extra_route {
+    boost::beast::http::verb method;
+    std::string path;
+    http::handler target;
+    std::uint64_t body_limit = 8 * 1024;
+};
 
 class platform_client {
 public:
@@ -120,6 +130,10 @@ public:
         (void)stopping;
         co_return;
     }
+
+    // Routes the platform wants on the collector's health port (YouTube's WebSub callback),
+    // with the request body limit they need. The client must outlive the health server.
+    virtual std::vector<extra_route> routes() { return {}; }
 
     // From now on requests return at once when `stopping` is true, and waits end early (see
     // api_client::stop_when); cancel() aborts those in flight. On the client's executor.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +18,7 @@ namespace streamscope::youtube {
 namespace {
 
 using system_clock = std::chrono::system_clock;
+using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr std::size_t batches_per_page = 20;   // a page: up to 1,000 videos asked
 constexpr std::size_t max_candidates = 20'000; // 400 units a sweep at most
@@ -46,21 +48,25 @@ client::client(boost::asio::any_io_executor executor, const youtube_settings& se
       api_(
           api_http_, settings.api_key, [this](std::string_view method) { return pay(method); },
           time::backoff_policy{.max_retries = settings.max_retries}),
-      poller_(feed_http_, api_, settings, interval), discovery_(api_, settings) {}
+      poller_(feed_http_, api_, settings, interval), discovery_(api_, settings),
+      websub_(executor, tls_, settings) {}
 
 void client::use_store(collector::sweep_store* store) {
     store_ = store;
     poller_.use_store(store);
+    websub_.use_store(store);
 }
 
 void client::cancel() {
     api_http_.cancel();
     feed_http_.cancel();
+    websub_.cancel();
 }
 
 boost::asio::awaitable<void> client::run_beside(const bool& stopping) {
     poller_running_ = true;
-    co_await poller_.run(stopping);
+    // Both until `stopping`; WebSub's run returns at once when it is off.
+    co_await (poller_.run(stopping) && websub_.run(stopping));
     poller_running_ = false;
 }
 

@@ -26,6 +26,7 @@
 #include "collector/youtube/quota_plan.hpp"
 #include "collector/youtube/settings.hpp"
 #include "collector/youtube/tracking.hpp"
+#include "collector/youtube/websub_subscriber.hpp"
 
 namespace streamscope::youtube {
 
@@ -56,6 +57,7 @@ public:
     std::optional<time::timestamp> ended_at(const std::string& stream_id) const override;
     std::optional<collector::quota_report> quota() const override { return quota_; }
     boost::asio::awaitable<void> run_beside(const bool& stopping) override;
+    std::vector<collector::extra_route> routes() override { return websub_.routes(); }
 
     const collector::api_counters& counters() const override { return api_.counters(); }
     std::optional<std::chrono::system_clock::time_point> token_expires_at() const override {
@@ -68,6 +70,7 @@ public:
     void cancel() override;
 
     const feed_poller& feeds() const { return poller_; }
+    const websub_subscriber& websub() const { return websub_; }
 
 private:
     // The start of a sweep: the watchlist's fixed channels, the candidates, the day's plan.
@@ -91,6 +94,7 @@ private:
     data_api api_;
     feed_poller poller_;
     discovery discovery_;
+    websub_subscriber websub_;
     collector::sweep_store* store_ = nullptr;
     const bool* stopping_ = nullptr;
     static constexpr bool never = false;
