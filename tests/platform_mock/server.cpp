@@ -9,6 +9,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -44,6 +45,7 @@ constexpr auto write_timeout = 30s;
 constexpr auto tls_shutdown_timeout = 2s;
 constexpr auto stop_tls_shutdown_timeout = 100ms;
 constexpr auto stop_grace = 5s;
+constexpr auto outgoing_timeout = 5s; // each step of a request the mock makes (WebSub's hub)
 constexpr std::uint32_t header_limit = 64 * 1024; // 200 ids in a query string fit easily
 constexpr std::uint64_t body_limit = 1024 * 1024;
 
@@ -176,6 +178,7 @@ private:
             const auto& req = parser.get();
             const auto started = std::chrono::steady_clock::now();
             reply rep = handle(req, peer);
+            send_outgoing();
             const std::size_t body_size = rep.body.size();
 
             if (rep.delay > 0ms) {
@@ -223,6 +226,56 @@ private:
         conn.idle = true;
         transport.expires_after(stopping_ ? stop_tls_shutdown_timeout : tls_shutdown_timeout);
         co_await conn.stream.async_shutdown(use_tuple);
+    }
+
+    // The requests the platforms queued (WebSub's verifications and notifications), each on a
+    // coroutine of its own, plain HTTP with a deadline per step; answers go back to the service.
+    void send_outgoing() {
+        for (youtube::outgoing_call& call : service_.take_outgoing()) {
+            asio::co_spawn(io_, deliver(io_, service_, std::move(call)), asio::detached);
+        }
+    }
+
+    static asio::awaitable<void> deliver(asio::io_context& io, service& svc,
+                                         youtube::outgoing_call call) {
+        unsigned status = 0;
+        std::string body;
+        tcp::resolver resolver(io);
+        beast::tcp_stream stream(io);
+        stream.expires_after(outgoing_timeout);
+        auto [resolve_ec, endpoints] =
+            co_await resolver.async_resolve(call.host, call.port, use_tuple);
+        if (!resolve_ec) {
+            auto [connect_ec, connected] = co_await stream.async_connect(endpoints, use_tuple);
+            if (!connect_ec) {
+                http::request<http::string_body> req{
+                    call.method == "POST" ? http::verb::post : http::verb::get, call.target, 11};
+                req.set(http::field::host, call.host + ":" + call.port);
+                req.set(http::field::user_agent, "FeedFetcher-Google (mock)");
+                for (const auto& [name, value] : call.headers) {
+                    req.set(name, value);
+                }
+                req.body() = call.body;
+                req.prepare_payload();
+                stream.expires_after(outgoing_timeout);
+                auto [write_ec, written] = co_await http::async_write(stream, req, use_tuple);
+                if (!write_ec) {
+                    beast::flat_buffer buffer;
+                    http::response_parser<http::string_body> parser;
+                    parser.body_limit(64 * 1024);
+                    stream.expires_after(outgoing_timeout);
+                    auto [read_ec, read] =
+                        co_await http::async_read(stream, buffer, parser, use_tuple);
+                    if (!read_ec) {
+                        status = parser.get().result_int();
+                        body = parser.get().body();
+                    }
+                }
+            }
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        svc.answered(call.id, status, body);
     }
 
     reply handle(const http::request<http::string_body>& req, std::string_view peer) {

@@ -26,6 +26,12 @@ public:
 
     reply handle(const request& req);
 
+    // Requests the platforms make themselves (YouTube's WebSub hub), and their answers.
+    std::vector<youtube::outgoing_call> take_outgoing() { return youtube_.take_outgoing(); }
+    void answered(std::uint64_t id, unsigned status, std::string_view body) {
+        youtube_.answered(id, status, body);
+    }
+
 private:
     twitch::service twitch_;
     kick::service kick_;

@@ -100,6 +100,11 @@ const service::route service::routes[] = {
      &service::admin_list_faults},
     {"DELETE", "/_mock/youtube/faults", area::admin, "", quota_bucket::shared,
      &service::admin_clear_faults},
+    {"POST", "/youtube/websub/subscribe", area::admin, "", quota_bucket::shared,
+     &service::websub_subscribe},
+    {"GET", "/_mock/youtube/websub", area::admin, "", quota_bucket::shared, &service::admin_websub},
+    {"POST", "/_mock/youtube/websub/push", area::admin, "", quota_bucket::shared,
+     &service::admin_websub_push},
 };
 
 service::service(service_config config)
@@ -107,7 +112,8 @@ service::service(service_config config)
       start_(config_.fixed_start.value_or(
           std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()))),
       started_(std::chrono::steady_clock::now()), world_(config_.world, start_),
-      ledger_(config_.quota), feed_limit_(config_.feed_requests_per_second) {
+      ledger_(config_.quota), feed_limit_(config_.feed_requests_per_second),
+      hub_(config_.world.seed) {
     faults_.add(std::move(config_.faults));
 }
 
@@ -380,6 +386,9 @@ reply service::admin_channel(const call& c) {
     world_.advance_to(now());
     if (state) {
         world_.set_state(index, *state);
+        if (*state == pinned_state::live || *state == pinned_state::upcoming) {
+            notify_hub(ch); // a new broadcast: YouTube's hub tells its subscribers
+        }
     }
     if (hidden) {
         ch.viewers_hidden = *hidden;
@@ -497,6 +506,45 @@ reply service::admin_list_faults(const call&) {
 
 reply service::admin_clear_faults(const call&) {
     return json_reply(200, boost::json::object{{"cleared", faults_.clear()}});
+}
+
+std::size_t service::notify_hub(const channel& ch) {
+    const std::uint32_t index = ch.current != channel::no_broadcast ? ch.current
+                                : ch.uploads.empty()                ? channel::no_broadcast
+                                                                    : ch.uploads.back();
+    if (index == channel::no_broadcast) {
+        return 0;
+    }
+    const video& v = world_.video_at(index);
+    return hub_.notify(ch.id, v.id, v.title);
+}
+
+reply service::websub_subscribe(const call& c) {
+    std::string problem;
+    const unsigned status = hub_.subscribe(c.req.body, problem);
+    reply out;
+    out.status = status;
+    out.content_type = "text/plain; charset=utf-8";
+    out.body = status == 202 ? std::string() : problem + "\n";
+    return out;
+}
+
+reply service::admin_websub(const call&) {
+    return json_reply(200, boost::json::object{{"subscriptions", hub_.list()}});
+}
+
+reply service::admin_websub_push(const call& c) {
+    boost::system::error_code ec;
+    const auto body = boost::json::parse(c.req.body, ec);
+    const auto* object = ec ? nullptr : body.if_object();
+    const auto* id = object == nullptr ? nullptr : object->if_contains("channel_id");
+    const channel* found =
+        id != nullptr && id->is_string() ? world_.find_channel(id->get_string()) : nullptr;
+    if (found == nullptr) {
+        return admin_error(404, "no such channel_id");
+    }
+    world_.advance_to(now());
+    return json_reply(200, boost::json::object{{"notified", notify_hub(*found)}});
 }
 
 } // namespace streamscope::platform_mock::youtube

@@ -24,6 +24,7 @@
 #include "tests/platform_mock/traffic_stats.hpp"
 #include "tests/platform_mock/youtube/feed_limit.hpp"
 #include "tests/platform_mock/youtube/quota.hpp"
+#include "tests/platform_mock/youtube/websub_hub.hpp"
 #include "tests/platform_mock/youtube/world.hpp"
 
 namespace streamscope::platform_mock::youtube {
@@ -59,6 +60,12 @@ public:
     // The simulated time now.
     time::timestamp now() const;
 
+    // The WebSub hub's requests to make now, and what each one's callback answered.
+    std::vector<outgoing_call> take_outgoing() { return hub_.take_outgoing(); }
+    void answered(std::uint64_t id, unsigned status, std::string_view body) {
+        hub_.answered(id, status, body);
+    }
+
 private:
     struct call;
     struct route;
@@ -84,6 +91,11 @@ private:
     reply admin_add_faults(const call& c);
     reply admin_list_faults(const call& c);
     reply admin_clear_faults(const call& c);
+    reply websub_subscribe(const call& c);
+    reply admin_websub(const call& c);
+    reply admin_websub_push(const call& c);
+    // Tells the hub about the channel's current broadcast (else its newest upload).
+    std::size_t notify_hub(const channel& ch);
 
     service_config config_;
     time::timestamp start_;
@@ -93,6 +105,7 @@ private:
     quota_ledger ledger_;
     feed_limit feed_limit_;
     fault_table faults_;
+    websub_hub hub_;
 
     traffic_stats traffic_;
     std::map<std::string, std::uint64_t, std::less<>> feed_requests_; // by channel_id
