@@ -66,8 +66,8 @@ def ledger(db):
 
 
 class Daemon:
-    def __init__(self, work, db, mock, extra=None):
-        self.port = free_port()
+    def __init__(self, work, db, mock, extra=None, port=None):
+        self.port = port or free_port()
         self.log_path = os.path.join(work, "collector.log")
         env = environment(db, mock, {
             "YOUTUBE_COLLECTION_INTERVAL_MINUTES": str(INTERVAL_S / 60),
@@ -385,8 +385,73 @@ def discovery(work, db):
         mock.stop()
 
 
+def websub(work, db):
+    """WebSub beside slow feeds: the collector subscribes every watched channel at the hub
+    (verified, signed), a channel going live is pushed and stored within about an interval,
+    and a push without the right signature is refused and changes nothing."""
+    mock = Mock(work, "--youtube-channels", "40", "--youtube-time-scale", "1",
+                "--youtube-feed-requests-per-second", "0")
+    d = None
+    secret = "it-websub-secret-do-not-log"
+    try:
+        watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]][:20]
+        command(db, mock, "youtube", "add", *watched)
+        port = free_port()
+        callback = f"http://127.0.0.1:{port}/youtube/websub"
+        # Feeds so slow that polling alone would take minutes to reach a channel.
+        d = Daemon(work, db, mock, {
+            "YOUTUBE_FEED_REQUESTS_PER_SECOND": "0.02",
+            "YOUTUBE_WEBSUB_CALLBACK_URL": callback,
+            "YOUTUBE_WEBSUB_HUB_URL": f"{mock.url}/youtube/websub/subscribe",
+            "YOUTUBE_WEBSUB_SECRET": secret}, port=port)
+
+        def verified():
+            subs = mock.request("GET", "/_mock/youtube/websub")["subscriptions"]
+            return [s for s in subs if s["verified"] and s["signed"] and s["callback"] == callback]
+        subs = wait_for(lambda: len(verified()) == len(watched), 40)
+        check(subs, f"every watched channel subscribed, verified and signed "
+                    f"({len(verified())} of {len(watched)})")
+        polled = int(db.query("SELECT count(*) FROM youtube_channels "
+                              "WHERE feed_polled_at IS NOT NULL"))
+        target = [c for c in idle_channels(mock, 40) if c in watched][-1]
+        went_live_at = time.time()
+        mock.youtube_channel(target, state="live")
+        video = mock.youtube_channel(target)["current_video_id"]
+        stored = wait_for(lambda: int(db.query(
+            f"SELECT count(*) FROM streams WHERE platform_stream_id = '{video}'")) > 0,
+            2 * INTERVAL_S + 5, step=0.2)
+        took = time.time() - went_live_at
+        check(stored and took <= 2 * INTERVAL_S,
+              f"the pushed live video is stored within two intervals ({took:.1f} s; "
+              f"{polled} of {len(watched)} feeds read by then)")
+
+        # A push that the hub did not sign, or signed with another secret: refused.
+        body = (f'<feed xmlns="http://www.w3.org/2005/Atom" '
+                f'xmlns:yt="http://www.youtube.com/xml/schemas/2015"><entry>'
+                f'<yt:videoId>AAAAAAAAAAA</yt:videoId><yt:channelId>{watched[0]}</yt:channelId>'
+                f'<title>forged</title></entry></feed>').encode()
+        for headers in ({}, {"X-Hub-Signature": "sha1=" + "0" * 40}):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("POST", "/youtube/websub", body,
+                         {"Content-Type": "application/atom+xml", **headers})
+            status = conn.getresponse().status
+            conn.close()
+            check(status == 403, f"a push {'with a wrong' if headers else 'without a'} "
+                                 f"signature is refused ({status})")
+        forged = db.query("SELECT count(*) FROM youtube_videos WHERE video_id = 'AAAAAAAAAAA'")
+        check(forged == "0", "a refused push records nothing")
+        d.stop()
+        d = None
+        check(secret not in open(os.path.join(work, "collector.log")).read(),
+              "the WebSub secret is not in the log")
+    finally:
+        if d:
+            d.stop()
+        mock.stop()
+
+
 SCENARIOS = {f.__name__: f for f in (watchlist, daemon, quota, bad_key, feed_fallback,
-                                     discovery)}
+                                     discovery, websub)}
 
 if __name__ == "__main__":
     run(SCENARIO, SCENARIOS[SCENARIO])

@@ -4,7 +4,9 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -105,8 +107,7 @@ unsigned websub_hub::subscribe(std::string_view form, std::string& problem) {
     call.port = url->has_port() ? std::string(url->port()) : std::string("80");
     std::string target(url->encoded_path());
     target += "?hub.mode=" + mode +
-              "&hub.topic=" + std::string(topic.substr(0, hub_topic_prefix.size() - 12)) +
-              "videos.xml%3Fchannel_id%3D" + topic.substr(hub_topic_prefix.size()) +
+              "&hub.topic=" + boost::urls::encode(topic, boost::urls::unreserved_chars) +
               "&hub.challenge=" + challenge;
     if (mode == "subscribe") {
         target += "&hub.lease_seconds=" + std::to_string(lease);
