@@ -24,6 +24,8 @@ constexpr std::size_t batches_per_page = 20;   // a page: up to 1,000 videos ask
 constexpr std::size_t max_candidates = 20'000; // 400 units a sweep at most
 // Profiles (channels.list) per sweep: units spent on enrichment.
 constexpr std::int64_t profile_calls_per_sweep = 2;
+// How long fewer than 50 channels without a profile wait for more to fill the call.
+constexpr std::chrono::hours profile_batch_wait{1};
 // Videos that are over are kept this long, so that a feed listing them again costs nothing.
 constexpr std::chrono::hours keep_videos{24 * 45};
 
@@ -448,8 +450,18 @@ boost::asio::awaitable<void> client::enrich(const collector::enrichment_plan& pl
             ++games;
         }
     }
+    // Profiles a whole batch at a time: channels going live one by one would otherwise cost a
+    // unit each (222 units of a simulated day went to channels.list). A partial batch waits
+    // up to an hour.
     std::size_t profiles = 0;
-    const std::int64_t calls = std::min(budget, profile_calls_per_sweep);
+    const auto now = std::chrono::steady_clock::now();
+    const bool full_batch = plan.stale_channels.size() >= ids_per_call;
+    const bool waited = now - profiles_asked_at_ >= profile_batch_wait;
+    const std::int64_t calls =
+        full_batch || waited ? std::min(budget, profile_calls_per_sweep) : std::int64_t{0};
+    if (calls > 0 && !plan.stale_channels.empty()) {
+        profiles_asked_at_ = now;
+    }
     const auto batches = in_batches(plan.stale_channels);
     for (std::size_t call = 0; call < batches.size() && std::cmp_less(call, calls); ++call) {
         const data_reply reply =

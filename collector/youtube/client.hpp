@@ -107,6 +107,8 @@ private:
     bool said_lengthened_ = false;
     // YouTube answered quotaExceeded: nothing is asked before this (the next quota day).
     std::optional<std::chrono::system_clock::time_point> stopped_until_;
+    // When channel profiles were last asked for (channels.list), to batch them.
+    std::chrono::steady_clock::time_point profiles_asked_at_{};
 
     // This sweep: the candidates in batches of 50, what the answers said.
     std::vector<std::vector<candidate>> batches_;
