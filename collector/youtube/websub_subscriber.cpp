@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -196,10 +197,13 @@ http::response websub_subscriber::verify(const http::request_context& ctx) {
     if (challenge.empty() || challenge.size() > max_challenge ||
         table_.verify(mode, topic, std::chrono::seconds(lease), steady_clock::now()) !=
             websub_table::verdict::confirm) {
-        spdlog::info("YouTube WebSub: the hub's {} verification of {} refused: not a "
-                     "subscription this collector asked for",
-                     mode.empty() ? std::string("(no mode)") : mode,
-                     topic.empty() ? std::string("(no topic)") : topic);
+        if (const auto unlogged = refusal_to_log()) {
+            spdlog::info("YouTube WebSub: the hub's {} verification of {} refused: not a "
+                         "subscription this collector asked for ({} more refusals since the "
+                         "last such line)",
+                         mode.empty() ? std::string("(no mode)") : mode,
+                         topic.empty() ? std::string("(no topic)") : topic, *unlogged);
+        }
         return plain(ctx.req, bhttp::status::not_found, "unknown subscription\n");
     }
     if (mode == "subscribe") {
@@ -216,10 +220,14 @@ boost::asio::awaitable<http::response> websub_subscriber::push(http::request_con
             it == req.end() ? std::string_view() : std::string_view(it->value());
         if (!websub_signature_valid(signature, req.body(), settings_.websub_secret)) {
             ++totals_.refused;
-            spdlog::warn("YouTube WebSub: a push from {} refused: {} (is YOUTUBE_WEBSUB_SECRET "
-                         "the one the subscription was made with?)",
-                         ctx.peer.to_string(),
-                         signature.empty() ? "it is not signed" : "its signature is wrong");
+            if (const auto unlogged = refusal_to_log()) {
+                spdlog::warn("YouTube WebSub: a push from {} refused: {} (is "
+                             "YOUTUBE_WEBSUB_SECRET the one the subscription was made with? {} "
+                             "more refusals since the last such line)",
+                             ctx.peer.to_string(),
+                             signature.empty() ? "it is not signed" : "its signature is wrong",
+                             *unlogged);
+            }
             co_return plain(req, bhttp::status::forbidden, "bad signature\n");
         }
     }
@@ -251,6 +259,16 @@ boost::asio::awaitable<http::response> websub_subscriber::push(http::request_con
         }
     }
     co_return no_content(req);
+}
+
+std::optional<std::int64_t> websub_subscriber::refusal_to_log() {
+    const auto now = steady_clock::now();
+    if (refusal_logged_at_ && now - *refusal_logged_at_ < refusal_log_every) {
+        ++refusals_unlogged_;
+        return std::nullopt;
+    }
+    refusal_logged_at_ = now;
+    return std::exchange(refusals_unlogged_, 0);
 }
 
 std::vector<collector::extra_route> websub_subscriber::routes() {

@@ -9,6 +9,8 @@
 // Everything runs on the collector's io_context thread.
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -62,12 +64,19 @@ private:
     boost::asio::awaitable<void> send(const websub_table::due& d);
     http::response verify(const http::request_context& ctx);
     boost::asio::awaitable<http::response> push(http::request_context& ctx);
+    // Refusals come from whoever can reach the callback: a log line a minute at most. The
+    // number of refusals not logged since the last line when this one is to be logged.
+    std::optional<std::int64_t> refusal_to_log();
+
+    static constexpr std::chrono::minutes refusal_log_every{1};
 
     const youtube_settings& settings_;
     http::client hub_;
     websub_table table_;
     collector::sweep_store* store_ = nullptr;
     counts totals_;
+    std::optional<std::chrono::steady_clock::time_point> refusal_logged_at_;
+    std::int64_t refusals_unlogged_ = 0;
 };
 
 } // namespace streamscope::youtube
