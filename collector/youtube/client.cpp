@@ -315,8 +315,8 @@ client::list_page(std::size_t /*part: one list*/, const std::optional<std::strin
         next_batch_ = std::stoul(*cursor);
     }
 
-    // A page: at least batches_per_page batches, and more until one holds a live stream (the
-    // pager takes an empty page with a cursor for a platform bug), or the end.
+    // A page: up to batches_per_page batches, more only while none has held a live stream yet
+    // (the pager takes an empty page with a cursor for a platform bug), or to the end.
     std::vector<video> checked;
     std::vector<std::string> missing;
     for (std::size_t asked = 0;
