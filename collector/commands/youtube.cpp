@@ -9,7 +9,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "collector/platform/oauth_token_source.hpp"
@@ -92,9 +91,7 @@ int list_watchlist(pqxx::connection& conn) {
                     c.feed_failures, c.title.c_str());
     }
     std::printf("%zu channels; quota units spent today (Pacific day %s): %lld\n", watchlist.size(),
-                fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
-                            static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()))
-                    .c_str(),
+                time::format_date(day).c_str(),
                 static_cast<long long>(youtube::shared_bucket(spent)));
     return cli::exit_ok;
 }

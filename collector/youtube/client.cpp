@@ -33,11 +33,6 @@ time::timestamp now_utc() {
     return std::chrono::time_point_cast<std::chrono::microseconds>(system_clock::now());
 }
 
-std::string day_text(std::chrono::year_month_day day) {
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
-                       static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-}
-
 constexpr std::string_view from_setting = "setting";
 
 } // namespace
@@ -142,7 +137,7 @@ void client::plan_day(std::int64_t spent, system_clock::time_point now) {
         said_lengthened_ = plan.lengthened;
     }
     plan_ = plan;
-    quota_ = collector::quota_report{.day = day_text(time::pacific_day(now)),
+    quota_ = collector::quota_report{.day = time::format_date(time::pacific_day(now)),
                                      .daily_quota = settings_.daily_quota,
                                      .spent = spent,
                                      .projected = plan.projected_day_total,
@@ -264,12 +259,21 @@ boost::asio::awaitable<std::string> client::start_sweep() {
     std::vector<candidate> candidates;
     std::int64_t spent = 0;
     const time::timestamp asked_at = now_utc();
-    co_await store->run([day, asked_at, &watchlist, &candidates, &spent](pqxx::connection& c) {
-        forget_old_videos(c, keep_videos);
-        watchlist = load_watchlist(c);
-        candidates = load_candidates(c, asked_at, max_candidates);
-        spent = shared_bucket(spent_on(c, day));
-    });
+    // Videos long over are dropped once an hour, not at every sweep.
+    const auto steady_now = std::chrono::steady_clock::now();
+    const bool forget = steady_now - forgotten_at_ >= std::chrono::hours(1);
+    if (forget) {
+        forgotten_at_ = steady_now;
+    }
+    co_await store->run(
+        [day, asked_at, forget, &watchlist, &candidates, &spent](pqxx::connection& c) {
+            if (forget) {
+                forget_old_videos(c, keep_videos);
+            }
+            watchlist = load_watchlist(c);
+            candidates = load_candidates(c, asked_at, max_candidates);
+            spent = shared_bucket(spent_on(c, day));
+        });
     for (const watched_channel& w : watchlist) {
         logins_.emplace(w.channel_id, w.handle.empty() ? w.channel_id : w.handle);
     }

@@ -109,6 +109,8 @@ private:
     std::optional<std::chrono::system_clock::time_point> stopped_until_;
     // When channel profiles were last asked for (channels.list), to batch them.
     std::chrono::steady_clock::time_point profiles_asked_at_{};
+    // When videos long over were last dropped from youtube_videos.
+    std::chrono::steady_clock::time_point forgotten_at_{};
 
     // This sweep: the candidates in batches of 50, what the answers said.
     std::vector<std::vector<candidate>> batches_;

@@ -1,6 +1,5 @@
 #include "collector/youtube/tracking.hpp"
 
-#include <fmt/format.h>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
@@ -13,11 +12,6 @@ std::string array_literal(const std::vector<std::string>& items) {
     std::string out;
     db::append_array_literal(out, items);
     return out;
-}
-
-std::string date_text(std::chrono::year_month_day day) {
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()),
-                       static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
 }
 
 std::int64_t epoch_us(time::timestamp t) {
@@ -263,7 +257,7 @@ std::optional<std::int64_t> spend_quota(pqxx::connection& conn, std::chrono::yea
                                         std::int64_t quota) {
     pqxx::work tx(conn);
     const auto row =
-        tx.exec_params1(spend_quota_sql, date_text(day), std::string(method), units, quota);
+        tx.exec_params1(spend_quota_sql, time::format_date(day), std::string(method), units, quota);
     tx.commit();
     if (row[0].is_null()) {
         return std::nullopt;
@@ -275,7 +269,7 @@ std::map<std::string, std::int64_t> spent_on(pqxx::connection& conn,
                                              std::chrono::year_month_day day) {
     pqxx::read_transaction tx(conn);
     std::map<std::string, std::int64_t> out;
-    for (const auto& row : tx.exec_params(spent_on_sql, date_text(day))) {
+    for (const auto& row : tx.exec_params(spent_on_sql, time::format_date(day))) {
         out.emplace(row[0].as<std::string>(), row[1].as<std::int64_t>());
     }
     return out;
@@ -284,7 +278,7 @@ std::map<std::string, std::int64_t> spent_on(pqxx::connection& conn,
 void mark_quota_exhausted(pqxx::connection& conn, std::chrono::year_month_day day,
                           std::int64_t quota) {
     pqxx::work tx(conn);
-    tx.exec_params(mark_quota_exhausted_sql, date_text(day), quota);
+    tx.exec_params(mark_quota_exhausted_sql, time::format_date(day), quota);
     tx.commit();
 }
 

@@ -96,4 +96,8 @@ std::optional<timestamp> parse_rfc3339(std::string_view s) {
     return sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + fraction - offset;
 }
 
+std::string format_date(std::chrono::year_month_day day) {
+    return format_rfc3339(timestamp(std::chrono::sys_days(day))).substr(0, 10);
+}
+
 } // namespace streamscope::time

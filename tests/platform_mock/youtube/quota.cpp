@@ -59,7 +59,7 @@ void quota_ledger::reset() {
 boost::json::object quota_ledger::describe(time::timestamp now) {
     turn_day(now);
     const auto date = std::chrono::sys_days{time::pacific_day(now)};
-    const std::string day = time::format_rfc3339(time::timestamp(date)).substr(0, 10);
+    const std::string day = time::format_date(std::chrono::year_month_day{date});
     boost::json::object keys;
     for (const auto& [key, a] : accounts_) {
         boost::json::object by_method;

@@ -12,6 +12,7 @@
 #include <openssl/hmac.h>
 
 #include "tests/platform_mock/exchange.hpp"
+#include "tests/platform_mock/youtube/feed.hpp"
 
 namespace streamscope::platform_mock::youtube {
 namespace {
@@ -31,29 +32,6 @@ std::string hub_signature(std::string_view body, const std::string& secret) {
     return out;
 }
 
-std::string xml_escaped(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string notification(std::string_view channel_id, std::string_view video_id,
                          std::string_view title) {
     return fmt::format("<?xml version='1.0' encoding='UTF-8'?>\n"
@@ -65,7 +43,7 @@ std::string notification(std::string_view channel_id, std::string_view video_id,
                        "<yt:channelId>{0}</yt:channelId>\n<title>{2}</title>\n"
                        "<published>2024-01-01T00:00:00+00:00</published>\n"
                        "<updated>2024-01-01T00:00:00+00:00</updated>\n</entry>\n</feed>\n",
-                       channel_id, video_id, xml_escaped(title));
+                       channel_id, video_id, xml_escape(title));
 }
 
 } // namespace

@@ -32,3 +32,9 @@ TEST_CASE("malformed or impossible timestamps are rejected", "[unit][time]") {
         CHECK_FALSE(parse_rfc3339(bad).has_value());
     }
 }
+
+TEST_CASE("a date is written as PostgreSQL reads one", "[unit][time]") {
+    CHECK(format_date(2026y / December / 7d) == "2026-12-07");
+    CHECK(format_date(2024y / February / 29d) == "2024-02-29");
+    CHECK(format_date(999y / January / 1d) == "0999-01-01");
+}
