@@ -58,11 +58,9 @@ constexpr const char* add_to_watchlist_sql = R"(
 constexpr const char* watched_handles_sql = R"(
     SELECT handle, channel_id FROM youtube_channels WHERE handle = ANY ($1::text[]))";
 
+// The videos go with their channel (ON DELETE CASCADE).
 constexpr const char* remove_from_watchlist_sql = R"(
-    WITH gone AS (DELETE FROM youtube_channels WHERE channel_id = ANY ($1::text[])
-                  RETURNING channel_id),
-         videos AS (DELETE FROM youtube_videos v USING gone WHERE v.channel_id = gone.channel_id)
-    SELECT channel_id FROM gone)";
+    DELETE FROM youtube_channels WHERE channel_id = ANY ($1::text[]) RETURNING channel_id)";
 
 // $1 channel, $2 ok.
 constexpr const char* record_feed_sql = R"(
@@ -71,11 +69,15 @@ constexpr const char* record_feed_sql = R"(
            feed_failures = CASE WHEN $2 THEN 0 ELSE feed_failures + 1 END
      WHERE channel_id = $1)";
 
-// $1 channel, $2 video ids.
+// $1 channel, $2 video ids. A feed read before its channel was removed finds nothing to add
+// to: the channel's row is locked first, so a removal either waits for these videos and takes
+// them along or has already happened and the row is skipped.
 constexpr const char* record_found_sql = R"(
-    WITH found AS (
+    WITH watched AS (
+        SELECT channel_id FROM youtube_channels WHERE channel_id = $1 FOR KEY SHARE),
+    found AS (
         INSERT INTO youtube_videos (video_id, channel_id, phase)
-        SELECT id, $1, 'new' FROM unnest($2::text[]) AS id
+        SELECT id, watched.channel_id, 'new' FROM watched, unnest($2::text[]) AS id
         ON CONFLICT (video_id) DO NOTHING
         RETURNING 1)
     SELECT count(*) FROM found)";

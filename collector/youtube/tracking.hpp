@@ -53,12 +53,12 @@ std::vector<std::string> remove_from_watchlist(pqxx::connection& conn,
 
 // Notes a channel's feed (or uploads playlist) answer: the video ids it lists, new ones taken
 // as candidates for the next sweep. `ok` false: the feed failed (counted, in a row). Returns
-// how many of the ids were new.
+// how many of the ids were new; none are when the channel is no longer watched.
 std::size_t record_feed(pqxx::connection& conn, std::string_view channel_id, bool ok,
                         const std::vector<std::string>& video_ids);
 
 // Notes videos found elsewhere than in the channel's feed (discovery's search): candidates
-// for the next sweep. Returns how many were new.
+// for the next sweep. Returns how many were new (none when the channel is not watched).
 std::size_t record_found(pqxx::connection& conn, std::string_view channel_id,
                          const std::vector<std::string>& video_ids);
 

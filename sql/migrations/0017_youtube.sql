@@ -19,10 +19,11 @@ CREATE INDEX youtube_channels_handle_idx ON youtube_channels (handle);
 -- The videos of watched channels that the collector has found, and where each is in its life:
 -- new (found, not asked yet), upcoming, live, ended, not_a_broadcast (an upload), gone
 -- (videos.list leaves it out: deleted or private). The sweep asks about new, live and upcoming
--- ones; the others are kept so that a feed listing them again costs nothing.
+-- ones; the others are kept so that a feed listing them again costs nothing. A channel taken off
+-- the watchlist takes its videos with it, also those a feed poll found while it was removed.
 CREATE TABLE youtube_videos (
     video_id        text PRIMARY KEY,
-    channel_id      text NOT NULL,
+    channel_id      text NOT NULL REFERENCES youtube_channels ON DELETE CASCADE,
     phase           text NOT NULL CHECK (phase IN ('new', 'upcoming', 'live', 'ended',
                                                    'not_a_broadcast', 'gone')),
     scheduled_start timestamptz,

@@ -229,7 +229,8 @@ def daemon(work, db):
         check(closed and end.startswith(closed),
               f"the ended broadcast is closed at actualEndTime ({closed} vs {end})")
 
-        command(db, mock, "youtube", "remove", going_live[1])
+        out = command(db, mock, "youtube", "remove", going_live[1])
+        check(out.returncode == 0, f"the live channel taken off the watchlist ({out.stderr[-200:]})")
         removed = wait_for(lambda: db.query(f"""
             SELECT ended_at IS NOT NULL FROM streams
              WHERE platform_stream_id = '{videos[going_live[1]]}'""") == "t",
