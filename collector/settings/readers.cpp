@@ -38,10 +38,10 @@ std::optional<std::chrono::milliseconds> minutes_setting(const config::settings&
     const std::string text = s.get(name).value_or("");
     char* end = nullptr;
     const double minutes = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !(minutes >= 0.05) ||
+    if (text.empty() || end != text.c_str() + text.size() || !(minutes >= 0.005) ||
         minutes > 24 * 60) {
         problems.push_back(std::string(name) +
-                           " must be a number of minutes from 0.05 to 1440, got '" + text + "'");
+                           " must be a number of minutes from 0.005 to 1440, got '" + text + "'");
         return std::nullopt;
     }
     return std::chrono::milliseconds(static_cast<std::int64_t>(minutes * 60'000));

@@ -21,7 +21,8 @@ std::optional<bool> flag_setting(const config::settings& s, std::string_view nam
 std::optional<http::origin> origin_setting(const config::settings& s, std::string_view name,
                                            std::vector<std::string>& problems);
 
-// A number of minutes (decimals allowed) from 0.05 (3 s, for tests) to 1440.
+// A number of minutes (decimals allowed) from 0.005 (0.3 s: tests compress a day of 5-minute
+// sweeps into 86 s) to 1440.
 std::optional<std::chrono::milliseconds> minutes_setting(const config::settings& s,
                                                          std::string_view name,
                                                          std::vector<std::string>& problems);

@@ -96,7 +96,7 @@ std::optional<std::chrono::milliseconds> client::interval_needed() const {
         return std::chrono::duration_cast<std::chrono::milliseconds>(*stopped_until_ - now);
     }
     if (plan_ && (plan_->lengthened || plan_->exhausted)) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(plan_->interval);
+        return plan_->interval;
     }
     return std::nullopt;
 }
@@ -121,16 +121,16 @@ void client::plan_day(std::int64_t spent, system_clock::time_point now) {
         // videos.list over the candidates, and what enrichment may spend on profiles: at most
         // that, so that the plan errs on the side of the quota.
         .units_per_sweep = static_cast<std::int64_t>(batches_.size()) + profile_calls_per_sweep,
-        .configured_interval = std::chrono::duration_cast<std::chrono::seconds>(interval_),
+        .configured_interval = std::chrono::duration_cast<std::chrono::milliseconds>(interval_),
     });
     if (plan.lengthened != said_lengthened_) {
         if (plan.lengthened) {
-            spdlog::warn("YouTube: {} candidate videos cost up to {} units a sweep; at the "
-                         "configured interval today would end past the daily quota of {} (spent: "
-                         "{}): a sweep every {} s instead, {} units by the day's end",
-                         candidates, batches_.size() + profile_calls_per_sweep,
-                         settings_.daily_quota, spent, plan.interval.count(),
-                         plan.projected_day_total);
+            spdlog::warn(
+                "YouTube: {} candidate videos cost up to {} units a sweep; at the "
+                "configured interval today would end past the daily quota of {} (spent: "
+                "{}): a sweep every {:.1f} s instead, {} units by the day's end",
+                candidates, batches_.size() + profile_calls_per_sweep, settings_.daily_quota, spent,
+                std::chrono::duration<double>(plan.interval).count(), plan.projected_day_total);
         } else {
             spdlog::info("YouTube: the day's quota lasts at the configured interval again");
         }

@@ -22,7 +22,7 @@ std::int64_t quota_reserve(std::int64_t daily_quota) {
 
 quota_plan plan_quota(const quota_plan_input& input) {
     quota_plan plan;
-    const seconds configured = std::max(input.configured_interval, seconds{1});
+    const milliseconds configured = std::max(input.configured_interval, milliseconds{1});
     plan.interval = configured;
     plan.projected_day_total = input.spent_today;
     plan.reserve = quota_reserve(input.daily_quota);
@@ -31,7 +31,7 @@ quota_plan plan_quota(const quota_plan_input& input) {
     if (left <= nanoseconds::zero()) {
         return plan;
     }
-    const auto sweeps_at = [&left](seconds interval) {
+    const auto sweeps_at = [&left](milliseconds interval) {
         return ceil_div(left.count(), duration_cast<nanoseconds>(interval).count());
     };
     const std::int64_t units = std::max<std::int64_t>(input.units_per_sweep, 0);
@@ -44,14 +44,15 @@ quota_plan plan_quota(const quota_plan_input& input) {
     const std::int64_t affordable = budget > 0 ? budget / units : 0;
     if (affordable == 0) {
         plan.exhausted = true;
-        plan.interval = std::max(configured, ceil<seconds>(left));
+        plan.interval = std::max(configured, ceil<milliseconds>(left));
         plan.lengthened = plan.interval > configured;
         return plan;
     }
     if (sweeps_at(configured) > affordable) {
-        // The shortest whole-second interval I with ceil(left / I) <= affordable, that is
-        // I >= left / affordable. affordable is below the sweeps at >= 1 s, so no overflow.
-        plan.interval = seconds{ceil_div(left.count(), affordable * 1'000'000'000)};
+        // The shortest whole-millisecond interval I with ceil(left / I) <= affordable, that is
+        // I >= left / affordable. affordable is below the sweeps at >= 1 ms (at most 86.4
+        // million in a day), so no overflow.
+        plan.interval = milliseconds{ceil_div(left.count(), affordable * 1'000'000)};
         plan.lengthened = true;
     }
     plan.sweeps_left = sweeps_at(plan.interval);

@@ -451,8 +451,133 @@ def websub(work, db):
         mock.stop()
 
 
+def pacific_seconds_left():
+    """Seconds until YouTube's quota day turns (midnight America/Los_Angeles)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    now = datetime.now(ZoneInfo("America/Los_Angeles"))
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+def parse_time(text):
+    from datetime import datetime
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# YouTube's units per call (search.list is charged in its own bucket).
+UNITS = {"/youtube/v3/videos": 1, "/youtube/v3/channels": 1, "/youtube/v3/playlistItems": 1,
+         "/youtube/v3/search": 100}
+
+
+def day(work, db):
+    """A simulated day, time compressed 1,000 times: 288 intervals of 0.3 s for 5 minutes, the
+    mock's clock at the same pace. Every broadcast of a watched channel that went live is stored
+    from its actualStartTime, every one that ended is closed at its actualEndTime, nothing else
+    is stored, the sweeps keep the interval, the ledger matches YouTube's count and the day's
+    units stay within 10,000 and within what the planner projected."""
+    from datetime import datetime, timedelta, timezone
+    scale = 1000
+    interval_s = 300 / scale
+    intervals = 288
+    # The simulated day runs from 12 hours before the collector's clock to 12 hours after it:
+    # the collector asks about upcoming broadcasts scheduled within a day of its own clock, as
+    # it would about real ones.
+    start = (datetime.now(timezone.utc) - timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    mock = Mock(work, "--youtube-channels", "60", "--youtube-live-fraction", "0.1",
+                "--youtube-time-scale", str(scale), "--youtube-daily-quota", "1000000000",
+                "--youtube-feed-requests-per-second", "0", "--start-time", start)
+    # 10,000 units a simulated day, for the rest of the collector's quota day.
+    quota = int(10_000 * pacific_seconds_left() * scale / 86_400)
+    d = None
+    try:
+        watched = [c["id"] for c in mock.youtube_world()["channels"] if not c["terminated"]]
+        out = command(db, mock, "youtube", "add", *watched)
+        check(out.returncode == 0, f"a watchlist of {len(watched)} ({out.stderr[-200:]})")
+        # Every feed twice an interval, at 100 reads a second.
+        d = Daemon(work, db, mock, {"YOUTUBE_DAILY_QUOTA": str(quota),
+                                    "YOUTUBE_COLLECTION_INTERVAL_MINUTES": str(interval_s / 60),
+                                    "YOUTUBE_FEED_REQUESTS_PER_SECOND": "100",
+                                    "LOG_LEVEL": "warn"})
+
+        def spent():
+            return int(db.query("SELECT coalesce(sum(units), 0) FROM youtube_quota") or 0)
+
+        def sweeps():
+            return int(db.query(f"""SELECT count(*) FROM sweeps
+                                     WHERE platform_id = {YOUTUBE} AND status = 'complete'"""))
+
+        polled = wait_for(lambda: db.query("""SELECT count(*) FROM youtube_channels
+                                               WHERE feed_polled_at IS NOT NULL""")
+                          == str(len(watched)), 30, step=0.2)
+        check(polled, "every feed read once")
+        time.sleep(2 * interval_s)
+        day_began = parse_time(mock.youtube_world()["now"])
+        units_before, sweeps_before = spent(), sweeps()
+        time.sleep(intervals * interval_s)
+        world = mock.youtube_world()
+        day_ended = parse_time(world["now"])
+        units_day, sweeps_day = spent() - units_before, sweeps() - sweeps_before
+        health = d.health()
+        d.stop()
+        d = None
+
+        watched_set = set(watched)
+        broadcasts = [b for b in world["broadcasts"] if b["channel_id"] in watched_set]
+        stored = {}
+        for line in db.query(f"""
+                SELECT platform_stream_id,
+                       to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                       coalesce(to_char(ended_at AT TIME ZONE 'UTC',
+                                        'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+                  FROM streams WHERE platform_id = {YOUTUBE}""").splitlines():
+            video, started, ended = line.split("|")
+            stored[video] = (started, ended)
+        # Two intervals to be seen (or seen ended) and stored.
+        settled = day_ended - timedelta(seconds=2 * 300)
+        started = [b for b in broadcasts
+                   if day_began <= parse_time(b["actual_start_time"]) <= settled]
+        ended = [b for b in broadcasts if b["actual_end_time"]
+                 and day_began <= parse_time(b["actual_end_time"]) <= settled]
+        check(len(started) >= 5 and len(ended) >= 5,
+              f"the day had broadcasts starting ({len(started)}) and ending ({len(ended)})")
+        missed = [b["video_id"] for b in started if b["video_id"] not in stored]
+        check(not missed, f"every broadcast that went live is stored ({len(started)}; "
+                          f"missed {missed[:5]})")
+        wrong_start = [(b["video_id"], b["actual_start_time"], stored[b["video_id"]][0])
+                       for b in broadcasts if b["video_id"] in stored
+                       and stored[b["video_id"]][0] != b["actual_start_time"]]
+        check(not wrong_start, f"each from its actualStartTime ({wrong_start[:3]})")
+        wrong_end = [(b["video_id"], b["actual_end_time"], stored.get(b["video_id"]))
+                     for b in ended if stored.get(b["video_id"], ("", ""))[1]
+                     != b["actual_end_time"]]
+        check(not wrong_end, f"every one that ended is closed at its actualEndTime "
+                             f"({len(ended)}; wrong {wrong_end[:3]})")
+        known = {b["video_id"] for b in broadcasts}
+        invented = [v for v in stored if v not in known]
+        check(not invented, f"nothing else is stored ({invented[:5]})")
+        check(sweeps_day >= 0.8 * intervals,
+              f"the sweeps kept the interval ({sweeps_day} complete in {intervals} intervals)")
+
+        requests = mock.youtube_stats()["requests"]
+        youtube_count = sum(n * UNITS.get(path, 0) for path, n in requests.items())
+        check(spent() == youtube_count,
+              f"every call paid in the ledger ({spent()} vs YouTube's {youtube_count})")
+        q = health.get("quota", {})
+        sweeps_left = pacific_seconds_left() / health["interval_s"]
+        planned_day = (q.get("projected_units", 0) - q.get("spent_units", 0)) * intervals \
+            / sweeps_left
+        check(units_day <= 10_000 and units_day <= planned_day,
+              f"the day's units within 10,000 and the planner's projection "
+              f"({units_day}; planned {planned_day:.0f} a day)")
+    finally:
+        if d:
+            d.stop()
+        mock.stop()
+
+
 SCENARIOS = {f.__name__: f for f in (watchlist, daemon, quota, bad_key, feed_fallback,
-                                     discovery, websub)}
+                                     discovery, websub, day)}
 
 if __name__ == "__main__":
     run(SCENARIO, SCENARIOS[SCENARIO])

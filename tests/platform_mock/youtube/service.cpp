@@ -312,9 +312,20 @@ reply service::admin_world(const call&) {
             }
         }
     }
+    // Every broadcast that went live, past ones too: what a collector should have stored.
+    boost::json::array broadcasts;
     for (const video& v : world_.videos()) {
         if (v.removed) {
             removed.push_back(boost::json::value(v.id));
+        } else if (v.state == broadcast_state::live || v.state == broadcast_state::ended) {
+            broadcasts.push_back(boost::json::object{
+                {"video_id", v.id},
+                {"channel_id", world_.channel_at(v.channel).id},
+                {"actual_start_time", api_time(v.actual_start)},
+                {"actual_end_time", v.state == broadcast_state::ended
+                                        ? boost::json::value(api_time(v.actual_end))
+                                        : boost::json::value(nullptr)},
+            });
         }
     }
     const auto counts = boost::json::object{
@@ -330,6 +341,7 @@ reply service::admin_world(const call&) {
                                {"live", std::move(live)},
                                {"upcoming", std::move(upcoming)},
                                {"removed_video_ids", std::move(removed)},
+                               {"broadcasts", std::move(broadcasts)},
                            });
 }
 

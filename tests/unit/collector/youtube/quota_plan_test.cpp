@@ -12,7 +12,7 @@ namespace {
 
 // A quota day that began at `day_start` (24 hours long unless said otherwise), asked `into` it.
 quota_plan_input quota_day_of(std::int64_t spent, std::int64_t units_per_sweep, seconds into = 0s,
-                              hours length = 24h, seconds interval = 300s) {
+                              hours length = 24h, milliseconds interval = 300s) {
     const system_clock::time_point day_start{seconds{1'800'000'000}};
     quota_plan_input input;
     input.daily_quota = 10'000;
@@ -50,20 +50,21 @@ TEST_CASE("2,000 channels with 100 live at 5 minutes fit a day of 10,000 units",
     CHECK(plan_quota(quota_day_of(0, 5)).projected_day_total == 1'440);
 }
 
-TEST_CASE("sweeps that would not fit the day run less often, in whole seconds", "[unit][youtube]") {
+TEST_CASE("sweeps that would not fit the day run less often, in whole milliseconds",
+          "[unit][youtube]") {
     // Every one of the 2,000 channels a candidate: 40 units a sweep, 11,520 at 5 minutes.
-    // 9,800 / 40 = 245 sweeps fit: one every ceil(86,400 / 245) = 353 s (352.65 would fit too,
-    // but is not a whole second); ceil(86,400 / 353) = 245 sweeps.
+    // 9,800 / 40 = 245 sweeps fit: one every ceil(86,400,000 ms / 245) = 352,654 ms (352,653.06
+    // would fit too, but is not a whole millisecond); ceil(86,400,000 / 352,654) = 245 sweeps.
     const auto plan = plan_quota(quota_day_of(0, 40));
-    CHECK(plan.interval == 353s);
+    CHECK(plan.interval == 352'654ms);
     CHECK(plan.sweeps_left == 245);
     CHECK(plan.projected_day_total == 9'800);
     CHECK(plan.lengthened);
     CHECK_FALSE(plan.exhausted);
 
-    // The 23-hour day daylight time begins with: ceil(82,800 / 245) = 338 s.
+    // The 23-hour day daylight time begins with: ceil(82,800,000 ms / 245) = 337,960 ms.
     const auto short_day = plan_quota(quota_day_of(0, 40, 0s, 23h));
-    CHECK(short_day.interval == 338s);
+    CHECK(short_day.interval == 337'960ms);
     CHECK(short_day.sweeps_left == 245);
 }
 
@@ -122,5 +123,21 @@ TEST_CASE("a sweep with nothing to look at costs nothing", "[unit][youtube]") {
         CHECK_FALSE(plan.lengthened);
         CHECK_FALSE(plan.exhausted);
     }
-    CHECK(plan_quota(quota_day_of(0, 0, 0s, 24h, 0s)).interval == 1s); // 0 s counts as 1 s
+    CHECK(plan_quota(quota_day_of(0, 0, 0s, 24h, 0s)).interval == 1ms); // 0 counts as 1 ms
+}
+
+TEST_CASE("sweeps under a second apart are counted as they come", "[unit][youtube]") {
+    // A compressed test day sweeps every 0.3 s: the 12 minutes left hold 2,400 of them.
+    const auto plan = plan_quota(quota_day_of(0, 1, 24h - 12min, 24h, 300ms));
+    CHECK(plan.interval == 300ms);
+    CHECK(plan.sweeps_left == 2'400);
+    CHECK(plan.projected_day_total == 2'400);
+    CHECK_FALSE(plan.lengthened);
+
+    // 9,800 units for 2,400 sweeps of 5: 1,960 fit, one every ceil(720,000 / 1,960) = 368 ms.
+    const auto lengthened = plan_quota(quota_day_of(0, 5, 24h - 12min, 24h, 300ms));
+    CHECK(lengthened.interval == 368ms);
+    CHECK(lengthened.sweeps_left == 1'957);
+    CHECK(lengthened.projected_day_total == 9'785);
+    CHECK(lengthened.lengthened);
 }

@@ -143,6 +143,37 @@ TEST_CASE("YouTube videos.list: at most 50 ids, unknown and removed ones absent,
     CHECK(reason_of(too_many) == "badRequest");
 }
 
+TEST_CASE("YouTube admin: every broadcast that went live, as videos.list tells it",
+          "[unit][mock][youtube]") {
+    service svc(small());
+    REQUIRE(call(svc, "POST", "/_mock/youtube/clock/advance?seconds=21600").status == 200);
+    const auto world = world_of(svc);
+    const auto& broadcasts = world.at("broadcasts").as_array();
+    std::size_t live = 0;
+    std::size_t ended = 0;
+    std::string ids;
+    for (std::size_t i = 0; i < broadcasts.size() && i < 50; ++i) {
+        ids += std::string(broadcasts[i].at("video_id").as_string()) + ",";
+    }
+    for (const auto& b : broadcasts) {
+        (b.at("actual_end_time").is_null() ? live : ended) += 1;
+    }
+    CHECK(live == world.at("live").as_array().size());
+    CHECK(ended > 0);
+    const auto a =
+        get(svc, "/youtube/v3/videos?part=liveStreamingDetails&id=" + ids + "&" + std::string(key));
+    REQUIRE(a.status == 200);
+    const auto& items = a.body.at("items").as_array();
+    REQUIRE(items.size() == std::min<std::size_t>(50, broadcasts.size()));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& details = items[i].at("liveStreamingDetails").as_object();
+        CHECK(details.at("actualStartTime") == broadcasts[i].at("actual_start_time"));
+        const auto* end = details.if_contains("actualEndTime");
+        CHECK((end == nullptr ? boost::json::value(nullptr) : *end) ==
+              broadcasts[i].at("actual_end_time"));
+    }
+}
+
 TEST_CASE("YouTube: channels by handle, the uploads playlist newest first, search's rules",
           "[unit][mock][youtube]") {
     service svc(small());
