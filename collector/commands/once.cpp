@@ -23,7 +23,7 @@ struct one_sweep {
     one_sweep(model::platform id, boost::asio::io_context& io,
               const config::service_settings& service, const collector_settings& settings)
         : platform(id), client(find_platform(id)->make_client(io.get_executor(), settings)),
-          store(service.database, settings.retention),
+          store(service.database, settings.retention, settings.events),
           sweeping(*client, &store, find_platform(id)->options(settings), stopping) {}
 
     model::platform platform;

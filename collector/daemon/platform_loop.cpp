@@ -26,7 +26,7 @@ platform_loop::platform_loop(model::platform platform, boost::asio::any_io_execu
     : platform_(platform), shared_(shared),
       interval_(shared.settings.daemon.intervals.at(platform)),
       client_(find_platform(platform)->make_client(std::move(executor), shared.settings)),
-      store_(shared.service.database, shared.settings.retention),
+      store_(shared.service.database, shared.settings.retention, shared.settings.events),
       lead_(shared.service.database, platform),
       sweeping_(*client_, nullptr, find_platform(platform)->options(shared.settings),
                 shared.stopping) {

@@ -29,6 +29,16 @@ inline constexpr std::array collector_options{
                    "days of raw snapshots to keep (whole daily partitions are dropped); 0: all"},
     config::option{"ROLLUP_RETENTION_DAYS", "0",
                    "days of rollups (hourly, daily, broadcasts) to keep; 0: all"},
+    config::option{"EVENTS_RETENTION_HOURS", "24",
+                   "hours of events (the live feed's and webhooks') to keep: how far back a "
+                   "feed can resume (1 to 720)"},
+    config::option{"EVENTS_TOP_SIZE", "100",
+                   "top.entered/top.left: the size of each platform's top list (0: none)"},
+    config::option{"EVENTS_TOP_PER_GAME", "10",
+                   "top.entered/top.left: the size of each game's top list, for games with at "
+                   "least that many streams (0: none)"},
+    config::option{"EVENTS_VIEWER_THRESHOLDS", "1000,10000,100000",
+                   "viewers.crossed: the counts whose crossing is an event (comma list)"},
     config::option{"COLLECTOR_HEALTH_PORT", "8081",
                    "port of /health and /metrics (and of the healthcheck command)"},
     config::option{"TWITCH_CLIENT_ID", "", "client id of your Twitch application (required)"},

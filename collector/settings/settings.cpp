@@ -1,12 +1,14 @@
 #include "collector/settings/settings.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include <boost/asio/ip/address.hpp>
 
 #include "collector/platforms.hpp"
 #include "collector/settings/readers.hpp"
 #include "common/config/values.hpp"
+#include "common/text/trim.hpp"
 
 namespace streamscope::collector {
 namespace {
@@ -50,6 +52,33 @@ std::vector<model::platform> choose_platforms(const config::settings& s,
 
 bool contains(const std::vector<model::platform>& list, model::platform p) {
     return std::find(list.begin(), list.end(), p) != list.end();
+}
+
+// EVENTS_VIEWER_THRESHOLDS: whole numbers from 1, each once, in ascending order.
+std::vector<std::int64_t> viewer_thresholds(const config::settings& s,
+                                            std::vector<std::string>& problems) {
+    const std::string list = s.get("EVENTS_VIEWER_THRESHOLDS").value_or("");
+    std::vector<std::int64_t> out;
+    std::size_t from = 0;
+    while (from <= list.size() && !list.empty()) {
+        const std::size_t comma = std::min(list.find(',', from), list.size());
+        const std::string item(
+            text::trim_blanks(std::string_view(list).substr(from, comma - from)));
+        std::int64_t value = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+        if (ec != std::errc{} || end != item.data() + item.size() || value < 1 ||
+            value > 1'000'000'000) {
+            problems.push_back("EVENTS_VIEWER_THRESHOLDS must be a comma list of whole numbers "
+                               "from 1 to 1000000000, got '" +
+                               list + "'");
+            return {};
+        }
+        out.push_back(value);
+        from = comma + 1;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 } // namespace
@@ -114,6 +143,10 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
         problems.push_back("ROLLUP_RETENTION_DAYS must be 0 (for ever) or at least "
                            "RAW_RETENTION_DAYS: rollups are what remains of expired snapshots");
     }
+    config::read_integer(s, "EVENTS_RETENTION_HOURS", 1, 720, out.retention.event_hours, problems);
+    config::read_integer(s, "EVENTS_TOP_SIZE", 0, 10'000, out.events.top_size, problems);
+    config::read_integer(s, "EVENTS_TOP_PER_GAME", 0, 1'000, out.events.top_per_game, problems);
+    out.events.viewer_thresholds = viewer_thresholds(s, problems);
     return out;
 }
 

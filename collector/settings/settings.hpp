@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/events/rules.hpp"
 #include "collector/kick/settings.hpp"
 #include "collector/store/retention.hpp"
 #include "collector/twitch/settings.hpp"
@@ -34,6 +35,7 @@ struct collector_settings {
     youtube::youtube_settings youtube;
     daemon_settings daemon;
     retention_settings retention;
+    events::event_rules events;
 };
 
 // Validates the collector's settings; appends one line per problem. The chosen platforms'

@@ -2,13 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "collector/events/storage.hpp"
 #include "common/db/partitions.hpp"
 #include "common/db/rollups.hpp"
 
 namespace streamscope::collector {
 
-sweep_store::sweep_store(config::database_url url, retention_settings retention)
-    : retention_(retention), folder_(url),
+sweep_store::sweep_store(config::database_url url, retention_settings retention,
+                         events::event_rules rules)
+    : retention_(retention), events_(std::move(rules)), folder_(url),
       connection_(std::move(url), {.connection = {.application_name = "streamscope-collector"}}) {}
 
 sweep_store::~sweep_store() = default;
@@ -37,7 +39,11 @@ sweep_store::plan(model::platform platform, const std::deque<model::stream_obser
 
 boost::asio::awaitable<db::write_result> sweep_store::write(const model::sweep& sweep) {
     co_return co_await run([this, &sweep](pqxx::connection& c) {
-        db::write_result written = db::sweep_writer(c).write(sweep);
+        events::derivation derived = events_.prepare(c, sweep);
+        db::write_result written = db::sweep_writer(c).write(sweep, derived.events);
+        if (written.stored) {
+            events_.stored(sweep, std::move(derived));
+        }
         after_write(c, sweep.source);
         return written;
     });
@@ -81,6 +87,13 @@ void sweep_store::after_write(pqxx::connection& c, model::platform platform) {
                              "days (RAW_RETENTION_DAYS)",
                              dropped, retention_.raw_days);
             }
+        }
+        const long long events =
+            events::expire_events(c, std::chrono::hours(retention_.event_hours));
+        if (events > 0) {
+            spdlog::info(
+                "retention: deleted {} events older than {} hours (EVENTS_RETENTION_HOURS)", events,
+                retention_.event_hours);
         }
         if (retention_.rollup_days > 0) {
             const long long deleted = db::expire_rollups(c, wall, retention_.rollup_days);

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <pqxx/connection>
 
+#include "collector/events/sweep_events.hpp"
 #include "collector/store/retention.hpp"
 #include "collector/store/rollup_folder.hpp"
 #include "collector/store/sweep_state.hpp"
@@ -22,9 +23,11 @@ namespace streamscope::collector {
 
 class sweep_store {
 public:
-    // Connects lazily, on the first call; a call after a lost connection reconnects. After
-    // writes, applies `retention` at most once an hour.
-    explicit sweep_store(config::database_url url, retention_settings retention = {});
+    // Connects lazily, on the first call; a call after a lost connection reconnects. Each
+    // write carries the sweep's events (`rules`). After writes, applies `retention` at most
+    // once an hour.
+    explicit sweep_store(config::database_url url, retention_settings retention = {},
+                         events::event_rules rules = {});
     ~sweep_store();
     sweep_store(const sweep_store&) = delete;
     sweep_store& operator=(const sweep_store&) = delete;
@@ -36,6 +39,7 @@ public:
     boost::asio::awaitable<enrichment_plan>
     plan(model::platform platform, const std::deque<model::stream_observation>& streams,
          std::chrono::hours profile_refresh, std::int64_t budget, bool with_followers);
+    // Stores the sweep with its events (see events::sweep_events).
     boost::asio::awaitable<db::write_result> write(const model::sweep& sweep);
 
     // Runs `work(connection)` on the database thread. Database errors propagate as pqxx
@@ -59,6 +63,7 @@ private:
     void after_write(pqxx::connection& c, model::platform platform);
 
     retention_settings retention_;
+    events::sweep_events events_;                                     // database thread only
     std::optional<std::chrono::steady_clock::time_point> expired_at_; // database thread only
     rollup_folder folder_;
     db::pool connection_; // one connection, one thread: every call in order

@@ -235,7 +235,31 @@ UPDATE channels c SET last_seen_at = x.last_seen_at
   FROM (SELECT channel_id, max(ended_at) AS last_seen_at FROM closed GROUP BY channel_id) x
  WHERE c.id = x.channel_id AND c.last_seen_at < x.last_seen_at)";
 
+// The sweep's events (collector/events/), in the order given. The lock, held to the commit,
+// makes events commit in id order across every writer (sql/migrations/0018_events.sql).
+constexpr staging_table sweep_events{"sweep_events", R"(
+    ord       integer NOT NULL,
+    type      text NOT NULL,
+    channel   text NOT NULL,
+    game_id   text NOT NULL,
+    game_name text NOT NULL,
+    viewers   integer,
+    data      text NOT NULL)"};
+
+constexpr std::string_view lock_events_sql =
+    "SELECT pg_advisory_xact_lock(hashtext('streamscope_events'))";
+
+constexpr std::string_view write_events_sql = R"(
+WITH written AS (
+    INSERT INTO events (platform_id, sweep_id, at, type, channel, game_id, game_name, viewers,
+                        data)
+    SELECT $1, $2, $3, type, channel, game_id, game_name, viewers, data
+      FROM sweep_events ORDER BY ord
+    RETURNING id)
+SELECT max(id) FROM written)";
+
 constexpr std::string_view notify_sql = "SELECT pg_notify('streamscope_sweep', $1)";
+constexpr std::string_view notify_events_sql = "SELECT pg_notify('streamscope_events', $1)";
 
 // Of the streams at `positions`, one per distinct `key` (the first one, or a later one that
 // `replaces` it): the games and channels of a sweep are staged one row each, so that no
@@ -302,7 +326,7 @@ void stage(pqxx::work& tx, const staging_table& table, const Rows& rows, WriteRo
 
 } // namespace
 
-write_result sweep_writer::write(const model::sweep& sweep) {
+write_result sweep_writer::write(const model::sweep& sweep, std::span<const model::event> events) {
     ensure_partitions(conn_, sweep.started_at);
 
     const auto platform_id = static_cast<int>(sweep.source);
@@ -423,6 +447,24 @@ write_result sweep_writer::write(const model::sweep& sweep) {
             out.text(e.platform_stream_id).text(time::format_rfc3339(e.last_seen_at));
         });
         tx.exec_params(std::string(close_ended_sql), platform_id);
+    }
+    if (!events.empty()) {
+        std::size_t ord = 0;
+        stage(tx, sweep_events, events, [&ord](copy_rows& out, const model::event& e) {
+            out.number(static_cast<std::int64_t>(ord++))
+                .text(e.type)
+                .text(e.channel)
+                .text(e.game_id)
+                .text(e.game_name)
+                .optional(e.viewers)
+                .text(e.data);
+        });
+        tx.exec(std::string(lock_events_sql));
+        const auto newest = tx.exec_params1(std::string(write_events_sql), platform_id,
+                                            result.sweep_id, started_at)[0]
+                                .as<std::int64_t>();
+        result.events = static_cast<std::int64_t>(events.size());
+        tx.exec_params(std::string(notify_events_sql), std::to_string(newest));
     }
     tx.exec_params(std::string(notify_sql), std::string(model::to_string(sweep.source)) + ":" +
                                                 std::to_string(result.sweep_id));

@@ -3,9 +3,15 @@
 #include <pqxx/pqxx>
 
 #include "api/format/timestamps.hpp"
+#include "common/model/stream_item.hpp"
 
 namespace streamscope::api {
 namespace {
+
+// A text column without a copy (the item copies what it keeps).
+std::string_view text(const pqxx::field& f) {
+    return {f.c_str(), f.size()};
+}
 
 constexpr const char* latest_sweeps_sql = R"(
 SELECT DISTINCT ON (w.platform_id) w.platform_id, p.name,
@@ -13,14 +19,6 @@ SELECT DISTINCT ON (w.platform_id) w.platform_id, p.name,
   FROM sweeps w JOIN platforms p ON p.id = w.platform_id
  WHERE w.status = 'complete' AND ($1 = '' OR p.name = $1)
  ORDER BY w.platform_id, w.started_at DESC)";
-
-// Twitch's thumbnail is a template; the original design served it at 440x248.
-std::string thumbnail(std::string url) {
-    if (const auto at = url.find("{width}x{height}"); at != std::string::npos) {
-        url.replace(at, 16, "440x248");
-    }
-    return url;
-}
 
 } // namespace
 
@@ -68,27 +66,23 @@ std::pair<std::string, std::string> sweep_arrays(const std::vector<sweep_ref>& s
 }
 
 boost::json::object stream_item(const pqxx::row& row) {
-    const std::string platform = row[0].as<std::string>();
-    const std::string login = row[2].as<std::string>();
-    boost::json::object item;
-    item["platform"] = platform;
-    item["channel_id"] = row[1].as<std::string>();
-    item["username"] = login;
-    item["display_name"] = row[3].as<std::string>();
-    item["title"] = row[4].as<std::string>();
-    item["game_id"] = row[5].as<std::string>();
-    item["game_name"] = row[6].as<std::string>();
-    if (row[7].is_null()) {
-        item["viewer_count"] = nullptr;
-    } else {
-        item["viewer_count"] = row[7].as<std::int64_t>();
-    }
-    item["language"] = row[8].as<std::string>();
-    item["started_at"] = rfc3339_us(row[9].as<std::int64_t>());
-    item["collected_at"] = rfc3339_us(row[10].as<std::int64_t>());
-    item["thumbnail_url"] = thumbnail(row[11].as<std::string>());
-    item["stream_url"] = row[12].as<std::string>();
-    return item;
+    const auto viewers =
+        row[7].is_null() ? std::nullopt : std::optional<std::int64_t>(row[7].as<std::int64_t>());
+    return model::stream_item({
+        .platform = text(row[0]),
+        .channel_id = text(row[1]),
+        .username = text(row[2]),
+        .display_name = text(row[3]),
+        .title = text(row[4]),
+        .game_id = text(row[5]),
+        .game_name = text(row[6]),
+        .viewer_count = viewers,
+        .language = text(row[8]),
+        .started_at = time::timestamp(std::chrono::microseconds(row[9].as<std::int64_t>())),
+        .collected_at = time::timestamp(std::chrono::microseconds(row[10].as<std::int64_t>())),
+        .thumbnail_url = text(row[11]),
+        .stream_url = text(row[12]),
+    });
 }
 
 boost::json::array sweeps_meta(const std::vector<sweep_ref>& sweeps) {
