@@ -6,7 +6,7 @@
 
 #include <chrono>
 
-#include "api/auth/export_slots.hpp"
+#include "api/auth/running_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_store.hpp"
 #include "api/cache/answer_cache.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "api/auth/client_address.hpp"
-#include "api/auth/export_slots.hpp"
+#include "api/auth/running_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_admin.hpp"
 #include "common/config/settings.hpp"

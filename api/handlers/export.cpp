@@ -247,7 +247,7 @@ std::int64_t micros(time::timestamp t) {
 } // namespace
 
 http::handler export_snapshots_route(app& shared) {
-    auto slots = std::make_shared<export_slots>(shared.exports.max_running, shared.exports.per_key);
+    auto slots = std::make_shared<running_slots>(shared.exports.max_running);
     return [&shared, slots](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
         query_params params(ctx.query,
                             {"window", "from", "to", "platform", "channel", "game", "format"});
@@ -286,8 +286,9 @@ http::handler export_snapshots_route(app& shared) {
             used_up.set(field::retry_after, std::to_string(until_utc_midnight().count()));
             co_return used_up;
         }
-        const export_slots::outcome taken = slots->take(ctx.key_id);
-        if (taken.why == export_slots::refusal::key_busy) {
+        const running_slots::outcome taken =
+            slots->take(key_slot_owner(ctx.key_id), shared.exports.per_key);
+        if (taken.why == running_slots::refusal::client_busy) {
             http::response busy = http::error_response(
                 ctx.req, status::too_many_requests, "too_many_exports",
                 "this API key has " + std::to_string(shared.exports.per_key) +
