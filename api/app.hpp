@@ -1,15 +1,17 @@
 #pragma once
 // What every handler shares: the database pool, the request metrics, the per-sweep answer
-// cache, the API keys and who may call what, the limits of exports, and the time the server
-// started. Made once in main and
+// cache, the API keys and who may call what, the live feeds' events, the limits of exports and
+// feeds, and the time the server started. Made once in main and
 // passed to each handler's factory by reference; it outlives the server.
 
 #include <chrono>
 
-#include "api/auth/running_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_store.hpp"
+#include "api/auth/running_slots.hpp"
 #include "api/cache/answer_cache.hpp"
+#include "api/events/event_hub.hpp"
+#include "api/events/feed_limits.hpp"
 #include "api/metrics/request_metrics.hpp"
 #include "common/db/pool.hpp"
 
@@ -21,7 +23,9 @@ struct app {
     answer_cache& cache;
     key_store& keys;
     const guard& auth;
+    event_hub& events;
     export_settings exports = {};
+    feed_limits feeds = {};
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -43,6 +43,15 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
         }
         out.cors_allowed_origins.push_back(std::move(origin));
     }
+    config::read_integer(s, "API_MAX_FEEDS", 0, 1'000'000, out.feeds.max_feeds, problems);
+    config::read_integer(s, "API_FEEDS_PER_KEY", 1, 100'000, out.feeds.per_key, problems);
+    config::read_integer(s, "API_ANON_FEEDS_PER_IP", 0, 100'000, out.feeds.anonymous_per_address,
+                         problems);
+    config::read_integer(s, "API_EVENTS_BUFFER", 100, 10'000'000, out.feeds.hub.max_events,
+                         problems);
+    std::size_t buffer_mb = 0;
+    config::read_integer(s, "API_EVENTS_BUFFER_MB", 1, 65'536, buffer_mb, problems);
+    out.feeds.hub.max_bytes = buffer_mb << 20;
     config::read_integer(s, "API_MAX_EXPORTS", 1, 1'000, out.exports.max_running, problems);
     config::read_integer(s, "API_EXPORTS_PER_KEY", 1, 1'000, out.exports.per_key, problems);
     config::read_integer(s, "API_EXPORT_ROWS_PER_DAY", 0, max_export_rows_per_day,
@@ -64,6 +73,7 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     std::string bad;
     if (auto proxies = trusted_proxies::parse(config::list_setting(s, "TRUSTED_PROXIES"), bad)) {
         out.proxies = std::move(*proxies);
+        out.feeds.proxies = out.proxies;
     } else {
         problems.push_back("TRUSTED_PROXIES: '" + bad +
                            "' is not an IP address or a network such as 10.0.0.0/8");

@@ -8,9 +8,10 @@
 #include <vector>
 
 #include "api/auth/client_address.hpp"
-#include "api/auth/running_slots.hpp"
 #include "api/auth/guard.hpp"
 #include "api/auth/key_admin.hpp"
+#include "api/auth/running_slots.hpp"
+#include "api/events/feed_limits.hpp"
 #include "common/config/settings.hpp"
 
 namespace streamscope::api {
@@ -63,6 +64,16 @@ inline constexpr std::array api_options{
                    "second, after API_EXPORT_GRACE_SECONDS) or it is cut off; 0: no floor"},
     config::option{"API_EXPORT_GRACE_SECONDS", "10",
                    "how long an export's client may fall behind API_EXPORT_MIN_RATE_KB"},
+    config::option{"API_MAX_FEEDS", "1000",
+                   "live feeds (/live/events, /live/ws) open at once on this server; more are "
+                   "answered 503 (each is a connection: see API_MAX_CONNECTIONS)"},
+    config::option{"API_FEEDS_PER_KEY", "5", "of those, by one API key at once; more are 429"},
+    config::option{"API_ANON_FEEDS_PER_IP", "2",
+                   "with AUTH_MODE=open-read: live feeds of one address without a key"},
+    config::option{"API_EVENTS_BUFFER", "20000",
+                   "the newest events held in memory for the live feeds; a feed that falls "
+                   "further behind is cut off (and may resume)"},
+    config::option{"API_EVENTS_BUFFER_MB", "32", "the most memory those events may take"},
     config::option{"API_TLS_CERT", "",
                    "HTTPS on API_PORT: the PEM certificate chain (the server's certificate "
                    "first); with API_TLS_KEY. Empty: plain HTTP (behind a reverse proxy)"},
@@ -90,6 +101,7 @@ struct api_settings {
     unsigned anonymous_rate = 0;
     trusted_proxies proxies;
     export_settings exports;
+    feed_limits feeds;
     std::string tls_cert; // both empty: plain HTTP
     std::string tls_key;
     std::uint64_t export_min_bytes_per_second = 0;

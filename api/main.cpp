@@ -118,7 +118,8 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
         keys,
         limits,
         {.key_rate = s.key_rate, .anonymous_rate = s.anonymous_rate, .proxies = s.proxies}};
-    api::app shared{db, metrics, cache, keys, auth, s.exports};
+    api::event_hub events{db, s.feeds.hub};
+    api::app shared{db, metrics, cache, keys, auth, events, s.exports, s.feeds};
     http::router routes;
     api::add_routes(routes, shared);
 
@@ -145,6 +146,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     if (s.auth != api::auth_mode::off) {
         keys.start(io.get_executor(), key_reload_every, key_use_record_every);
     }
+    events.start(io.get_executor());
     server.start();
     spdlog::info("streamscope-api listening on {}:{} ({}) with {} threads and {} database "
                  "connections ({}); API keys: {}",
@@ -172,6 +174,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
             spdlog::info("api server: signal {}: stopping", number);
             draining = true;
             keys.stop();
+            events.stop(); // the live feeds end, so that the drain need not wait for them
             server.stop(drain_grace, [&](bool drained) {
                 boost::asio::post(control, [&] { signals.cancel(); });
                 if (!drained) {

@@ -78,6 +78,13 @@ void add_routes(http::router& routes, app& shared) {
     routes.add(verb::get, "/live/top", per_sweep(live_top_route(shared)));
     routes.add(verb::get, "/live/streams", per_sweep(live_streams_route(shared)));
     routes.add(verb::get, "/live/summary", per_sweep(live_summary_route(shared)));
+    // The live feed: never cached, open for hours; each request counts once against the rate.
+    const auto feeds = std::make_shared<running_slots>(shared.feeds.max_feeds);
+    routes.add(
+        verb::get, "/live/events",
+        shared.auth.need(scope::read, with_database_errors(live_events_route(shared, feeds))));
+    routes.add(verb::get, "/live/ws",
+               shared.auth.need(scope::read, with_database_errors(live_ws_route(shared, feeds))));
     routes.add(verb::get, "/search/channels", per_sweep(search_channels_route(shared)));
     routes.add(verb::get, "/search/games", per_sweep(search_games_route(shared)));
     // A channel's figures change with sweeps too; a window's start moves on between them, so

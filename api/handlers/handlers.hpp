@@ -3,9 +3,11 @@
 // registers. A handler answers one route; those that read the database keep a reference to
 // the shared context.
 
+#include <memory>
 #include <string_view>
 
 #include "api/app.hpp"
+#include "api/auth/running_slots.hpp"
 #include "common/http/handler.hpp"
 
 namespace streamscope::api {
@@ -25,10 +27,13 @@ http::handler openapi_route();
 http::handler docs_route();
 std::string_view openapi_document();
 
-// live/top.cpp, live/streams.cpp, live/summary.cpp
+// live/top.cpp, live/streams.cpp, live/summary.cpp, live/events.cpp
 http::handler live_top_route(app& shared);
 http::handler live_streams_route(app& shared);
 http::handler live_summary_route(app& shared);
+// The two live feeds share `slots` (API_MAX_FEEDS and the per-client limits).
+http::handler live_events_route(app& shared, std::shared_ptr<running_slots> slots);
+http::handler live_ws_route(app& shared, std::shared_ptr<running_slots> slots);
 
 // search.cpp
 http::handler search_channels_route(app& shared);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -29,6 +30,24 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A WebSocket that the server accepted for a handler (websocket_session below): text messages
+// out, the client's messages in. The server pings an idle client and closes the connection
+// when one stops answering. Used on the connection's strand only.
+class websocket_channel {
+public:
+    virtual ~websocket_channel() = default;
+    // Sends one text message; false: the client is gone, or stopped reading.
+    virtual boost::asio::awaitable<bool> send(std::string_view text) = 0;
+    // The client's next message; nullopt when it closed the WebSocket or went away.
+    virtual boost::asio::awaitable<std::optional<std::string>> receive() = 0;
+    // Closes the WebSocket with a status code (RFC 6455 7.4) and a reason.
+    virtual boost::asio::awaitable<void> close(std::uint16_t code, std::string_view reason) = 0;
+};
+
+// Set by a handler that takes a WebSocket upgrade and answers 101: the server completes the
+// handshake and runs this with the WebSocket; the connection ends with it.
+using websocket_session = std::function<boost::asio::awaitable<void>(websocket_channel&)>;
+
 // What a handler gets besides the request: the parts of the target the router already took
 // apart, so that no handler parses the target again.
 struct request_context {
@@ -45,6 +64,8 @@ struct request_context {
     // Set by a handler that streams its answer: the response it returns then carries only
     // the status and headers, and these chunks follow as the body.
     body_chunks streamed_body;
+    // Set by a handler that answers 101 to a WebSocket upgrade (see websocket_session).
+    websocket_session websocket = {};
 };
 
 // Runs on the connection's strand. Whatever it throws becomes a 500 whose body says nothing

@@ -9,10 +9,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/http/access_log.hpp"
@@ -43,6 +46,11 @@ constexpr auto write_timeout = 30s;
 // would reset the connection and could destroy our answer before the client read it.
 constexpr auto linger_timeout = 2s;
 constexpr std::size_t first_read_size = 8 * 1024;
+// WebSockets: the handshake's answer, and the silence after which the client is pinged (at half
+// of it) and then dropped. Clients send feeds nothing but control frames: small messages only.
+constexpr auto websocket_handshake_timeout = 10s;
+constexpr auto websocket_idle_timeout = 30s;
+constexpr std::size_t websocket_message_limit = 64 * 1024;
 
 // What the access log and the observer say about one exchange.
 struct exchange_record {
@@ -57,16 +65,19 @@ struct handled {
     response res;
     body_chunks chunks;
     std::string client = {};
+    websocket_session websocket = {};
 };
 
 asio::awaitable<handled> run_handler(const request& req, routed& r, const std::string& pattern,
                                      const asio::ip::address& peer) {
     request_context ctx{
-        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, peer, {}, 0, {}};
+        req, std::move(r.path), std::move(r.query), std::move(r.params), pattern, peer, {}, 0, {},
+        {}};
     std::string failure;
     try {
         response res = co_await (*r.target)(ctx);
-        co_return handled{std::move(res), std::move(ctx.streamed_body), std::move(ctx.client)};
+        co_return handled{std::move(res), std::move(ctx.streamed_body), std::move(ctx.client),
+                          std::move(ctx.websocket)};
     } catch (const std::exception& e) {
         failure = e.what();
     } catch (...) {
@@ -84,6 +95,10 @@ asio::awaitable<handled> run_handler(const request& req, routed& r, const std::s
 // Whether the answer to `req` goes out gzipped (answers already encoded, e.g. from a cache,
 // keep their coding). Streamed bodies are compressed chunk by chunk as they are sent.
 bool compress(const request& req, response& res, bool streamed) {
+    // An event stream is sent as it comes: gzip would hold events back until its block fills.
+    if (res[field::content_type].starts_with("text/event-stream")) {
+        return false;
+    }
     if (res.result() != status::ok || res.count(field::content_encoding) != 0 ||
         (!streamed && res.body().size() < gzip_min_bytes)) {
         return false;
@@ -264,6 +279,54 @@ write_streamed(Stream& stream, response& res, body_chunks& chunks, bool gzipped,
     co_return sent;
 }
 
+// A WebSocket on a connection's stream (TCP, or TLS over it), for a handler's session.
+template <class Stream>
+class websocket_on : public websocket_channel {
+public:
+    explicit websocket_on(Stream& stream) : ws_(stream) {
+        beast::get_lowest_layer(ws_).expires_never(); // the WebSocket's own timeouts rule now
+        beast::websocket::stream_base::timeout limits{};
+        limits.handshake_timeout = websocket_handshake_timeout;
+        // A ping after half of it without a frame from the client; no answer: closed.
+        limits.idle_timeout = websocket_idle_timeout;
+        limits.keep_alive_pings = true;
+        ws_.set_option(limits);
+        ws_.read_message_max(websocket_message_limit);
+    }
+
+    asio::awaitable<bool> accept(const request& req) {
+        auto [ec] = co_await ws_.async_accept(req, use_tuple);
+        co_return !ec;
+    }
+
+    asio::awaitable<bool> send(std::string_view text) override {
+        ws_.text(true);
+        auto [ec, n] = co_await ws_.async_write(asio::buffer(text.data(), text.size()), use_tuple);
+        co_return !ec;
+    }
+
+    asio::awaitable<std::optional<std::string>> receive() override {
+        beast::flat_buffer in;
+        auto [ec, n] = co_await ws_.async_read(in, use_tuple);
+        if (ec) {
+            co_return std::nullopt;
+        }
+        co_return beast::buffers_to_string(in.data());
+    }
+
+    asio::awaitable<void> close(std::uint16_t code, std::string_view reason) override {
+        // A close frame's reason is 123 bytes at most.
+        const std::string_view told = reason.substr(0, 123);
+        beast::websocket::close_reason why{static_cast<beast::websocket::close_code>(code),
+                                           beast::string_view(told.data(), told.size())};
+        auto [ec] = co_await ws_.async_close(why, use_tuple);
+        (void)ec; // the client may be gone already: nothing to do about it
+    }
+
+private:
+    beast::websocket::stream<Stream&> ws_;
+};
+
 // Takes a connection out of the server's set when its session ends, however it ends.
 class registration {
 public:
@@ -340,6 +403,17 @@ asio::awaitable<void> serve(Stream& stream, server_state& state, connection& con
             }
             keep_alive = req->keep_alive() && !state.draining;
             linger = req->keep_alive() && !keep_alive;
+        }
+        if (answer.websocket && res.result() == status::switching_protocols) {
+            // The handler took the upgrade: the connection is the WebSocket's from here on.
+            websocket_on<Stream> ws{stream};
+            const bool accepted = co_await ws.accept(*req);
+            res.keep_alive(false);
+            observe(options, record, res, 0, steady::now() - started);
+            if (accepted) {
+                co_await answer.websocket(ws);
+            }
+            co_return;
         }
         const bool streamed = answer.chunks != nullptr;
         const bool gzip_chunks = finish(cors, req, res, streamed);

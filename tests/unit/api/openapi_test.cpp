@@ -23,7 +23,8 @@ TEST_CASE("the OpenAPI document lists exactly the routes the router serves", "[u
     key_store keys{pool};
     rate_limiter limits{10};
     const guard auth{auth_mode::keys, keys, limits, {}}; // every route, /admin/keys included
-    app shared{pool, metrics, cache, keys, auth};
+    event_hub events{pool, {}};
+    app shared{pool, metrics, cache, keys, auth, events};
     http::router routes;
     add_routes(routes, shared);
 
