@@ -49,6 +49,9 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
                          problems);
     config::read_integer(s, "API_EVENTS_BUFFER", 100, 10'000'000, out.feeds.hub.max_events,
                          problems);
+    unsigned heartbeat_s = 0;
+    config::read_integer(s, "API_FEED_HEARTBEAT_SECONDS", 1, 300, heartbeat_s, problems);
+    out.feeds.heartbeat = std::chrono::seconds(heartbeat_s);
     std::size_t buffer_mb = 0;
     config::read_integer(s, "API_EVENTS_BUFFER_MB", 1, 65'536, buffer_mb, problems);
     out.feeds.hub.max_bytes = buffer_mb << 20;

@@ -74,6 +74,8 @@ inline constexpr std::array api_options{
                    "the newest events held in memory for the live feeds; a feed that falls "
                    "further behind is cut off (and may resume)"},
     config::option{"API_EVENTS_BUFFER_MB", "32", "the most memory those events may take"},
+    config::option{"API_FEED_HEARTBEAT_SECONDS", "15",
+                   "a quiet live feed sends a comment (SSE) this often; a WebSocket is pinged"},
     config::option{"API_TLS_CERT", "",
                    "HTTPS on API_PORT: the PEM certificate chain (the server's certificate "
                    "first); with API_TLS_KEY. Empty: plain HTTP (behind a reverse proxy)"},

@@ -46,9 +46,11 @@ constexpr auto write_timeout = 30s;
 // would reset the connection and could destroy our answer before the client read it.
 constexpr auto linger_timeout = 2s;
 constexpr std::size_t first_read_size = 8 * 1024;
-// WebSockets: the handshake's answer, and the silence after which the client is pinged (at half
-// of it) and then dropped. Clients send feeds nothing but control frames: small messages only.
-constexpr auto websocket_handshake_timeout = 10s;
+// WebSockets: the opening handshake's answer and the closing one's wait for the client's close
+// frame (a server that stops waits no longer than this for a client), and the silence after
+// which the client is pinged (at half of it) and then dropped. Clients send feeds nothing but
+// control frames: small messages only.
+constexpr auto websocket_handshake_timeout = 2s;
 constexpr auto websocket_idle_timeout = 30s;
 constexpr std::size_t websocket_message_limit = 64 * 1024;
 
