@@ -2,7 +2,8 @@
 """The examples of docs/ against the real API and database, so that they cannot go stale:
 every `curl 'http://localhost:8000...'` line must answer 200, a sample answer that follows it
 (a ```json block) must still have the live answer's shape (every key of the sample present,
-lists compared by their first item), and every ```sql block must run and return rows.
+lists compared by their first item), a live feed must start its event stream, and every ```sql
+block must run and return rows.
 
 Usage: docs_test.py SOURCE_DIR API SEED_STATS COLLECTOR   (needs TEST_DATABASE_URL)
 """
@@ -70,6 +71,16 @@ def main(work, db):
             curls, sqls = examples(open(os.path.join(SOURCE, doc), encoding="utf-8").read())
             check(curls, f"{doc}: has curl examples ({len(curls)})")
             for path, sample in curls:
+                if path.startswith("/live/events"):
+                    # A feed never ends: it must answer 200 with an event stream that starts
+                    # with its reconnection time.
+                    with urllib.request.urlopen(f"http://127.0.0.1:{api.port}{path}",
+                                                timeout=30) as res:
+                        first = res.readline().decode()
+                        check(res.status == 200 and first.startswith("retry:") and
+                              res.headers["Content-Type"] == "text/event-stream",
+                              f"{doc}: {path} ({res.status} {first.strip()})")
+                    continue
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{api.port}{path}",
                                                 timeout=30) as res:
