@@ -12,7 +12,8 @@
 //   sightings with known counts.
 // - top.entered / top.left: a complete sweep's top lists (the platform's, each big game's)
 //   against the last complete sweep's.
-// game.trending is not derived here: it follows the hourly rollups.
+// game.trending is not derived yet: its rule is /stats/games/trending's, whose statements
+// live in the API.
 
 #include <optional>
 #include <string_view>
