@@ -46,13 +46,35 @@ rankings rank(const std::deque<model::stream_observation>& streams, const event_
     }
     rankings out;
     out.top = best_of(streams, counted, rules.top_size);
-    if (rules.top_per_game > 0) {
-        for (auto& [game, members] : by_game) {
-            if (members.size() >= rules.top_per_game) {
-                out.per_game.emplace(std::string(game),
-                                     best_of(streams, members, rules.top_per_game));
-            }
+    if (rules.top_per_game == 0 || rules.top_games == 0) {
+        return out;
+    }
+    // The biggest games by viewers (ties: the smaller id), of those big enough for a list.
+    struct game_size {
+        std::string_view game;
+        std::int64_t viewers = 0;
+        std::vector<std::size_t>* members = nullptr;
+    };
+    std::vector<game_size> games;
+    for (auto& [game, members] : by_game) {
+        if (members.size() < rules.top_per_game) {
+            continue;
         }
+        std::int64_t viewers = 0;
+        for (const std::size_t i : members) {
+            viewers += *streams[i].viewer_count;
+        }
+        games.push_back({game, viewers, &members});
+    }
+    const auto biggest =
+        games.begin() + static_cast<std::ptrdiff_t>(std::min(rules.top_games, games.size()));
+    std::partial_sort(games.begin(), biggest, games.end(),
+                      [](const game_size& a, const game_size& b) {
+                          return a.viewers != b.viewers ? a.viewers > b.viewers : a.game < b.game;
+                      });
+    for (auto it = games.begin(); it != biggest; ++it) {
+        out.per_game.emplace(std::string(it->game),
+                             best_of(streams, *it->members, rules.top_per_game));
     }
     return out;
 }

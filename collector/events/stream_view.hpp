@@ -28,7 +28,8 @@ using ranking = std::vector<std::string>;
 
 struct rankings {
     ranking top;
-    // By game id: the games with at least top_per_game ranked streams.
+    // By game id: the top_games games with the most viewers among those with at least
+    // top_per_game ranked streams.
     std::unordered_map<std::string, ranking> per_game;
 };
 

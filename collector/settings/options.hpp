@@ -35,8 +35,9 @@ inline constexpr std::array collector_options{
     config::option{"EVENTS_TOP_SIZE", "100",
                    "top.entered/top.left: the size of each platform's top list (0: none)"},
     config::option{"EVENTS_TOP_PER_GAME", "10",
-                   "top.entered/top.left: the size of each game's top list, for games with at "
-                   "least that many streams (0: none)"},
+                   "top.entered/top.left: the size of each big game's top list (0: none)"},
+    config::option{"EVENTS_TOP_GAMES", "50",
+                   "top.entered/top.left: the games with a list, the most watched (0: none)"},
     config::option{"EVENTS_VIEWER_THRESHOLDS", "1000,10000,100000",
                    "viewers.crossed: the counts whose crossing is an event (comma list)"},
     config::option{"COLLECTOR_HEALTH_PORT", "8081",

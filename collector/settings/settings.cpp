@@ -146,6 +146,7 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     config::read_integer(s, "EVENTS_RETENTION_HOURS", 1, 720, out.retention.event_hours, problems);
     config::read_integer(s, "EVENTS_TOP_SIZE", 0, 10'000, out.events.top_size, problems);
     config::read_integer(s, "EVENTS_TOP_PER_GAME", 0, 1'000, out.events.top_per_game, problems);
+    config::read_integer(s, "EVENTS_TOP_GAMES", 0, 100'000, out.events.top_games, problems);
     out.events.viewer_thresholds = viewer_thresholds(s, problems);
     return out;
 }

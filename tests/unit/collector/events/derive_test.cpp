@@ -221,6 +221,20 @@ TEST_CASE("events: each game's top list, for games big enough in both sweeps", "
     CHECK(list.at("size") == 2);
 }
 
+TEST_CASE("events: only the most watched games have lists", "[unit][events]") {
+    event_rules rules = small_rules();
+    rules.top_size = 0;
+    rules.top_games = 1;
+    const auto ranked =
+        rank(sweep_at(0, {stream("1", 30, "big"), stream("2", 20, "big"), stream("3", 5, "small"),
+                          stream("4", 5, "small"), stream("5", 100, "solo")})
+                 .streams,
+             rules);
+    // "solo" has the most viewers but one stream: too small for a list of two.
+    REQUIRE(ranked.per_game.size() == 1);
+    CHECK(ranked.per_game.at("big") == ranking{"1", "2"});
+}
+
 TEST_CASE("events: partial sweeps move no list; a failed sweep is skipped over", "[unit][events]") {
     event_rules rules = small_rules();
     rules.top_per_game = 0;
