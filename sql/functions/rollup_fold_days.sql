@@ -8,11 +8,15 @@ AS $$
 DECLARE
     at_day date := (p_hour AT TIME ZONE 'UTC')::date;
 BEGIN
-    INSERT INTO rollup_channel_days AS r
-    SELECT channel_id, at_day, game_id, language, platform_id, watched_ms, live_ms, peak_viewers
+    -- GREATEST skips NULLs: a peak stays unknown only while every hour's is.
+    INSERT INTO rollup_channel_days AS r (channel_id, day, game_id, language, platform_id,
+                                          watched_ms, live_ms, counted_ms, peak_viewers)
+    SELECT channel_id, at_day, game_id, language, platform_id, watched_ms, live_ms, counted_ms,
+           peak_viewers
       FROM rollup_channel_hours WHERE hour = p_hour AND platform_id = p_platform
     ON CONFLICT (channel_id, day, game_id, language) DO UPDATE
        SET watched_ms = r.watched_ms + EXCLUDED.watched_ms, live_ms = r.live_ms + EXCLUDED.live_ms,
+           counted_ms = r.counted_ms + EXCLUDED.counted_ms,
            peak_viewers = GREATEST(r.peak_viewers, EXCLUDED.peak_viewers);
 
     PERFORM rollup_fold_day_totals(p_platform, p_hour, at_day);

@@ -1,6 +1,7 @@
 -- Step 3 of a rebuild (rollup_rebuild_reset.sql): the broadcasts live in [p_from, p_to), each
 -- from all its snapshots in folded hours (as the fold job counts them: the broadcasts of hours
--- not folded yet join with their fold). Returns how many were written.
+-- not folded yet join with their fold; a hidden count as rollup_fold_hour counts it). Returns
+-- how many were written.
 CREATE OR REPLACE FUNCTION rollup_rebuild_broadcasts(p_from date, p_to date)
 RETURNS integer LANGUAGE plpgsql
     SET plan_cache_mode = force_custom_plan SET jit = off SET work_mem = '64MB'
@@ -10,11 +11,14 @@ DECLARE
     t_to   timestamptz := p_to::timestamp AT TIME ZONE 'UTC';
     written integer;
 BEGIN
-    INSERT INTO rollup_broadcasts
+    INSERT INTO rollup_broadcasts (stream_id, channel_id, platform_id, watched_ms, live_ms,
+                                   counted_ms, peak_viewers, snapshots, first_at, last_at)
     SELECT st.id, st.channel_id, st.platform_id,
-           sum(COALESCE(s.viewer_count, 0) * LEAST(sp.gap_ms, rollup_max_span_ms())),
-           sum(LEAST(sp.gap_ms, rollup_max_span_ms())), max(COALESCE(s.viewer_count, 0)),
-           count(*), min(s.collected_at), max(s.collected_at)
+           COALESCE(sum(s.viewer_count * LEAST(sp.gap_ms, rollup_max_span_ms())), 0),
+           sum(LEAST(sp.gap_ms, rollup_max_span_ms())),
+           COALESCE(sum(LEAST(sp.gap_ms, rollup_max_span_ms()))
+                        FILTER (WHERE s.viewer_count IS NOT NULL), 0),
+           max(s.viewer_count), count(*), min(s.collected_at), max(s.collected_at)
       FROM streams st
       JOIN snapshots s ON s.stream_id / 16 = st.id / 16 AND s.stream_id = st.id
       JOIN (SELECT platform_id, started_at,

@@ -47,6 +47,8 @@ BEGIN
                     ELSE COALESCE((SELECT ss.game_id FROM stream_states ss
                                     WHERE ss.stream_id = st.id AND ss.since <= s.collected_at
                                     ORDER BY ss.since DESC LIMIT 1), 0) END AS game_id,
+               -- a hidden count adds nothing to these sums of viewers, which add the counts
+               -- there are (a channel's own figures keep it unknown: rollup_fold_hour)
                COALESCE(s.viewer_count, 0)::bigint AS viewers
           FROM snapshots s JOIN streams st ON st.id = s.stream_id
          WHERE s.collected_at = w.started_at AND st.platform_id = w.platform_id),

@@ -12,8 +12,12 @@ boost::json::object channel_item(const pqxx::row& row) {
             {"display_name", row["display_name"].as<std::string>()},
             {"hours_watched", hours_of(row["watched"].as<double>())},
             {"hours_streamed", hours_of(row["live"].as<double>())},
-            {"avg_viewers", rounded(or_zero(row["avg_viewers"]))},
-            {"peak_viewers", row["peak_viewers"].as<std::int64_t>()},
+            {"avg_viewers", row["avg_viewers"].is_null()
+                                ? json::value(nullptr)
+                                : json::value(rounded(row["avg_viewers"].as<double>()))},
+            {"peak_viewers", row["peak_viewers"].is_null()
+                                 ? json::value(nullptr)
+                                 : json::value(row["peak_viewers"].as<std::int64_t>())},
             {"followers", row["follower_count"].is_null()
                               ? json::value(nullptr)
                               : json::value(row["follower_count"].as<std::int64_t>())}};

@@ -1,8 +1,10 @@
 // GET /stats/channels/rising?window=|from=&to=&platform=&sort=avg_viewers|followers&
 // min_avg_viewers=&limit=&format= — channels ranked by the growth of their average viewers
 // against the previous window of the same length, or by their follower gain in the window.
-// Both windows need an hour streamed at least, so that one short stream is not a trend, and
-// average viewers of at least min_avg_viewers now.
+// Both windows need an hour streamed with a known viewer count at least, so that one short
+// stream is not a trend (nor an average over a few minutes of a stream whose count was hidden
+// the rest of the time: averages are over the time with a known count, sql/migrations/0019),
+// and average viewers of at least min_avg_viewers now.
 //
 // $1, $2: the window; $3: a platform name or ''; $4: the previous window's start; $5: the
 // minimum average viewers; $6: the limit. Over hours the figures come from rollup_channel_hours
@@ -39,7 +41,7 @@ ranked AS (
     SELECT x.*, (x.avg_viewers - x.prev_avg_viewers) / x.prev_avg_viewers AS growth
       FROM pairs x
      WHERE x.avg_viewers >= $5 AND x.prev_avg_viewers > 0
-       AND x.live >= 3600000 AND x.prev_live >= 3600000
+       AND x.counted >= 3600000 AND x.prev_counted >= 3600000
      {ranked_limit}),{gains}
 top AS (
     SELECT r.*, fo.gain
@@ -65,7 +67,7 @@ ranked AS (
              ORDER BY gain DESC, channel_id LIMIT 10 * $6 + 100) m
      CROSS JOIN LATERAL ({figures_of_one}) x
      WHERE x.avg_viewers >= $5 AND x.prev_avg_viewers > 0
-       AND x.live >= 3600000 AND x.prev_live >= 3600000
+       AND x.counted >= 3600000 AND x.prev_counted >= 3600000
      LIMIT $6)
 SELECT r.*, c.platform_user_id, c.login, c.display_name, c.follower_count, p.name AS platform
   FROM ranked r JOIN channels c ON c.id = r.channel_id JOIN platforms p ON p.id = c.platform_id
@@ -78,11 +80,12 @@ SELECT r.*, c.platform_user_id, c.login, c.display_name, c.follower_count, p.nam
 constexpr std::string_view rising_figures = R"(
     SELECT {channel} sum(r.watched_ms) {now}::float8 AS watched,
            sum(r.live_ms) {now}::float8 AS live,
+           sum(r.counted_ms) {now}::float8 AS counted,
            max(r.peak_viewers) {now} AS peak_viewers,
-           sum(r.watched_ms) {now}::float8 / NULLIF(sum(r.live_ms) {now}, 0) AS avg_viewers,
+           sum(r.watched_ms) {now}::float8 / NULLIF(sum(r.counted_ms) {now}, 0) AS avg_viewers,
            sum(r.watched_ms) {before}::float8
-             / NULLIF(sum(r.live_ms) {before}, 0) AS prev_avg_viewers,
-           sum(r.live_ms) {before}::float8 AS prev_live
+             / NULLIF(sum(r.counted_ms) {before}, 0) AS prev_avg_viewers,
+           sum(r.counted_ms) {before}::float8 AS prev_counted
       FROM {rollup} r
      WHERE {both_windows}
        AND ($3 = '' OR r.platform_id = (SELECT id FROM platforms WHERE name = $3))
@@ -105,11 +108,12 @@ pairs AS (
     SELECT b.channel_id,
            (c.watched_through - b.watched_before_ms)::float8 AS watched,
            (c.live_through - b.live_before_ms)::float8 AS live,
+           (c.counted_through - b.counted_before_ms)::float8 AS counted,
            (c.watched_through - b.watched_before_ms)::float8
-             / NULLIF(c.live_through - b.live_before_ms, 0) AS avg_viewers,
+             / NULLIF(c.counted_through - b.counted_before_ms, 0) AS avg_viewers,
            (b.watched_before_ms - a.watched_before_ms)::float8
-             / NULLIF(b.live_before_ms - a.live_before_ms, 0) AS prev_avg_viewers,
-           (b.live_before_ms - a.live_before_ms)::float8 AS prev_live
+             / NULLIF(b.counted_before_ms - a.counted_before_ms, 0) AS prev_avg_viewers,
+           (b.counted_before_ms - a.counted_before_ms)::float8 AS prev_counted
       FROM edges_b b JOIN edges_a a USING (channel_id) JOIN edges_c c USING (channel_id)))";
 
 // `gains`: the follower gain over the window of every channel with a total in it. Over days:
@@ -208,7 +212,8 @@ std::string figures(const rising_rollup& rollup, std::string_view channel, std::
                                     {"which", which}});
 }
 
-constexpr std::string_view before_edge = "r.channel_id, r.watched_before_ms, r.live_before_ms";
+constexpr std::string_view before_edge =
+    "r.channel_id, r.watched_before_ms, r.live_before_ms, r.counted_before_ms";
 
 const std::string pairs_over_hours =
     "pairs AS (" + figures(hours_rollup, "r.channel_id,", "true") + " GROUP BY r.channel_id)";
@@ -220,7 +225,8 @@ const std::string pairs_over_days_sql = compose(
      {"last_days_in",
       channel_days("$1", "$2",
                    "r.channel_id, r.watched_before_ms + r.watched_ms AS watched_through, "
-                   "r.live_before_ms + r.live_ms AS live_through",
+                   "r.live_before_ms + r.live_ms AS live_through, "
+                   "r.counted_before_ms + r.counted_ms AS counted_through",
                    " AND r.next_day >= $2::date")}});
 const std::string gains_over_days_sql = compose(
     gains_over_days,

@@ -12,6 +12,9 @@
 //   over the window's n days needs such a day), taken from the channels that lead some day;
 // - by peak or average viewers, from the channels that lead some day, when that is exact (see
 //   leaders_sql), else from every channel.
+// A channel's average is hours watched / hours with a known count (sql/migrations/0019); its
+// average and peak are unknown (NULL, null in the answer) when its every count was hidden, and
+// rank after every known one.
 
 #include <algorithm>
 #include <array>
@@ -60,11 +63,12 @@ constexpr std::string_view in_game_and_language = R"(
 
 // ---- The statements --------------------------------------------------------------------------
 
-// Per channel of {rows}: hours watched and streamed (ms), peak and average viewers.
+// Per channel of {rows}: hours watched and streamed (ms), peak and average viewers (NULL when
+// no count was known: counted_ms is 0 and every peak NULL).
 constexpr std::string_view channel_figures = R"(
     SELECT r.channel_id, sum(r.watched_ms)::float8 AS watched, sum(r.live_ms)::float8 AS live,
            max(r.peak_viewers) AS peak_viewers,
-           sum(r.watched_ms)::float8 / NULLIF(sum(r.live_ms), 0) AS avg_viewers
+           sum(r.watched_ms)::float8 / NULLIF(sum(r.counted_ms), 0) AS avg_viewers
       {rows}
      GROUP BY r.channel_id)";
 
@@ -94,36 +98,36 @@ SELECT f.*, c.platform_user_id, c.login, c.display_name, c.follower_count, p.nam
 
 // The day-window ranking by a key that is not summed ($1, $2 days, $3 platform, $4 limit, $5
 // leaders per day), read from the channels that lead some day of the window ({leaders}, each
-// day's best by {day} through the key's index on rollup_channel_day_totals) instead of from
-// every channel. Exact, not an estimate: a channel that leads no day has, on each day, at most
-// that day's lowest leader value (`low`), so over the window at most the largest of the lows
-// of the days with a full list of leaders (`bound`; a day with fewer lists all its channels).
-// When the last row ranks strictly above the bound, no channel left out could have taken its
-// place, and the column `exact` is true; when it is false the caller ranks every channel
-// instead. The comparison is made on the float8 figures the answer ranks by ({window}):
-// rounding keeps order, so peaks compare safely, and averages (a float8 division) as long as a
-// channel's window stays below 2^53 viewer-ms, 2.5 billion hours watched. min() skips NULLs:
-// it is NULL only when the last leader is (an average over nothing, which DESC puts first):
-// then every channel could still be above, and the bound is none. In `exact`, the last row's
-// value is the smallest (or NULL when all are: ranked first).
+// day's best by {day} through the key's index on rollup_channel_day_totals, unknown values
+// last) instead of from every channel. Exact, not an estimate: a channel that leads no day
+// has, on each day, at most that day's lowest leader value (`low`), or none (NULL) when the
+// day's lowest leader has none, so over the window at most the largest of the lows of the
+// days with a full list of leaders (`above`; a day with fewer lists all its channels), or
+// none when every such low is NULL (max() skips NULLs; an average over the window is a mean
+// of the days' known ones). `left_out`: some day's list is full, so a channel may be left out.
+// When the last row ranks strictly above every channel left out, none of them could have
+// taken its place, and the column `exact` is true; when it is false the caller ranks every
+// channel instead. A last row without a value is not above a channel left out (they would
+// tie, and the channel id decides), nor is a short list when channels are left out. The
+// comparison is made on the float8 figures the answer ranks by ({window}): rounding keeps
+// order, so peaks compare safely, and averages (a float8 division) as long as a channel's
+// window stays below 2^53 viewer-ms, 2.5 billion hours watched.
 constexpr std::string_view leaders_sql = R"(
 WITH leaders AS (SELECT d.i AS day, t.channel_id, t.v FROM {leaders}),
 lows AS (SELECT min(v) AS low FROM leaders GROUP BY day HAVING count(*) = $5),
-bound AS (
-    SELECT CASE WHEN count(*) = 0 THEN '-infinity'::float8
-                WHEN bool_or(low IS NULL) THEN 'infinity'::float8
-                ELSE max(low)::float8 END AS above
-      FROM lows),
+bound AS (SELECT count(*) > 0 AS left_out, max(low)::float8 AS above FROM lows),
 f AS ({figures_of_leaders}),
-ranked AS (SELECT f.*, {window} AS v FROM f ORDER BY {window} DESC, f.channel_id LIMIT $4)
+ranked AS (
+    SELECT f.*, {window} AS v FROM f ORDER BY {window} DESC NULLS LAST, f.channel_id LIMIT $4)
 SELECT ranked.*, c.platform_user_id, c.login, c.display_name, c.follower_count,
        p.name AS platform,
-       (SELECT CASE WHEN count(*) < $4 THEN b.above = '-infinity'
-                    WHEN min(v) IS NULL THEN b.above < 'infinity'
+       (SELECT CASE WHEN NOT b.left_out THEN true
+                    WHEN count(*) < $4 OR bool_or(v IS NULL) THEN false
+                    WHEN b.above IS NULL THEN true
                     ELSE min(v) > b.above END
-          FROM ranked, bound b GROUP BY b.above) AS exact
+          FROM ranked, bound b GROUP BY b.left_out, b.above) AS exact
   FROM ranked JOIN channels c ON c.id = ranked.channel_id JOIN platforms p ON p.id = c.platform_id
- ORDER BY ranked.v DESC, c.id)";
+ ORDER BY ranked.v DESC NULLS LAST, c.id)";
 
 // The leaderboard of the window ($1, $2 days, $3 platform, $4 sort) if it is current: the day
 // totals have not changed since it was ranked (sql/migrations/0010). It holds 100 channels, the
@@ -150,9 +154,11 @@ SELECT COALESCE(floor((SELECT v
 // ---- The variants ----------------------------------------------------------------------------
 
 // A ranking key: sort=, its value on one day of rollup_channel_day_totals (the expression of
-// its index there, sql/migrations/0005 and sql/migrations/0010), and its figure over the window.
-// Over a window a channel's value is the sum of its days' (`sums`) or at most their largest (an
-// average over the window is a weighted mean of the days' averages).
+// its index there, sql/migrations/0005, 0010 and 0019), and its figure over the window. Over
+// a window a channel's value is the sum of its days' (`sums`) or at most their largest (an
+// average over the window is a weighted mean of the days' known averages). Every ranking is
+// by `descending`: the keys that are not sums may be unknown (NULL), ranked last, as their
+// indexes hold them.
 struct channel_key {
     std::string_view sort;
     std::string_view day;
@@ -163,8 +169,9 @@ constexpr std::array<channel_key, 4> channel_keys{{
     {"hours_watched", "r.watched_ms", "f.watched", true},
     {"hours_streamed", "r.live_ms", "f.live", true},
     {"peak_viewers", "r.peak_viewers", "f.peak_viewers", false},
-    {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.live_ms, 0))", "f.avg_viewers", false},
+    {"avg_viewers", "(r.watched_ms::float8 / NULLIF(r.counted_ms, 0))", "f.avg_viewers", false},
 }};
+constexpr std::string_view descending = " DESC NULLS LAST";
 constexpr std::array<std::string_view, 5> channel_sorts{
     "hours_watched", "avg_viewers", "peak_viewers", "hours_streamed", "followers"};
 
@@ -200,7 +207,7 @@ struct source_statements {
 source_statements statements_over(const std::string& rows) {
     source_statements out;
     for (std::size_t k = 0; k < channel_keys.size(); ++k) {
-        out.ranked[k] = ranked(rows, std::string(channel_keys[k].window) + " DESC");
+        out.ranked[k] = ranked(rows, std::string(channel_keys[k].window) + std::string(descending));
     }
     const std::string of_top = rows + " AND r.channel_id IN (SELECT id FROM top)";
     out.by_followers =
@@ -219,7 +226,7 @@ struct pruned_statements {
 
 pruned_statements pruned_by(const channel_key& key) {
     const std::string day(key.day);
-    const std::string order = std::string(key.window) + " DESC";
+    const std::string order = std::string(key.window) + std::string(descending);
     const std::string totals(from_channel_day_totals);
     pruned_statements out;
     if (key.sums) {
@@ -235,8 +242,9 @@ pruned_statements pruned_by(const channel_key& key) {
     } else {
         out.from_leaders = compose(
             leaders_sql,
-            {{"leaders", each_channel_day("r.channel_id, " + day + " AS v",
-                                          " ORDER BY " + day + " DESC LIMIT $5")},
+            {{"leaders",
+              each_channel_day("r.channel_id, " + day + " AS v",
+                               " ORDER BY " + day + std::string(descending) + " LIMIT $5")},
              {"figures_of_leaders",
               compose(
                   channel_figures,

@@ -4,10 +4,11 @@
 // them take, and how their figures are written.
 //
 // Windows shorter than 7 days read the hour rollups (from the hour that holds `from`); longer
-// ones read the day rollups, in whole UTC days. Channel averages are per hour streamed (hours
-// watched / hours streamed); game, language and platform averages are concurrent viewers over
-// the time the collector covered (hours watched / hours covered), so a collector outage does
-// not read as an audience drop.
+// ones read the day rollups, in whole UTC days. Channel averages are per hour streamed with a
+// known viewer count (hours watched / hours counted, sql/migrations/0019: a hidden count is
+// unknown, not 0); game, language and platform averages are concurrent viewers over the time
+// the collector covered (hours watched / hours covered), so a collector outage does not read
+// as an audience drop.
 
 #include <string>
 

@@ -1,13 +1,18 @@
-// A database migrated by the code that defined every function in the numbered migrations,
-// upgraded by this code, against a fresh one.
-//
-// fixtures/v12_before_repeatables.sql.gz is that database: made at commit 2245dff (the last
-// before function and view files) by `streamscope-collector migrate` on an empty database,
-// then `pg_dump --inserts --no-owner --no-privileges` (schema_migrations' rows with the old
-// checksums included; psql's \restrict lines removed so that it runs as one query), gzipped.
-// It is kept as it was made: it stands for the databases deployed before the change.
+// Databases migrated by earlier code, upgraded by this code, against a fresh one:
+// - fixtures/v12_before_repeatables.sql.gz: made at commit 2245dff (the last before function
+//   and view files), whose numbered migrations defined every function;
+// - fixtures/v17_before_hidden_counts.sql.gz: made at commit 68940c8 (schema version 17, with
+//   the rollup functions of every commit before migration 0019), whose rollups counted a
+//   hidden viewer count as 0 viewers and had no counted time.
+// Each was made by `streamscope-collector migrate` on an empty database, then `pg_dump --inserts
+// --no-owner --no-privileges` (schema_migrations' rows with their checksums included; psql's
+// \restrict lines removed so that it runs as one query), gzipped. They are kept as they were
+// made: they stand for the databases deployed before each change.
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,9 +34,10 @@ using testing::at;
 
 namespace {
 
-void restore_fixture(const testing::scratch_database& db) {
-    const std::string path = std::string(testing::source_dir) +
-                             "/tests/integration/db/fixtures/v12_before_repeatables.sql.gz";
+// Restores fixtures/`name` (see above) into the empty database `db`.
+void restore_fixture(const testing::scratch_database& db, const std::string& name) {
+    const std::string path =
+        std::string(testing::source_dir) + "/tests/integration/db/fixtures/" + name;
     std::ifstream in(path, std::ios::binary);
     REQUIRE(in);
     std::ostringstream compressed;
@@ -116,13 +122,49 @@ std::string rollups_text(pqxx::connection& c) {
     return out;
 }
 
+// Every rollup row by the columns it had before 0019 (which adds some), and the leaderboards:
+// the figures a database at 0017 or 0018 answered from.
+std::string figures_before_0019(pqxx::connection& c) {
+    std::string out;
+    pqxx::nontransaction tx{c};
+    for (const std::string row_text :
+         {"'rollup_channel_hours ' || (t.channel_id, t.hour, t.game_id, t.language, "
+          "t.platform_id, t.watched_ms, t.live_ms, t.peak_viewers)::text "
+          "FROM rollup_channel_hours t",
+          "'rollup_channel_days ' || (t.channel_id, t.day, t.game_id, t.language, t.platform_id, "
+          "t.watched_ms, t.live_ms, t.peak_viewers)::text FROM rollup_channel_days t",
+          "'rollup_channel_day_totals ' || (t.channel_id, t.day, t.platform_id, t.watched_ms, "
+          "t.live_ms, t.peak_viewers, t.prev_day, t.next_day, t.watched_before_ms, "
+          "t.live_before_ms)::text FROM rollup_channel_day_totals t",
+          "'rollup_channel_last_days ' || t::text FROM rollup_channel_last_days t",
+          "'rollup_broadcasts ' || (t.stream_id, t.channel_id, t.platform_id, t.watched_ms, "
+          "t.live_ms, t.peak_viewers, t.snapshots, t.first_at, t.last_at)::text "
+          "FROM rollup_broadcasts t",
+          "'rollup_game_hours ' || t::text FROM rollup_game_hours t",
+          "'rollup_game_days ' || t::text FROM rollup_game_days t",
+          "'rollup_language_hours ' || t::text FROM rollup_language_hours t",
+          "'rollup_platform_hours ' || t::text FROM rollup_platform_hours t",
+          "'channel_follower_days ' || t::text FROM channel_follower_days t",
+          "'rollup_channel_leaderboards ' || (t.from_day, t.to_day, t.platform, t.sort, "
+          "t.channel_ids, t.version = v.version)::text "
+          "FROM rollup_channel_leaderboards t, rollup_day_version v"}) {
+        for (const auto& row : tx.exec("SELECT " + row_text + " ORDER BY 1")) {
+            out += row[0].as<std::string>() + "\n";
+        }
+    }
+    return out;
+}
+
 // Sweep `i` of a night every 10 minutes from 22:00 UTC, with a 30-minute gap: channel 1 live
 // throughout with a follower total that grows, channel 2 with two broadcasts at once for a
-// while, channel 3 changing game, channel 4 from sweep 14 on.
+// while, channel 3 changing game, channel 4 from sweep 14 on. From sweep 20 on (after the
+// fixtures' code has stopped writing), some counts are hidden: channel 4's always, channel 3's
+// every other sweep.
 model::sweep night_sweep(int i) {
     const time::timestamp first = at("2020-03-01T22:00:00.250Z");
     std::vector<model::stream_observation> live;
-    const auto add = [&](long channel, long stream, int viewers, const std::string& game) {
+    const auto add = [&](long channel, long stream, std::optional<int> viewers,
+                         const std::string& game) {
         auto s = testing::make_stream(channel, stream, first);
         s.viewer_count = viewers;
         s.platform_game_id = game;
@@ -136,11 +178,13 @@ model::sweep night_sweep(int i) {
     if (i >= 10 && i <= 24) {
         add(2, 3, 40, "game-2");
     }
+    const bool hiding = i >= 20;
     if (i >= 2) {
-        add(3, 4, 77 + i % 3, i < 12 ? "game-3" : "game-1");
+        add(3, 4, hiding && i % 2 == 1 ? std::nullopt : std::optional<int>(77 + i % 3),
+            i < 12 ? "game-3" : "game-1");
     }
     if (i >= 14) {
-        add(4, 5, 300 + i, "game-4");
+        add(4, 5, hiding ? std::nullopt : std::optional<int>(300 + i), "game-4");
     }
     auto sweep = testing::make_sweep(first + minutes(10 * i), std::move(live));
     sweep.followers.push_back({"user-1", 100 + 7 * (i / 5)});
@@ -169,19 +213,25 @@ TEST_CASE("a database migrated before function files upgrades to what a fresh on
           "rollups go on as a fresh database's",
           "[db][migrate]") {
     testing::scratch_database landed(false);
-    restore_fixture(landed);
+    restore_fixture(landed, "v12_before_repeatables.sql.gz");
     auto upgraded = landed.connect();
     // Versioned migrations newer than the fixture (version 12) change tables the writer writes:
-    // they come first, as in the upgrade itself, before any function is replaced.
-    const auto newer = db::embedded_migrations().subspan(12);
-    REQUIRE((newer.empty() || newer.front().version == 13));
+    // they come first, as in the upgrade itself, before any function is replaced. Up to 0018:
+    // 0019 changes the tables that the landed rollup functions write (the next test upgrades
+    // across it).
+    const auto all = db::embedded_migrations();
+    const auto at_0019 = std::find_if(all.begin(), all.end(),
+                                      [](const db::migration& m) { return m.version == 19; });
+    REQUIRE(at_0019 != all.end());
+    const std::span<const db::migration> newer(all.begin() + 12, at_0019);
+    REQUIRE((newer.front().version == 13 && newer.back().version == 18));
     db::migrate(*upgraded, newer, {});
     // Half the night is rolled up with the functions as the landed migrations defined them.
     store_night(*upgraded, 0, 14);
 
     const auto upgrade =
         db::migrate(*upgraded, db::embedded_migrations(), db::embedded_repeatables());
-    CHECK(upgrade.applied.empty());
+    CHECK(upgrade.applied == std::vector<int>{19});
     CHECK(upgrade.repeatables_applied.size() == db::embedded_repeatables().size());
     for (const auto& m : db::embedded_migrations()) {
         CHECK(pqxx::nontransaction(*upgraded)
@@ -208,6 +258,56 @@ TEST_CASE("a database migrated before function files upgrades to what a fresh on
     for (auto* conn : {upgraded.get(), fresh.get()}) {
         db::rebuild_rollups(*conn, floor<days>(at("2020-03-01T00:00:00Z")),
                             floor<days>(at("2020-03-02T00:00:00Z")),
+                            [](std::size_t, std::size_t) {});
+    }
+    CHECK(rollups_text(*upgraded) == rollups_text(*fresh));
+}
+
+TEST_CASE("a database at 0017 upgrades across 0019 with every rollup figure it had, its "
+          "counted time its live time, and its rollups go on as a fresh database's",
+          "[db][migrate][rollups]") {
+    testing::scratch_database landed(false);
+    restore_fixture(landed, "v17_before_hidden_counts.sql.gz");
+    auto upgraded = landed.connect();
+    REQUIRE(db::schema_version(*upgraded) == 17);
+    // The night until 01:10 (no count hidden yet: the first hour of the second day folded)
+    // rolled up and folded by 0017's functions.
+    store_night(*upgraded, 0, 20);
+    const std::string before = figures_before_0019(*upgraded);
+
+    const auto upgrade =
+        db::migrate(*upgraded, db::embedded_migrations(), db::embedded_repeatables());
+    CHECK(upgrade.applied == (std::vector<int>{18, 19}));
+    CHECK(figures_before_0019(*upgraded) == before);
+    // Nothing was hidden before: each row's time with a known count is its live time, and the
+    // running totals of it are those of live time.
+    const auto count = [&](const std::string& sql) {
+        return pqxx::nontransaction(*upgraded).exec1(sql)[0].as<long long>();
+    };
+    for (const char* table : {"rollup_channel_hours", "rollup_channel_days",
+                              "rollup_channel_day_totals", "rollup_broadcasts"}) {
+        INFO(table);
+        CHECK(count(std::string("SELECT count(*) FROM ") + table) > 0);
+        CHECK(count(std::string("SELECT count(*) FROM ") + table +
+                    " WHERE counted_ms IS DISTINCT FROM live_ms OR peak_viewers IS NULL") == 0);
+    }
+    CHECK(count("SELECT count(*) FROM rollup_channel_day_totals "
+                "WHERE counted_before_ms IS DISTINCT FROM live_before_ms") == 0);
+    CHECK(count("SELECT count(*) FROM rollup_channel_day_totals WHERE counted_before_ms > 0") > 0);
+
+    testing::scratch_database fresh_db;
+    auto fresh = fresh_db.connect();
+    CHECK(schema_text(*upgraded) == schema_text(*fresh));
+
+    // The rest of the night, with hidden counts, by this code's functions on both.
+    store_night(*fresh, 0, 20);
+    store_night(*upgraded, 20, 28);
+    store_night(*fresh, 20, 28);
+    CHECK(count("SELECT count(*) FROM rollup_channel_day_totals WHERE counted_ms < live_ms") > 0);
+    CHECK(rollups_text(*upgraded) == rollups_text(*fresh));
+    for (auto* conn : {upgraded.get(), fresh.get()}) {
+        db::rebuild_rollups(*conn, floor<days>(at("2020-03-01T00:00:00Z")),
+                            floor<days>(at("2020-03-03T00:00:00Z")),
                             [](std::size_t, std::size_t) {});
     }
     CHECK(rollups_text(*upgraded) == rollups_text(*fresh));

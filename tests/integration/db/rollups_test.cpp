@@ -1,4 +1,5 @@
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -44,8 +45,8 @@ std::string dump_rollups(pqxx::connection& c) {
 struct written_stream {
     long channel;
     long stream;
-    int viewers;
-    std::string game; // platform game id; "" none
+    std::optional<int> viewers; // nullopt: hidden
+    std::string game;           // platform game id; "" none
 };
 
 struct seeded {
@@ -55,7 +56,10 @@ struct seeded {
 
 // Sweeps every 10 minutes across a UTC midnight, with two missing sweeps (a 30-minute gap,
 // counted whole) and a 50-minute outage (counted as 30 minutes), a channel that streams two
-// broadcasts at once for a while, one that changes game, and viewer counts that move.
+// broadcasts at once for a while, one that changes game, and viewer counts that move. Some
+// counts are hidden (YouTube's, NULL): one of channel 2's broadcasts hides its count now and
+// then (while the other runs beside it, and while it runs alone), channel 5 hides it from the
+// second day on, channel 6 always.
 seeded seed(pqxx::connection& c) {
     seeded out;
     const time::timestamp first = at("2020-03-01T22:00:00.250Z");
@@ -71,10 +75,15 @@ seeded seed(pqxx::connection& c) {
             now.push_back({2, 2, 500 - i, "game-2"});
         }
         if (i >= 10 && i <= 24) {
-            now.push_back({2, 3, 40, "game-2"}); // channel 2's second broadcast, overlapping
+            // channel 2's second broadcast, overlapping
+            now.push_back({2, 3, i % 4 == 0 ? std::nullopt : std::optional<int>(40), "game-2"});
         }
         if (i >= 2) {
             now.push_back({3, 4, 77 + i % 3, i < 12 ? "game-3" : "game-1"});
+        }
+        now.push_back({5, 5, i < 12 ? std::optional<int>(200 + i) : std::nullopt, "game-5"});
+        if (i >= 5) {
+            now.push_back({6, 6, std::nullopt, "game-6"});
         }
         std::vector<model::stream_observation> obs;
         for (const auto& s : now) {
@@ -94,17 +103,28 @@ seeded seed(pqxx::connection& c) {
     return out;
 }
 
+std::optional<long long> nullable(const pqxx::field& f) {
+    return f.is_null() ? std::nullopt : std::optional<long long>(f.as<long long>());
+}
+
+// A channel's hour: hours watched, streamed and counted (ms), and its peak (none when no count
+// was known).
+using channel_hour = std::tuple<long long, long long, long long, std::optional<long long>>;
+
 } // namespace
 
-TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from raw snapshots",
+TEST_CASE("rollups follow each sweep, count gaps once, keep hidden counts unknown, and equal a "
+          "rebuild from raw snapshots",
           "[db][rollups]") {
     testing::scratch_database db;
     auto conn = db.connect();
     const seeded data = seed(*conn);
 
     // What the rollups must say, computed here from what was written: each sweep but the last
-    // stands for the time to the next one, at most 30 minutes.
-    std::map<std::pair<long, std::string>, std::tuple<long long, long long, long long>> channels;
+    // stands for the time to the next one, at most 30 minutes. A channel's viewers in a sweep
+    // are the counts its broadcasts showed, unknown when every one was hidden; a game's and the
+    // platform's add the counts shown.
+    std::map<std::pair<long, std::string>, channel_hour> channels;
     std::map<std::pair<std::string, std::string>, std::tuple<long long, long long, long long>>
         games;
     long long platform_watched = 0;
@@ -113,22 +133,28 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
             duration_cast<milliseconds>(data.sweeps[i + 1] - data.sweeps[i]).count(), 1'800'000);
         const auto hour = floor<hours>(data.sweeps[i]);
         const std::string hour_text = time::format_rfc3339(time::timestamp(hour));
-        std::map<long, long long> by_channel;
+        std::map<long, std::optional<long long>> by_channel;
         std::map<std::string, long long> by_game;
         for (const auto& s : data.streams[i]) {
-            by_channel[s.channel] += s.viewers;
-            by_game[s.game] += s.viewers;
-            platform_watched += s.viewers * span;
+            auto& viewers = by_channel[s.channel];
+            if (s.viewers) {
+                viewers = viewers.value_or(0) + *s.viewers;
+            }
+            by_game[s.game] += s.viewers.value_or(0);
+            platform_watched += s.viewers.value_or(0) * span;
         }
         // Channel rows come with the hour's fold: all but the newest sweep's hour.
         for (const auto& [channel, viewers] : by_channel) {
             if (hour == floor<hours>(data.sweeps.back())) {
                 break;
             }
-            auto& [watched, live, peak] = channels[{channel, hour_text}];
-            watched += viewers * span;
+            auto& [watched, live, counted, peak] = channels[{channel, hour_text}];
             live += span; // two broadcasts at once: the channel was live once
-            peak = std::max(peak, viewers);
+            if (viewers) {
+                watched += *viewers * span;
+                counted += span;
+                peak = std::max(peak.value_or(0), *viewers);
+            }
         }
         for (const auto& [game, viewers] : by_game) {
             auto& [watched, peak_viewers, unused] = games[{game, hour_text}];
@@ -139,15 +165,16 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
 
     {
         pqxx::nontransaction tx{*conn};
-        std::map<std::pair<long, std::string>, std::tuple<long long, long long, long long>> stored;
+        std::map<std::pair<long, std::string>, channel_hour> stored;
         for (const auto& row :
              tx.exec("SELECT substr(c.login, 6)::int, to_char(r.hour AT TIME ZONE 'UTC', "
                      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), sum(r.watched_ms), sum(r.live_ms), "
-                     "max(r.peak_viewers) "
+                     "sum(r.counted_ms), max(r.peak_viewers) "
                      "FROM rollup_channel_hours r JOIN channels c ON c.id = r.channel_id "
                      "GROUP BY 1, 2")) {
             stored[{row[0].as<long>(), row[1].as<std::string>()}] = {
-                row[2].as<long long>(), row[3].as<long long>(), row[4].as<long long>()};
+                row[2].as<long long>(), row[3].as<long long>(), row[4].as<long long>(),
+                nullable(row[5])};
         }
         CHECK(stored == channels);
 
@@ -174,17 +201,18 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
                   .as<long long>());
         // A channel's day in one row: the sums of its rows per game and language, the
         // channel's previous and next days (the seed crosses midnight, so some have them), and
-        // its hours watched and streamed over its earlier days.
+        // its hours watched, streamed and counted over its earlier days.
         const char* totals_from_days =
             "SELECT channel_id, day, platform_id, sum(watched_ms), sum(live_ms), "
-            "max(peak_viewers), COALESCE(lag(day) OVER w, '-infinity'), "
+            "sum(counted_ms), max(peak_viewers), COALESCE(lag(day) OVER w, '-infinity'), "
             "COALESCE(lead(day) OVER w, 'infinity'), COALESCE(sum(sum(watched_ms)) OVER b, 0), "
-            "COALESCE(sum(sum(live_ms)) OVER b, 0) FROM rollup_channel_days "
+            "COALESCE(sum(sum(live_ms)) OVER b, 0), COALESCE(sum(sum(counted_ms)) OVER b, 0) "
+            "FROM rollup_channel_days "
             "GROUP BY channel_id, day, platform_id WINDOW w AS (PARTITION BY channel_id ORDER BY "
             "day), b AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)";
         const char* totals = "SELECT channel_id, day, platform_id, watched_ms, live_ms, "
-                             "peak_viewers, prev_day, next_day, watched_before_ms, live_before_ms "
-                             "FROM rollup_channel_day_totals";
+                             "counted_ms, peak_viewers, prev_day, next_day, watched_before_ms, "
+                             "live_before_ms, counted_before_ms FROM rollup_channel_day_totals";
         std::string differ = "SELECT count(*) FROM ((";
         differ.append(totals_from_days).append(" EXCEPT ").append(totals);
         differ.append(") UNION ALL (").append(totals).append(" EXCEPT ");
@@ -197,6 +225,29 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
         CHECK(tx.exec1("SELECT count(*) FROM rollup_channel_day_totals "
                        "WHERE next_day < 'infinity'")[0]
                   .as<int>() > 0);
+        // Channel 5 showed its count on the first day only: its second day was streamed, but
+        // nothing was counted, and has no peak; its running total counts the first day's. So
+        // is each of channel 6's days, which never showed one.
+        const auto day_totals = [&](const std::string& login) {
+            std::string out;
+            for (const auto& row :
+                 tx.exec("SELECT t.day, t.live_ms > 0, t.counted_ms = t.live_ms, t.counted_ms, "
+                         "COALESCE(t.peak_viewers::text, 'null'), t.counted_before_ms "
+                         "FROM rollup_channel_day_totals t JOIN channels c ON c.id = t.channel_id "
+                         "WHERE c.login = '" +
+                         login + "' ORDER BY t.day")) {
+                for (const auto& field : row) {
+                    out += field.c_str() + std::string(" ");
+                }
+                out += "\n";
+            }
+            return out;
+        };
+        // 22:00 to 24:00 counted (the 30-minute gap whole).
+        CHECK(day_totals("user_5") == "2020-03-01 t t 7200000 211 0 \n"
+                                      "2020-03-02 t f 0 null 7200000 \n");
+        CHECK(day_totals("user_6") == "2020-03-01 t f 0 null 0 \n"
+                                      "2020-03-02 t f 0 null 0 \n");
         // The newest sweep waits for its successor.
         CHECK(tx.exec1("SELECT count(*) FROM sweeps WHERE rolled_up_at IS NULL")[0].as<int>() == 1);
         // Broadcasts: channel 2's first one ran from sweep 3 to 15.
@@ -205,6 +256,18 @@ TEST_CASE("rollups follow each sweep, count gaps once, and equal a rebuild from 
                                 "WHERE s.platform_stream_id = 'stream-2'");
         CHECK(b[0].as<int>() == 11); // sweeps 3..15 but for the missing 6 and 7
         CHECK(b[1].as<int>() == 497);
+        // A broadcast counts the time its count was shown, and its peak among those counts.
+        const auto hidden = tx.exec("SELECT s.platform_stream_id, r.live_ms, r.counted_ms, "
+                                    "r.peak_viewers FROM rollup_broadcasts r "
+                                    "JOIN streams s ON s.id = r.stream_id "
+                                    "WHERE s.platform_stream_id IN ('stream-5', 'stream-6') "
+                                    "ORDER BY 1");
+        REQUIRE(hidden.size() == 2);
+        CHECK(hidden[0][2].as<long long>() == 7'200'000);
+        CHECK(hidden[0][3].as<int>() == 211);
+        CHECK(hidden[1][1].as<long long>() > 0);
+        CHECK(hidden[1][2].as<long long>() == 0);
+        CHECK(hidden[1][3].is_null());
     }
 
     const std::string incremental = dump_rollups(*conn);
