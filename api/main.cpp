@@ -108,7 +108,15 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
     reading.session_setup = "SET default_transaction_read_only = on; SET jit = off";
     reading.max_queued = s.db_queue_limit;
     reading.max_queue_wait = s.db_queue_timeout;
+    // The live feed's poller reads on a connection of its own: it never waits behind the
+    // clients' requests, nor is it refused with them when their queue is full.
+    db::pool_options polling = reading;
+    polling.size = 1;
+    polling.max_queued = 0;
+    polling.max_queue_wait = std::chrono::milliseconds(0);
+    polling.connection.application_name = "streamscope-api events";
     db::pool db{service.database, std::move(reading)};
+    db::pool events_db{service.database, std::move(polling)};
     api::request_metrics metrics;
     api::answer_cache cache{db, s.cache_bytes};
     api::key_store keys{db};
@@ -118,7 +126,7 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
         keys,
         limits,
         {.key_rate = s.key_rate, .anonymous_rate = s.anonymous_rate, .proxies = s.proxies}};
-    api::event_hub events{db, s.feeds.hub};
+    api::event_hub events{events_db, s.feeds.hub};
     api::app shared{db, metrics, cache, keys, auth, events, s.exports, s.feeds};
     http::router routes;
     api::add_routes(routes, shared);

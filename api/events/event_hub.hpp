@@ -56,6 +56,7 @@ struct event_hub_settings {
 
 class event_hub {
 public:
+    // `db`: the poller's own connection (a pool of one), not the clients'.
     event_hub(db::pool& db, event_hub_settings settings);
 
     // Polls on a strand of `executor` until stop(), starting after the newest stored event.
