@@ -14,7 +14,8 @@ struct api_without_database {
     api::key_store keys{pool};
     api::rate_limiter limits{10};
     const api::guard auth{api::auth_mode::keys, keys, limits, {}};
-    api::app shared{pool, metrics, cache, keys, auth};
+    api::event_hub events{pool, {}};
+    api::app shared{pool, metrics, cache, keys, auth, events};
     http::router routes;
 
     api_without_database() { api::add_routes(routes, shared); }

@@ -16,10 +16,9 @@ namespace streamscope::api {
 namespace {
 
 namespace asio = boost::asio;
-namespace json = boost::json;
 using steady = std::chrono::steady_clock;
 
-constexpr std::size_t page = 500;
+constexpr std::size_t feed_page = 500;
 // The live streams a reset shows at most, the most watched first.
 constexpr std::int64_t state_streams = 1'000;
 // How long a feed waits for the hub's first poll (a server just started).
@@ -58,27 +57,27 @@ std::string state_of(pqxx::connection& c, const event_filter& f, std::int64_t la
     pqxx::read_transaction tx(c);
     const std::vector<sweep_ref> sweeps = latest_sweeps(tx, "");
     const auto [ids, times] = sweep_arrays(sweeps);
-    json::array streams;
+    boost::json::array streams;
     for (const auto& row : tx.exec_params(state_sql(), ids, times, array_literal(f.platforms),
                                           array_literal(f.channels), array_literal(f.games),
                                           f.min_viewers, state_streams)) {
         streams.push_back(stream_item(row));
     }
-    json::object data;
+    boost::json::object data;
     data["reason"] = reason;
     data["message"] = message;
     data["last_event_id"] = last_id;
     data["sweeps"] = sweeps_meta(sweeps);
     data["streams"] = std::move(streams);
-    return json::serialize(data);
+    return boost::json::serialize(data);
 }
 
 std::string end_data(const char* reason, const char* message, std::int64_t id) {
-    json::object data;
+    boost::json::object data;
     data["reason"] = reason;
     data["message"] = message;
     data["last_event_id"] = id;
-    return json::serialize(data);
+    return boost::json::serialize(data);
 }
 
 } // namespace
@@ -114,7 +113,7 @@ asio::awaitable<std::vector<event_ptr>> event_feed::stored_after(std::int64_t af
         pqxx::read_transaction tx(c);
         std::vector<event_ptr> out;
         for (const auto& row :
-             tx.exec_params(stored_after_sql(), after, static_cast<std::int64_t>(page))) {
+             tx.exec_params(stored_after_sql(), after, static_cast<std::int64_t>(feed_page))) {
             out.push_back(render_event(row));
         }
         return out;
@@ -168,7 +167,7 @@ asio::awaitable<feed_step> event_feed::next(steady::duration heartbeat) {
     feed_step step;
     step.what = feed_step::kind::events;
     for (;;) {
-        event_hub::slice slice = hub_.after(cursor_, page);
+        event_hub::slice slice = hub_.after(cursor_, feed_page);
         if (slice.behind) {
             if (live_) {
                 co_return end("too_slow", "the feed fell behind what the server keeps for it; "

@@ -195,7 +195,7 @@ std::string json_list(const Names& names) {
         if (out.size() > 1) {
             out += ", ";
         }
-        out += json::quote(name);
+        out += ::streamscope::json::quote(name); // not boost::json (aliased in unity batches)
     }
     out += "]";
     return out;

@@ -9,7 +9,7 @@ namespace streamscope::api {
 namespace {
 
 // A text column without a copy (the item copies what it keeps).
-std::string_view text(const pqxx::field& f) {
+std::string_view field_text(const pqxx::field& f) {
     return {f.c_str(), f.size()};
 }
 
@@ -69,19 +69,19 @@ boost::json::object stream_item(const pqxx::row& row) {
     const auto viewers =
         row[7].is_null() ? std::nullopt : std::optional<std::int64_t>(row[7].as<std::int64_t>());
     return model::stream_item({
-        .platform = text(row[0]),
-        .channel_id = text(row[1]),
-        .username = text(row[2]),
-        .display_name = text(row[3]),
-        .title = text(row[4]),
-        .game_id = text(row[5]),
-        .game_name = text(row[6]),
+        .platform = field_text(row[0]),
+        .channel_id = field_text(row[1]),
+        .username = field_text(row[2]),
+        .display_name = field_text(row[3]),
+        .title = field_text(row[4]),
+        .game_id = field_text(row[5]),
+        .game_name = field_text(row[6]),
         .viewer_count = viewers,
-        .language = text(row[8]),
+        .language = field_text(row[8]),
         .started_at = time::timestamp(std::chrono::microseconds(row[9].as<std::int64_t>())),
         .collected_at = time::timestamp(std::chrono::microseconds(row[10].as<std::int64_t>())),
-        .thumbnail_url = text(row[11]),
-        .stream_url = text(row[12]),
+        .thumbnail_url = field_text(row[11]),
+        .stream_url = field_text(row[12]),
     });
 }
 

@@ -20,7 +20,7 @@ namespace {
 // viewer count (NULL, YouTube) is unknown, not 0: sums skip it, a group whose every count is
 // hidden has null viewers (and sorts last), and hidden_viewer_counts says how many live
 // channels the sums lack.
-constexpr const char* summary_sql = R"(
+constexpr const char* live_summary_sql = R"(
 WITH r AS MATERIALIZED (
     SELECT p.name AS platform, st.language, g.platform_game_id AS game_id, g.name AS game_name,
            s.viewer_count AS viewers
@@ -61,7 +61,8 @@ http::handler live_summary_route(app& shared) {
             pqxx::read_transaction tx{c};
             const auto sweeps = latest_sweeps(tx, platform);
             const auto [ids, times] = sweep_arrays(sweeps);
-            const auto totals = tx.exec_params(summary_sql, ids, times)[0][0].as<std::string>();
+            const auto totals =
+                tx.exec_params(live_summary_sql, ids, times)[0][0].as<std::string>();
             return boost::json::object{{"data", boost::json::parse(totals)},
                                        {"meta", {{"sweeps", sweeps_meta(sweeps)}}}};
         });

@@ -100,9 +100,9 @@ TEST_CASE("the day nearly over, and over", "[unit][youtube]") {
     CHECK_FALSE(plan.lengthened);
     CHECK_FALSE(plan.exhausted);
 
-    auto last = quota_day_of(9'798, 2);
-    last.now = last.day_ends - 1ns;
-    const auto last_moment = plan_quota(last);
+    auto final_sweep = quota_day_of(9'798, 2);
+    final_sweep.now = final_sweep.day_ends - 1ns;
+    const auto last_moment = plan_quota(final_sweep);
     CHECK(last_moment.sweeps_left == 1);
     CHECK(last_moment.projected_day_total == 9'800);
 
