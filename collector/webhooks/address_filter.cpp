@@ -20,7 +20,7 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
-constexpr std::size_t longest_url = 2048;
+constexpr std::size_t longest_target_url = 2048;
 
 struct v4_range {
     std::uint32_t first;
@@ -161,7 +161,7 @@ std::optional<std::string> refusal_of(const asio::ip::address& address) {
 }
 
 boost::system::result<target_url, url_refusal> check_url(std::string_view url, bool allow_private) {
-    if (url.size() > longest_url) {
+    if (url.size() > longest_target_url) {
         return refusal(url, "longer than 2,048 characters");
     }
     const auto parsed = boost::urls::parse_uri(url);
