@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include <boost/json/array.hpp>
+
 #include "collector/webhooks/readable.hpp"
 #include "common/text/ascii_case.hpp"
 #include "common/time/timestamp.hpp"
@@ -24,6 +26,23 @@ const json::object* object_at(const json::object* o, std::string_view key) {
     }
     const auto* v = o->if_contains(key);
     return v != nullptr ? v->if_object() : nullptr;
+}
+
+const json::array* array_at(const json::object* o, std::string_view key) {
+    if (o == nullptr) {
+        return nullptr;
+    }
+    const auto* v = o->if_contains(key);
+    return v != nullptr ? v->if_array() : nullptr;
+}
+
+bool holds(const json::array& a, std::string_view text) {
+    for (const auto& v : a) {
+        if (v.is_string() && v.get_string() == text) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string text_at(const json::object* o, std::string_view key, std::size_t limit) {
@@ -222,9 +241,16 @@ void describe_stream_event(event_text& out, std::string_view type, const json::o
         const std::string old_title = text_at(previous, "title", longest_title);
         const std::string old_game_id = text_at(previous, "game_id", longest_name);
         const std::string old_game = text_at(previous, "game_name", longest_name);
-        const bool title_changed = previous != nullptr && old_title != s.title;
-        const bool game_changed =
-            previous != nullptr && (old_game_id != s.game_id || old_game != s.game);
+        // What the collector says changed ("changed": ["title", "game"]); else what differs,
+        // a game by its id (a renamed game is the same game).
+        bool title_changed = previous != nullptr && old_title != s.title;
+        bool game_changed = previous != nullptr &&
+                            (old_game_id != s.game_id ||
+                             (old_game_id.empty() && s.game_id.empty() && old_game != s.game));
+        if (const json::array* what = array_at(data, "changed")) {
+            title_changed = holds(*what, "title");
+            game_changed = holds(*what, "game");
+        }
         if (title_changed && game_changed) {
             out.predicate = " changed the title and game" + on;
             out.detail = colon(about(s));

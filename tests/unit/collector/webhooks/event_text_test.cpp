@@ -95,6 +95,18 @@ TEST_CASE("stream.changed says what changed", "[unit][webhooks]") {
 
     const event_text from_none =
         changed(R"({"title": "REACT ANDY", "game_id": "", "game_name": ""})");
+    // A renamed game is the same game: its id decides.
+    const event_text renamed =
+        changed(R"({"title": "REACT ANDY", "game_id": "509658", "game_name": "Talk Shows"})");
+    CHECK(renamed.sentence() == "xQc changed the stream on Twitch: REACT ANDY (Just Chatting)");
+
+    // The collector's own word on what changed wins.
+    auto told = stream_event("stream.changed");
+    told["data"].as_object()["previous"] =
+        json::parse(R"({"title": "old", "game_id": "1", "game_name": "Chess"})");
+    told["data"].as_object()["changed"] = json::parse(R"(["title"])");
+    CHECK(describe(told).sentence() == "xQc changed the title on Twitch: REACT ANDY");
+
     CHECK(from_none.sentence() == "xQc switched to Just Chatting on Twitch");
     CHECK(fact_of(from_none, "Previous game") == "none");
 }
