@@ -18,7 +18,9 @@ build_packages=(
 )
 # ccache: the start.sh test builds the project a second time, in a copy of the checkout.
 # clang-14 and its runtimes (libclang-rt-14-dev: ASan, UBSan, libFuzzer): make test-sanitize, make fuzz.
-test_packages=(catch2 postgresql-15 postgresql-contrib python3 ccache clang-14 libclang-rt-14-dev)
+# python3-aiosmtpd: the SMTP server that the e-mail notification tests send to.
+test_packages=(catch2 postgresql-15 postgresql-contrib python3 ccache clang-14 libclang-rt-14-dev
+  python3-aiosmtpd)
 deploy_packages=(docker-compose systemd python3-yaml)
 # Prometheus is unpacked into this folder instead of installed: the package would start and
 # enable a Prometheus service on every machine that runs systemd, which a test run must not do.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <boost/beast/core/string.hpp>
@@ -9,6 +10,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "common/text/base64.hpp"
 #include "common/text/trim.hpp"
 
 namespace streamscope::api {
@@ -23,26 +25,6 @@ constexpr std::array<std::pair<std::string_view, scope>, 4> scope_names{{
     {"webhooks", scope::webhooks},
     {"admin", scope::admin},
 }};
-
-std::string base64url(const unsigned char* data, std::size_t size) {
-    static constexpr char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    unsigned bits = 0;
-    int held = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-        bits = (bits << 8) | data[i];
-        held += 8;
-        while (held >= 6) {
-            held -= 6;
-            out += digits[(bits >> held) & 63];
-        }
-    }
-    if (held > 0) {
-        out += digits[(bits << (6 - held)) & 63];
-    }
-    return out;
-}
 
 // SHA-256, fetched once: with OpenSSL 3, EVP_sha256() makes every digest fetch the
 // implementation again, which costs about as much as hashing a key (see OpenSSL's
@@ -85,7 +67,9 @@ new_key make_key() {
         throw std::runtime_error("OpenSSL could not give 32 random bytes for a key");
     }
     new_key out;
-    out.key = std::string(key_marker) + base64url(random.data(), random.size());
+    out.key = std::string(key_marker) +
+              text::base64::encode_url(
+                  std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
     out.prefix = key_prefix(out.key);
     out.hash = key_hash(out.key);
     return out;

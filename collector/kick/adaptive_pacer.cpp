@@ -1,11 +1,11 @@
 #include "collector/kick/adaptive_pacer.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <ctime>
 #include <string>
 
 #include <spdlog/spdlog.h>
+
+#include "common/http/retry_after.hpp"
 
 namespace streamscope::kick {
 namespace {
@@ -89,33 +89,11 @@ void adaptive_pacer::throttled(const http::response& res, clock::time_point now,
 std::optional<std::chrono::seconds>
 adaptive_pacer::retry_after(std::string_view value,
                             std::chrono::system_clock::time_point wall_now) {
-    while (!value.empty() && value.front() == ' ') {
-        value.remove_prefix(1);
-    }
-    while (!value.empty() && value.back() == ' ') {
-        value.remove_suffix(1);
-    }
-    // delay-seconds is digits only (RFC 9110 10.2.3): no sign.
-    std::uint64_t whole = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), whole);
-    if (!value.empty() && value.front() != '-' && ec == std::errc{} &&
-        end == value.data() + value.size()) {
-        if (whole > static_cast<std::uint64_t>(max_retry_after.count())) {
-            return max_retry_after;
-        }
-        return std::max(std::chrono::seconds(static_cast<std::int64_t>(whole)),
-                        std::chrono::seconds(1));
-    }
-    // An HTTP date (RFC 9110 IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT".
-    std::tm parts{};
-    const std::string text(value);
-    const char* rest = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
-    if (rest == nullptr || *rest != '\0') {
+    const auto wait = http::retry_after_wait(value, wall_now);
+    if (!wait) {
         return std::nullopt;
     }
-    const auto at = std::chrono::system_clock::from_time_t(timegm(&parts));
-    const auto wait = std::chrono::ceil<std::chrono::seconds>(at - wall_now);
-    return std::clamp(wait, std::chrono::seconds(1), max_retry_after);
+    return std::clamp(*wait, std::chrono::seconds(1), max_retry_after);
 }
 
 } // namespace streamscope::kick

@@ -4,7 +4,6 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +14,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include "common/http/tls_peer.hpp"
 #include "common/version.hpp"
 
 namespace streamscope::http {
@@ -26,12 +26,6 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr std::uint64_t body_limit = 32u << 20;
-
-bool is_ip_literal(const std::string& host) {
-    boost::system::error_code ec;
-    asio::ip::make_address(host, ec);
-    return !ec;
-}
 
 // A kept-alive connection that the server closed shows up as one of these on the next use.
 bool is_stale_connection(const boost::system::error_code& ec) {
@@ -128,33 +122,17 @@ asio::awaitable<void> client::connect() {
     co_await tcp_layer.async_connect(endpoints, asio::use_awaitable);
 
     SSL* ssl = conn->stream.native_handle();
-    if (!is_ip_literal(origin_.host) &&
-        SSL_set_tlsext_host_name(ssl, origin_.host.c_str()) != 1) { // SNI
-        throw boost::system::system_error(
-            boost::system::error_code(static_cast<int>(::ERR_get_error()),
-                                      asio::error::get_ssl_category()),
-            "setting the TLS server name");
-    }
-    // OpenSSL checks the name during verification, so a mismatch fails the handshake with a
-    // verify result that says why.
-    X509_VERIFY_PARAM* check = SSL_get0_param(ssl);
-    const int named = is_ip_literal(origin_.host)
-                          ? X509_VERIFY_PARAM_set1_ip_asc(check, origin_.host.c_str())
-                          : X509_VERIFY_PARAM_set1_host(check, origin_.host.c_str(), 0);
-    if (named != 1) {
-        throw std::runtime_error("cannot set the TLS host name check for " + origin_.host);
-    }
+    expect_peer(ssl, origin_.host);
     tcp_layer.expires_after(limits_.connect);
     try {
         co_await conn->stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
     } catch (const boost::system::system_error& e) {
-        const long verdict = SSL_get_verify_result(ssl);
-        if (verdict == X509_V_OK) {
+        const auto refusal = certificate_refusal(ssl);
+        if (!refusal) {
             throw;
         }
         throw untrusted_certificate("the TLS certificate of " + origin_.host + ":" + origin_.port +
-                                    " is not trusted (" + X509_verify_cert_error_string(verdict) +
-                                    ")");
+                                    " is not trusted (" + *refusal + ")");
     }
     conn_ = std::move(conn);
 }

@@ -49,4 +49,45 @@ bool is_storable_text(std::string_view text) {
     return true;
 }
 
+std::string replace_invalid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t length = utf8_sequence_length(text, at);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++at;
+        } else {
+            out.append(text.substr(at, length));
+            at += length;
+        }
+    }
+    return out;
+}
+
+std::size_t utf16_length(std::string_view text) {
+    std::size_t units = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t length = utf8_sequence_length(text, at);
+        units += length == 4 ? 2 : 1;
+        at += length == 0 ? 1 : length;
+    }
+    return units;
+}
+
+std::string_view utf16_prefix(std::string_view text, std::size_t limit) {
+    std::size_t units = 0;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        const std::size_t length = utf8_sequence_length(text, at);
+        const std::size_t cost = length == 4 ? 2 : 1;
+        if (units + cost > limit) {
+            break;
+        }
+        units += cost;
+        at += length == 0 ? 1 : length;
+    }
+    return text.substr(0, at);
+}
+
 } // namespace streamscope::text

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <vector>
 
-#include "tests/platform_mock/base64.hpp"
+#include "common/text/base64.hpp"
 
 namespace streamscope::platform_mock::kick {
 namespace {
@@ -41,11 +41,11 @@ std::string encode_cursor(const listing_cursor& cursor) {
     const auto end = std::to_chars(scope, scope + sizeof scope, cursor.scope, 16).ptr;
     payload += ':';
     payload.append(scope, end);
-    return base64::encode(payload);
+    return streamscope::text::base64::encode(payload);
 }
 
 std::optional<listing_cursor> decode_cursor(std::string_view text) {
-    const auto bytes = base64::decode(text);
+    const auto bytes = streamscope::text::base64::decode(text);
     if (!bytes) {
         return std::nullopt;
     }

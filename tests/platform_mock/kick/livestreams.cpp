@@ -19,8 +19,6 @@ constexpr std::uint64_t default_limit = 100;
 constexpr std::uint64_t max_limit = 1000;
 constexpr std::size_t max_filter_values = 25;
 constexpr std::size_t max_user_ids = 100;
-constexpr std::string_view listing_path = "/public/v2/livestreams";
-constexpr std::string_view lookup_path = "/public/v1/users/livestreams";
 
 // A page of 1,000 items holds some 30,000 JSON nodes: one arena instead of a malloc each.
 constexpr std::size_t page_arena_bytes = 512 * 1024;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time/timestamp.hpp"
@@ -19,6 +20,9 @@
 #include "tests/platform_mock/world.hpp"
 
 namespace streamscope::platform_mock::kick {
+
+inline constexpr std::string_view listing_path = "/public/v2/livestreams";
+inline constexpr std::string_view lookup_path = "/public/v1/users/livestreams";
 
 enum class cursor_mode { offset, keyset }; // see cursor.hpp
 

@@ -16,8 +16,6 @@ enum class area {
     admin, // /_mock/kick: none of that, never counted by fault rules
 };
 
-constexpr std::string_view listing_path = "/public/v2/livestreams";
-constexpr std::string_view lookup_path = "/public/v1/users/livestreams";
 constexpr std::size_t max_corrupted_listed = 10'000;
 
 // "Bearer abc" -> "abc" (the scheme case-insensitive, as HTTP says).

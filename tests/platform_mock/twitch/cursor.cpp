@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "tests/platform_mock/base64.hpp"
+#include "common/text/base64.hpp"
 
 namespace streamscope::platform_mock::twitch {
 namespace {
@@ -33,11 +33,11 @@ std::string encode_cursor(const page_cursor& cursor) {
                                 static_cast<unsigned long long>(cursor.scope));
     std::string bytes(reinterpret_cast<const char*>(prefix), sizeof prefix);
     bytes.append(payload, static_cast<std::size_t>(n));
-    return base64::encode(bytes);
+    return streamscope::text::base64::encode(bytes);
 }
 
 std::optional<page_cursor> decode_cursor(std::string_view text) {
-    const auto bytes = base64::decode(text);
+    const auto bytes = streamscope::text::base64::decode(text);
     const std::string_view head(reinterpret_cast<const char*>(prefix), sizeof prefix);
     if (!bytes || !bytes->starts_with(head) || bytes->size() < head.size() + 1 ||
         (*bytes)[head.size()] != 'o') {

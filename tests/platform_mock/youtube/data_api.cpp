@@ -5,7 +5,7 @@
 #include <charconv>
 #include <vector>
 
-#include "tests/platform_mock/base64.hpp"
+#include "common/text/base64.hpp"
 #include "tests/platform_mock/nasty_text.hpp"
 #include "tests/platform_mock/youtube/errors.hpp"
 
@@ -111,7 +111,7 @@ bool visible(const world& w, const video& v) {
 std::string live_chat_id(const video& v, const channel& c) {
     std::string raw = "\n\r\n\x0b";
     raw.append(v.id).append("*'\n\x18").append(c.id).append("\x12\x0b").append(v.id);
-    return base64::encode(raw);
+    return streamscope::text::base64::encode(raw);
 }
 
 boost::json::object video_item(const world& w, const video& v,
@@ -252,7 +252,7 @@ std::string page_token(std::uint64_t offset) {
     } while (offset != 0);
     raw += "\x10";
     raw += '\0';
-    std::string token = base64::encode(raw);
+    std::string token = streamscope::text::base64::encode(raw);
     while (!token.empty() && token.back() == '=') {
         token.pop_back();
     }
@@ -265,7 +265,7 @@ std::optional<std::uint64_t> read_page_token(std::string_view token) {
     }
     std::string padded(token);
     padded.append((4 - padded.size() % 4) % 4, '=');
-    const auto raw = base64::decode(padded);
+    const auto raw = streamscope::text::base64::decode(padded);
     if (!raw || raw->size() < 4 || (*raw)[0] != '\x08') {
         return std::nullopt;
     }
@@ -476,7 +476,7 @@ reply list_playlist_items(const world& w, const query& q) {
         boost::json::object item{
             {"kind", "youtube#playlistItem"},
             {"etag", etag(hash(v.id) ^ 0x9119ULL)},
-            {"id", base64::encode(std::string(*playlist) + "." + v.id)},
+            {"id", streamscope::text::base64::encode(std::string(*playlist) + "." + v.id)},
         };
         if (has_part(parts, "snippet")) {
             item["snippet"] = boost::json::object{

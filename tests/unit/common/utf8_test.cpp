@@ -30,3 +30,40 @@ TEST_CASE("a UTF-8 sequence's length is read from its lead byte", "[unit][text]"
     CHECK(utf8_sequence_length(text, 6) == 4);
     CHECK(utf8_sequence_length(text, 2) == 0); // a continuation byte starts nothing
 }
+
+TEST_CASE("invalid UTF-8 is replaced byte by byte", "[unit][text]") {
+    using streamscope::text::replace_invalid_utf8;
+    CHECK(replace_invalid_utf8("plain") == "plain");
+    CHECK(replace_invalid_utf8("日本 🎮") == "日本 🎮");
+    CHECK(replace_invalid_utf8("a\xFF"
+                               "b") == "a\xEF\xBF\xBD"
+                                       "b");
+    CHECK(replace_invalid_utf8("\xE6\x97") == "\xEF\xBF\xBD\xEF\xBF\xBD"); // cut short: two
+    CHECK(replace_invalid_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(is_storable_text(replace_invalid_utf8("x\xC0\x80y\x80")));
+}
+
+TEST_CASE("lengths and cuts in UTF-16 code units", "[unit][text]") {
+    using streamscope::text::utf16_length;
+    using streamscope::text::utf16_prefix;
+    CHECK(utf16_length("") == 0);
+    CHECK(utf16_length("abc") == 3);
+    CHECK(utf16_length("é日") == 2);
+    CHECK(utf16_length("🎮") == 2); // past U+FFFF: a surrogate pair
+    CHECK(utf16_length("\xFF\xFE") == 2);
+
+    const std::string text = "ab\xC3\xA9\xE6\x97\xA5\xF0\x9F\x8E\xAE!"; // a b é 日 🎮 !
+    CHECK(utf16_prefix(text, 0).empty());
+    CHECK(utf16_prefix(text, 2) == "ab");
+    CHECK(utf16_prefix(text, 3) == "ab\xC3\xA9");
+    CHECK(utf16_prefix(text, 4) == "ab\xC3\xA9\xE6\x97\xA5");
+    CHECK(utf16_prefix(text, 5) == "ab\xC3\xA9\xE6\x97\xA5"); // never half an emoji
+    CHECK(utf16_prefix(text, 6) == "ab\xC3\xA9\xE6\x97\xA5\xF0\x9F\x8E\xAE");
+    CHECK(utf16_prefix(text, 7) == text);
+    CHECK(utf16_prefix(text, 100) == text);
+    for (std::size_t limit = 0; limit < 9; ++limit) {
+        INFO(limit);
+        CHECK(is_storable_text(utf16_prefix(text, limit)));
+        CHECK(utf16_length(utf16_prefix(text, limit)) <= limit);
+    }
+}

@@ -1,17 +1,17 @@
-#include "tests/platform_mock/base64.hpp"
+#include "common/text/base64.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-namespace streamscope::platform_mock::base64 {
+namespace streamscope::text::base64 {
 namespace {
 
-constexpr std::string_view alphabet =
+constexpr std::string_view standard_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view url_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-} // namespace
-
-std::string encode(std::string_view bytes) {
+std::string encode_with(std::string_view bytes, std::string_view alphabet, bool padded) {
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);
     for (std::size_t i = 0; i < bytes.size(); i += 3) {
@@ -21,17 +21,32 @@ std::string encode(std::string_view bytes) {
             chunk = (chunk << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U);
         }
         for (std::size_t j = 0; j < 4; ++j) {
-            out += j <= n ? alphabet[(chunk >> (18 - 6 * j)) & 0x3F] : '=';
+            if (j <= n) {
+                out += alphabet[(chunk >> (18 - 6 * j)) & 0x3F];
+            } else if (padded) {
+                out += '=';
+            }
         }
     }
     return out;
 }
 
+} // namespace
+
+std::string encode(std::string_view bytes) {
+    return encode_with(bytes, standard_alphabet, true);
+}
+
+std::string encode_url(std::string_view bytes) {
+    return encode_with(bytes, url_alphabet, false);
+}
+
 std::optional<std::string> decode(std::string_view text) {
-    if (text.empty() || text.size() % 4 != 0) {
+    if (text.size() % 4 != 0) {
         return std::nullopt;
     }
     std::string out;
+    out.reserve(text.size() / 4 * 3);
     for (std::size_t i = 0; i < text.size(); i += 4) {
         std::uint32_t chunk = 0;
         std::size_t padding = 0;
@@ -44,7 +59,7 @@ std::optional<std::string> decode(std::string_view text) {
                 }
                 ++padding;
             } else {
-                const auto pos = alphabet.find(c);
+                const auto pos = standard_alphabet.find(c);
                 if (pos == std::string_view::npos || padding > 0) {
                     return std::nullopt;
                 }
@@ -59,4 +74,4 @@ std::optional<std::string> decode(std::string_view text) {
     return out;
 }
 
-} // namespace streamscope::platform_mock::base64
+} // namespace streamscope::text::base64
