@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <memory>
+#include <variant>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/http/field.hpp>
@@ -178,6 +179,26 @@ struct open_feed {
     bool over = false;
 };
 
+// The feed the request asks for, in a slot of its client's; or the answer that refuses it (a
+// bad parameter, no slot). What both carriers of the feed do first.
+std::variant<std::shared_ptr<open_feed>, http::response>
+open_for(const http::request_context& ctx, app& shared, running_slots& slots) {
+    query_params params(ctx.query,
+                        {"platform", "type", "channel", "game", "min_viewers", "last_event_id"});
+    event_filter filter = read_event_filter(params);
+    const std::optional<std::int64_t> resume = resume_after(ctx, params);
+    if (const auto& bad = params.error()) {
+        return invalid_parameter(ctx.req, *bad);
+    }
+    const feed_owner owner = owner_of(shared, ctx);
+    running_slots::outcome taken = slots.take(owner.who, owner.allowed);
+    if (!taken.held) {
+        return no_slot(ctx, shared, taken.why);
+    }
+    return std::make_shared<open_feed>(
+        event_feed(shared.events, shared.db, std::move(filter), resume), std::move(taken.held));
+}
+
 http::response event_stream_response(const http::request& req) {
     http::response res{status::ok, req.version()};
     res.set(field::content_type, "text/event-stream");
@@ -191,20 +212,12 @@ http::response event_stream_response(const http::request& req) {
 
 http::handler live_events_route(app& shared, std::shared_ptr<running_slots> slots) {
     return [&shared, slots](http::request_context& ctx) -> boost::asio::awaitable<http::response> {
-        query_params params(
-            ctx.query, {"platform", "type", "channel", "game", "min_viewers", "last_event_id"});
-        event_filter filter = read_event_filter(params);
-        const std::optional<std::int64_t> resume = resume_after(ctx, params);
-        if (const auto& bad = params.error()) {
-            co_return invalid_parameter(ctx.req, *bad);
+        std::variant<std::shared_ptr<open_feed>, http::response> opened =
+            open_for(ctx, shared, *slots);
+        if (auto* refused = std::get_if<http::response>(&opened)) {
+            co_return std::move(*refused);
         }
-        const feed_owner owner = owner_of(shared, ctx);
-        running_slots::outcome taken = slots->take(owner.who, owner.allowed);
-        if (!taken.held) {
-            co_return no_slot(ctx, shared, taken.why);
-        }
-        auto state = std::make_shared<open_feed>(
-            event_feed(shared.events, shared.db, std::move(filter), resume), std::move(taken.held));
+        const auto state = std::get<std::shared_ptr<open_feed>>(opened);
         const auto heartbeat = shared.feeds.heartbeat;
         ctx.streamed_body = [state,
                              heartbeat]() -> boost::asio::awaitable<std::optional<std::string>> {
@@ -230,20 +243,12 @@ http::handler live_ws_route(app& shared, std::shared_ptr<running_slots> slots) {
                 "this is the live feed over a WebSocket (ws:// or wss://); /live/events has it "
                 "as Server-Sent Events");
         }
-        query_params params(
-            ctx.query, {"platform", "type", "channel", "game", "min_viewers", "last_event_id"});
-        event_filter filter = read_event_filter(params);
-        const std::optional<std::int64_t> resume = resume_after(ctx, params);
-        if (const auto& bad = params.error()) {
-            co_return invalid_parameter(ctx.req, *bad);
+        std::variant<std::shared_ptr<open_feed>, http::response> opened =
+            open_for(ctx, shared, *slots);
+        if (auto* refused = std::get_if<http::response>(&opened)) {
+            co_return std::move(*refused);
         }
-        const feed_owner owner = owner_of(shared, ctx);
-        running_slots::outcome taken = slots->take(owner.who, owner.allowed);
-        if (!taken.held) {
-            co_return no_slot(ctx, shared, taken.why);
-        }
-        auto state = std::make_shared<open_feed>(
-            event_feed(shared.events, shared.db, std::move(filter), resume), std::move(taken.held));
+        const auto state = std::get<std::shared_ptr<open_feed>>(opened);
         const auto heartbeat = shared.feeds.heartbeat;
         ctx.websocket = [state,
                          heartbeat](http::websocket_channel& ws) -> boost::asio::awaitable<void> {
