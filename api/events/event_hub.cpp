@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/http/listen.hpp"
+#include "common/model/event.hpp"
 #include "common/text/ascii_case.hpp"
 #include "common/time/timestamp.hpp"
 
@@ -24,10 +25,6 @@ namespace asio = boost::asio;
 constexpr std::size_t poll_batch = 5'000;
 
 constexpr const char* newest_event_sql = "SELECT coalesce(max(id), 0) FROM events";
-
-std::string json_text(std::string_view s) {
-    return boost::json::serialize(boost::json::string(s));
-}
 
 } // namespace
 
@@ -50,19 +47,8 @@ event_ptr render_event(const pqxx::row& row) {
     }
     const std::string id = std::to_string(e->id);
     const auto at = time::timestamp(std::chrono::microseconds(row[4].as<std::int64_t>()));
-    std::string json = "{\"id\":";
-    json += id;
-    json += ",\"type\":";
-    json += json_text(e->type);
-    json += ",\"timestamp\":";
-    json += json_text(time::format_rfc3339(at));
-    json += ",\"sweep_id\":";
-    json += row[3].c_str();
-    json += ",\"platform\":";
-    json += json_text(e->platform);
-    json += ",\"data\":";
-    json.append(row[9].c_str(), row[9].size()); // JSON, as the collector wrote it
-    json += '}';
+    const std::string json = model::event_json(e->id, e->type, at, row[3].c_str(), e->platform,
+                                               std::string_view(row[9].c_str(), row[9].size()));
     e->sse = "id: ";
     e->sse += id;
     e->sse += "\nevent: ";

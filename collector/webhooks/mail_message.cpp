@@ -14,7 +14,6 @@
 namespace streamscope::webhooks {
 namespace {
 
-constexpr std::size_t longest_address = 254;
 constexpr std::size_t folded_line = 78;
 constexpr std::size_t quoted_printable_line = 76;
 // UTF-8 bytes per encoded-word: "=?UTF-8?B?" + base64 of 39 bytes (52) + "?=" is 64, so that
@@ -171,23 +170,6 @@ std::string domain_of(std::string_view address) {
 }
 
 } // namespace
-
-bool is_mail_address(std::string_view address) {
-    if (address.empty() || address.size() > longest_address) {
-        return false;
-    }
-    const auto at = address.rfind('@');
-    if (at == 0 || at == std::string_view::npos || at + 1 == address.size()) {
-        return false;
-    }
-    for (const char c : address) {
-        if (c <= ' ' || c > '~' || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' ||
-            c == ',' || c == ';' || c == '\\' || c == '[' || c == ']') {
-            return false;
-        }
-    }
-    return address.find('@') == at; // one '@'
-}
 
 std::string make_message_id(std::string_view from) {
     std::array<unsigned char, 16> random{};

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/webhooks/subscription.hpp"
+
 namespace streamscope::webhooks {
 
 struct mail {
@@ -17,11 +19,6 @@ struct mail {
     std::string subject;         // UTF-8; control characters become spaces
     std::string text;            // UTF-8, lines ending in "\n" (or "\r\n")
 };
-
-// Whether `address` is one that the envelope and the headers can carry as it is: local@domain
-// of printable ASCII without blanks, quotes, brackets, commas or semicolons, at most 254
-// characters. (Quoted local parts and addresses in UTF-8 are not sent.)
-bool is_mail_address(std::string_view address);
 
 // A Message-ID value, "<32 random hex digits@domain of from>". Throws std::runtime_error when
 // OpenSSL cannot give random bytes.

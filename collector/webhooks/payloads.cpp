@@ -114,30 +114,6 @@ json::object mrkdwn(std::string text) {
 
 } // namespace
 
-std::optional<target_format> parse_target_format(std::string_view name) {
-    for (const auto f : {target_format::json, target_format::slack, target_format::discord,
-                         target_format::email}) {
-        if (to_string(f) == name) {
-            return f;
-        }
-    }
-    return std::nullopt;
-}
-
-std::string_view to_string(target_format format) {
-    switch (format) {
-    case target_format::json:
-        return "json";
-    case target_format::slack:
-        return "slack";
-    case target_format::discord:
-        return "discord";
-    case target_format::email:
-        return "email";
-    }
-    return "json";
-}
-
 http_payload json_payload(const json::object& event) {
     return {std::string(json_type), streamscope::json::serialize(event)};
 }

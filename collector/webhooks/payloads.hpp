@@ -11,13 +11,9 @@
 
 #include <boost/json/object.hpp>
 
+#include "common/webhooks/subscription.hpp"
+
 namespace streamscope::webhooks {
-
-enum class target_format { json, slack, discord, email };
-
-// "json", "slack", "discord" or "email" (as a subscription names it); nullopt for others.
-std::optional<target_format> parse_target_format(std::string_view name);
-std::string_view to_string(target_format format);
 
 // What a webhook POSTs.
 struct http_payload {

@@ -10,11 +10,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "collector/webhooks/address_filter.hpp"
 #include "collector/webhooks/smtp_protocol.hpp"
 #include "common/http/tls_peer.hpp"
 #include "common/http/use_tuple.hpp"
 #include "common/text/base64.hpp"
+#include "common/webhooks/address_filter.hpp"
 
 namespace streamscope::webhooks {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/text/ascii_case.hpp"
+
 namespace streamscope::config {
 
 std::optional<long long> integer_setting(const settings& s, std::string_view name, long long min,
@@ -39,6 +41,19 @@ std::vector<std::string> list_setting(const settings& s, std::string_view name,
         }
     }
     return out;
+}
+
+void read_flag(const settings& s, std::string_view name, bool& into,
+               std::vector<std::string>& problems) {
+    const std::string value = text::ascii_lower(s.get(name).value_or(""));
+    if (value == "true") {
+        into = true;
+    } else if (value == "false") {
+        into = false;
+    } else if (!value.empty()) {
+        problems.push_back(std::string(name) + " must be true or false, got '" +
+                           s.get(name).value_or("") + "'");
+    }
 }
 
 } // namespace streamscope::config

@@ -25,6 +25,11 @@ void read_integer(const settings& s, std::string_view name, long long min, long 
     }
 }
 
+// "true" or "false" (any case; empty: the table's default), stored into `into`; a problem line
+// otherwise.
+void read_flag(const settings& s, std::string_view name, bool& into,
+               std::vector<std::string>& problems);
+
 // A comma list ("en, de,,ja"): items trimmed of spaces, empty ones dropped. Validating the
 // items is the caller's part.
 std::vector<std::string> list_setting(const settings& s, std::string_view name,

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/time/timestamp.hpp"
+
 namespace streamscope::model {
 
 // Every event type, by the name clients filter on.
@@ -29,5 +31,11 @@ struct event {
     std::optional<std::int64_t> viewers; // the stream's (or game's) viewers; nullopt: hidden
     std::string data;                    // the event's "data" object, JSON text
 };
+
+// An event as clients get it, in the live feed and in webhooks: {"id", "type", "timestamp",
+// "sweep_id", "platform", "data"}, compact, with `data` (JSON text, as the collector wrote it)
+// inserted as it is.
+std::string event_json(std::int64_t id, std::string_view type, time::timestamp at,
+                       std::string_view sweep_id, std::string_view platform, std::string_view data);
 
 } // namespace streamscope::model

@@ -122,6 +122,18 @@ std::string rollups_text(pqxx::connection& c) {
     return out;
 }
 
+// The embedded migrations from `first` on: what an upgrade from first - 1 applies, later
+// migrations included.
+std::vector<int> versions_from(int first) {
+    std::vector<int> out;
+    for (const auto& m : db::embedded_migrations()) {
+        if (m.version >= first) {
+            out.push_back(m.version);
+        }
+    }
+    return out;
+}
+
 // Every rollup row by the columns it had before 0019 (which adds some), and the leaderboards:
 // the figures a database at 0017 or 0018 answered from.
 std::string figures_before_0019(pqxx::connection& c) {
@@ -231,7 +243,7 @@ TEST_CASE("a database migrated before function files upgrades to what a fresh on
 
     const auto upgrade =
         db::migrate(*upgraded, db::embedded_migrations(), db::embedded_repeatables());
-    CHECK(upgrade.applied == std::vector<int>{19});
+    CHECK(upgrade.applied == versions_from(19));
     CHECK(upgrade.repeatables_applied.size() == db::embedded_repeatables().size());
     for (const auto& m : db::embedded_migrations()) {
         CHECK(pqxx::nontransaction(*upgraded)
@@ -277,7 +289,7 @@ TEST_CASE("a database at 0017 upgrades across 0019 with every rollup figure it h
 
     const auto upgrade =
         db::migrate(*upgraded, db::embedded_migrations(), db::embedded_repeatables());
-    CHECK(upgrade.applied == (std::vector<int>{18, 19}));
+    CHECK(upgrade.applied == versions_from(18));
     CHECK(figures_before_0019(*upgraded) == before);
     // Nothing was hidden before: each row's time with a known count is its live time, and the
     // running totals of it are those of live time.

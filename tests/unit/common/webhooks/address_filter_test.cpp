@@ -6,7 +6,7 @@
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
-#include "collector/webhooks/address_filter.hpp"
+#include "common/webhooks/address_filter.hpp"
 
 using namespace streamscope::webhooks;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "collector/webhooks/signature.hpp"
+#include "common/webhooks/signature.hpp"
 
 #include <array>
 #include <charconv>

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "collector/webhooks/signature.hpp"
 #include "common/text/base64.hpp"
+#include "common/webhooks/signature.hpp"
 
 using namespace streamscope::webhooks;
 using namespace std::chrono_literals;

@@ -1,4 +1,4 @@
-#include "collector/webhooks/address_filter.hpp"
+#include "common/webhooks/address_filter.hpp"
 
 #include <array>
 #include <charconv>
