@@ -17,6 +17,12 @@
 
 namespace streamscope::api {
 
+// What POST /webhooks checks: WEBHOOK_ALLOW_PRIVATE_TARGETS (the collector checks it again
+// where it delivers).
+struct webhook_settings {
+    bool allow_private = false;
+};
+
 struct app {
     db::pool& db;
     request_metrics& metrics;
@@ -26,6 +32,7 @@ struct app {
     event_hub& events;
     export_settings exports = {};
     feed_limits feeds = {};
+    webhook_settings webhooks = {};
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

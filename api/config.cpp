@@ -87,6 +87,7 @@ api_settings load_api_settings(const config::settings& s, std::vector<std::strin
     } else {
         problems.push_back("AUTH_MODE must be off, keys or open-read, got '" + mode + "'");
     }
+    config::read_flag(s, "WEBHOOK_ALLOW_PRIVATE_TARGETS", out.webhook_allow_private, problems);
     return out;
 }
 

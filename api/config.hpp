@@ -80,6 +80,9 @@ inline constexpr std::array api_options{
                    "HTTPS on API_PORT: the PEM certificate chain (the server's certificate "
                    "first); with API_TLS_KEY. Empty: plain HTTP (behind a reverse proxy)"},
     config::option{"API_TLS_KEY", "", "HTTPS on API_PORT: the certificate's PEM private key"},
+    config::option{"WEBHOOK_ALLOW_PRIVATE_TARGETS", "false",
+                   "true: POST /webhooks accepts loopback and private addresses and plain http "
+                   "(tests, a closed network); set the collector's alike"},
     config::option{"CORS_ALLOWED_ORIGINS", "",
                    "comma list of origins allowed to call the API from a browser, * for any; "
                    "empty: none (browsers on other sites cannot read its answers)"},
@@ -108,6 +111,7 @@ struct api_settings {
     std::string tls_key;
     std::uint64_t export_min_bytes_per_second = 0;
     std::chrono::seconds export_grace{};
+    bool webhook_allow_private = false;
 };
 
 // What `keys create` makes, from NAME, SCOPE and EXPIRES.

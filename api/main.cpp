@@ -127,7 +127,9 @@ int serve(const config::service_settings& service, const api::api_settings& s) {
         limits,
         {.key_rate = s.key_rate, .anonymous_rate = s.anonymous_rate, .proxies = s.proxies}};
     api::event_hub events{events_db, s.feeds.hub};
-    api::app shared{db, metrics, cache, keys, auth, events, s.exports, s.feeds};
+    api::app shared{db,        metrics, cache,
+                    keys,      auth,    events,
+                    s.exports, s.feeds, {.allow_private = s.webhook_allow_private}};
     http::router routes;
     api::add_routes(routes, shared);
 

@@ -121,6 +121,18 @@ void add_routes(http::router& routes, app& shared) {
         routes.add(verb::get, "/admin/keys", admin(admin_keys_list_route(shared)));
         routes.add(verb::post, "/admin/keys", admin(admin_keys_create_route(shared)));
         routes.add(verb::delete_, "/admin/keys/{key}", admin(admin_keys_revoke_route(shared)));
+        // Subscriptions belong to keys: without keys there is no one to own them.
+        const auto subscriber = [&](http::handler h) {
+            return shared.auth.need(scope::webhooks, with_database_errors(std::move(h)));
+        };
+        routes.add(verb::post, "/webhooks", subscriber(webhooks_create_route(shared)));
+        routes.add(verb::get, "/webhooks", subscriber(webhooks_list_route(shared)));
+        routes.add(verb::get, "/webhooks/{id}", subscriber(webhooks_get_route(shared)));
+        routes.add(verb::delete_, "/webhooks/{id}", subscriber(webhooks_delete_route(shared)));
+        routes.add(verb::get, "/webhooks/{id}/deliveries",
+                   subscriber(webhooks_deliveries_route(shared)));
+        routes.add(verb::post, "/webhooks/{id}/deliveries/{delivery}/replay",
+                   subscriber(webhooks_replay_route(shared)));
     }
 }
 

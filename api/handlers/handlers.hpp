@@ -17,6 +17,15 @@ http::handler admin_keys_list_route(app& shared);
 http::handler admin_keys_create_route(app& shared);
 http::handler admin_keys_revoke_route(app& shared);
 
+// webhooks.cpp: POST and GET /webhooks, GET and DELETE /webhooks/{id},
+// GET /webhooks/{id}/deliveries, POST /webhooks/{id}/deliveries/{delivery}/replay
+http::handler webhooks_create_route(app& shared);
+http::handler webhooks_list_route(app& shared);
+http::handler webhooks_get_route(app& shared);
+http::handler webhooks_delete_route(app& shared);
+http::handler webhooks_deliveries_route(app& shared);
+http::handler webhooks_replay_route(app& shared);
+
 // health.cpp, metrics.cpp
 http::handler health_route(app& shared);
 http::handler metrics_route(app& shared);

@@ -68,7 +68,7 @@ std::vector<std::pair<std::string, std::string>> data_tables(pqxx::connection& o
 SELECT DISTINCT ON (c.oid::regclass::text) c.oid::regclass::text, a.attname
   FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
-   AND c.relname <> 'api_keys'
+   AND c.relname NOT IN ('api_keys', 'webhooks', 'webhook_deliveries')
    AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = '' AND a.attgenerated = ''
  ORDER BY 1, a.attnum)")) {
         out.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
@@ -164,7 +164,9 @@ TEST_CASE("the API's role reads every table and view, a partition made after the
     CHECK(sqlstate_of(*api, "SELECT * FROM schema_migrations").empty()); // /health reads it
 }
 
-TEST_CASE("the API's role writes no table but api_keys, and never deletes a key", "[db][roles]") {
+TEST_CASE("the API's role writes no table but api_keys and webhook subscriptions, and never "
+          "deletes a key",
+          "[db][roles]") {
     testing::scratch_database db;
     auto owner = db.connect();
     db::ensure_api_role(*owner, db.url(), test_password);
@@ -202,9 +204,27 @@ TEST_CASE("the API's role writes no table but api_keys, and never deletes a key"
                 "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL AND requests = 1")[0][0]
             .as<int>() == 1);
     CHECK(sqlstate_of(*api, "DELETE FROM api_keys") == insufficient_privilege);
-    // A client of streamscope_reader alone (a BI tool) reads the data, never the keys.
+    // Webhook subscriptions: made (the identity's sequence included), changed and deleted;
+    // deliveries only replayed (UPDATE): the collector makes them.
+    {
+        pqxx::work tx(*api);
+        tx.exec("INSERT INTO webhooks (key_id, url, format, event_types, secret, "
+                "after_event_id) SELECT id, 'https://example.com', 'json', '{}', 'whsec_x', 0 "
+                "FROM api_keys");
+        tx.exec("UPDATE webhooks SET disabled_at = NULL");
+        tx.exec("UPDATE webhook_deliveries SET state = 'pending'");
+        tx.exec("DELETE FROM webhooks");
+        tx.commit();
+    }
+    CHECK(sqlstate_of(*api, "INSERT INTO webhook_deliveries DEFAULT VALUES") ==
+          insufficient_privilege);
+    CHECK(sqlstate_of(*api, "DELETE FROM webhook_deliveries") == insufficient_privilege);
+    // A client of streamscope_reader alone (a BI tool) reads the data, never the keys nor the
+    // webhooks' secrets.
     CHECK(sqlstate_of(*api, "SET ROLE streamscope_reader; SELECT * FROM snapshots").empty());
     CHECK(sqlstate_of(*api, "SET ROLE streamscope_reader; SELECT * FROM api_keys") ==
+          insufficient_privilege);
+    CHECK(sqlstate_of(*api, "SET ROLE streamscope_reader; SELECT * FROM webhooks") ==
           insufficient_privilege);
 }
 
