@@ -9,6 +9,7 @@
 
 #include "collector/daemon/health_server.hpp"
 #include "collector/daemon/platform_loop.hpp"
+#include "collector/webhooks/delivery.hpp"
 #include "common/cli/exit_codes.hpp"
 
 namespace streamscope::collector {
@@ -29,6 +30,7 @@ struct daemon::parts {
                                                                                         false,
                                                                                         [this] { note_spool_size(); }},
           loops(make_loops(io_, shared, settings_)),
+          webhooks(io_.get_executor(), service_.database, settings_.webhooks),
           health(io_.get_executor(), status,
                  {boost::asio::ip::make_address(settings_.daemon.health_address),
                   settings_.daemon.health_port},
@@ -75,6 +77,7 @@ struct daemon::parts {
     spool spooled;
     daemon_shared shared;
     std::vector<std::unique_ptr<platform_loop>> loops; // before health: it serves their routes
+    webhooks::delivery_worker webhooks;
     health_server health;
 };
 
@@ -96,6 +99,7 @@ void daemon::stop() {
     for (const auto& loop : parts_->loops) {
         loop->cancel();
     }
+    parts_->webhooks.stop();
 }
 
 boost::asio::awaitable<int> daemon::run() {
@@ -126,6 +130,19 @@ boost::asio::awaitable<int> daemon::run() {
             ended.try_send(boost::system::error_code{}, code);
         });
     }
+    // Webhook deliveries run beside the sweeps, in whichever collector holds their lock.
+    using done = boost::asio::experimental::channel<void(boost::system::error_code)>;
+    done delivered{p.io, 1};
+    boost::asio::co_spawn(p.io, p.webhooks.run(), [&delivered](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& failure) {
+                spdlog::error("webhook delivery stopped: {}", failure.what());
+            }
+        }
+        delivered.try_send(boost::system::error_code{});
+    });
     int exit_code = cli::exit_ok;
     std::size_t running = p.loops.size();
     std::size_t refused = 0;
@@ -148,6 +165,7 @@ boost::asio::awaitable<int> daemon::run() {
         // A refused schema, a failure, or no platform left: everything stops.
         stop();
     }
+    co_await delivered.async_receive(boost::asio::use_awaitable);
     p.health.stop();
     spdlog::info("collector stopped");
     co_return refused == p.loops.size() || exit_code == cli::exit_schema_refused ||

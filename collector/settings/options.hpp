@@ -112,6 +112,26 @@ inline constexpr std::array collector_options{
                    "deadline for one HTTP exchange with a platform (connecting: a third of it)"},
     config::option{"HTTP_MAX_RETRIES", "5",
                    "retries of a failed platform request (5xx, timeout, reset, bad body)"},
+    config::option{"WEBHOOK_CONCURRENCY", "16",
+                   "webhook and e-mail deliveries in flight at once (one per subscription)"},
+    config::option{"WEBHOOK_TIMEOUT_SECONDS", "10",
+                   "deadline of one delivery attempt, connecting included"},
+    config::option{"WEBHOOK_ALLOW_PRIVATE_TARGETS", "false",
+                   "true: deliver to loopback, private and link-local addresses and over plain "
+                   "http too (tests, a closed network); set the API's alike"},
+    config::option{"WEBHOOK_CA_FILE", "",
+                   "PEM file of an extra CA to trust for webhook targets besides the system "
+                   "store (test receivers)"},
+    config::option{"WEBHOOK_RETRY_SCALE", "1",
+                   "tests only: multiplies the retry schedule and its 24 h window (0.0001 to "
+                   "1)"},
+    config::option{"SMTP_URL", "",
+                   "the relay of e-mail notifications: smtp://[user:password@]host[:port] "
+                   "(STARTTLS) or smtps://...; empty: e-mail deliveries wait (never logged)"},
+    config::option{"SMTP_CA_FILE", "",
+                   "PEM file of an extra CA to trust for the SMTP relay besides the system store"},
+    config::option{"SMTP_FROM", "",
+                   "the From address of e-mail notifications (required with SMTP_URL)"},
     config::option{"API_DATABASE_PASSWORD", "",
                    "migrate: also create the API's database role streamscope_api with this "
                    "password, or set it (never logged); empty: leave that role alone"},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -83,6 +84,49 @@ std::vector<std::int64_t> viewer_thresholds(const config::settings& s,
 
 } // namespace
 
+namespace {
+
+webhooks::delivery_settings webhook_settings(const config::settings& s,
+                                             std::vector<std::string>& problems) {
+    webhooks::delivery_settings w;
+    config::read_integer(s, "WEBHOOK_CONCURRENCY", 1, 1'000, w.concurrency, problems);
+    int timeout_s = 10;
+    config::read_integer(s, "WEBHOOK_TIMEOUT_SECONDS", 1, 300, timeout_s, problems);
+    w.timeout = std::chrono::seconds(timeout_s);
+    config::read_flag(s, "WEBHOOK_ALLOW_PRIVATE_TARGETS", w.allow_private, problems);
+    const auto file = [&s](std::string_view name) {
+        const std::string value = s.get(name).value_or("");
+        return value.empty() ? std::nullopt : std::optional<std::string>(value);
+    };
+    w.ca_file = file("WEBHOOK_CA_FILE");
+    w.smtp_ca_file = file("SMTP_CA_FILE");
+    const std::string scale = s.get("WEBHOOK_RETRY_SCALE").value_or("1");
+    char* end = nullptr;
+    w.retry_scale = std::strtod(scale.c_str(), &end);
+    if (scale.empty() || end != scale.c_str() + scale.size() || !(w.retry_scale >= 0.0001) ||
+        w.retry_scale > 1) {
+        problems.push_back("WEBHOOK_RETRY_SCALE must be a number from 0.0001 to 1, got '" + scale +
+                           "'");
+    }
+    if (const auto url = file("SMTP_URL")) {
+        auto relay = webhooks::smtp_relay::parse(*url);
+        if (relay) {
+            w.smtp = std::move(*relay);
+        } else {
+            problems.push_back(relay.error().message);
+        }
+        w.smtp_from = s.get("SMTP_FROM").value_or("");
+        if (!webhooks::is_mail_address(w.smtp_from)) {
+            problems.push_back("SMTP_FROM must be the From address of e-mail notifications "
+                               "(alerts@example.com) when SMTP_URL is set, got '" +
+                               w.smtp_from + "'");
+        }
+    }
+    return w;
+}
+
+} // namespace
+
 collector_settings load_collector_settings(const config::settings& s, bool needs_credentials,
                                            std::vector<std::string>& problems) {
     collector_settings out;
@@ -148,6 +192,7 @@ collector_settings load_collector_settings(const config::settings& s, bool needs
     config::read_integer(s, "EVENTS_TOP_PER_GAME", 0, 1'000, out.events.top_per_game, problems);
     config::read_integer(s, "EVENTS_TOP_GAMES", 0, 100'000, out.events.top_games, problems);
     out.events.viewer_thresholds = viewer_thresholds(s, problems);
+    out.webhooks = webhook_settings(s, problems);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include "collector/kick/settings.hpp"
 #include "collector/store/retention.hpp"
 #include "collector/twitch/settings.hpp"
+#include "collector/webhooks/delivery.hpp"
 #include "collector/youtube/settings.hpp"
 #include "common/config/settings.hpp"
 #include "common/model/platform.hpp"
@@ -36,6 +37,7 @@ struct collector_settings {
     daemon_settings daemon;
     retention_settings retention;
     events::event_rules events;
+    webhooks::delivery_settings webhooks;
 };
 
 // Validates the collector's settings; appends one line per problem. The chosen platforms'
