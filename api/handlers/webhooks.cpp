@@ -81,7 +81,7 @@ UPDATE webhooks SET disabled_at = NULL, disabled_reason = NULL
 RETURNING (SELECT id FROM replayed)
 )";
 
-http::response bad_field(const http::request& req, std::string message, std::string field) {
+http::response refused_field(const http::request& req, std::string message, std::string field) {
     return http::error_response(req, status::bad_request, "invalid_parameter", std::move(message),
                                 std::move(field));
 }
@@ -154,16 +154,16 @@ std::variant<webhook_request, http::response> read_webhook_request(const http::r
     boost::system::error_code ec;
     const boost::json::value body = boost::json::parse(req.body(), ec);
     if (ec || !body.is_object()) {
-        return bad_field(req,
-                         "the body must be a JSON object: {\"url\": ..., \"events\": [...], "
-                         "\"filters\": {...}, \"format\": \"json|slack|discord|email\"}",
-                         "body");
+        return refused_field(req,
+                             "the body must be a JSON object: {\"url\": ..., \"events\": [...], "
+                             "\"filters\": {...}, \"format\": \"json|slack|discord|email\"}",
+                             "body");
     }
     const boost::json::object& fields = body.as_object();
     for (const auto& [name, value] : fields) {
         if (name != "url" && name != "events" && name != "filters" && name != "format") {
-            return bad_field(req, "unknown field; these are: url, events, filters, format",
-                             std::string(name));
+            return refused_field(req, "unknown field; these are: url, events, filters, format",
+                                 std::string(name));
         }
     }
     webhook_request out;
@@ -172,30 +172,30 @@ std::variant<webhook_request, http::response> read_webhook_request(const http::r
                                 ? webhooks::parse_target_format(format->get_string())
                                 : std::nullopt;
         if (!parsed) {
-            return bad_field(req, "one of json, slack, discord, email", "format");
+            return refused_field(req, "one of json, slack, discord, email", "format");
         }
         out.format = *parsed;
     }
     const auto* url = fields.if_contains("url");
     if (url == nullptr || !url->is_string()) {
-        return bad_field(
+        return refused_field(
             req, "required: the https URL to POST to (mailto:address for format email)", "url");
     }
     out.url = std::string(url->get_string());
     if (out.format == webhooks::target_format::email) {
         if (!webhooks::mailto_address(out.url)) {
-            return bad_field(req, "format email needs a mailto:address URL", "url");
+            return refused_field(req, "format email needs a mailto:address URL", "url");
         }
     } else {
         auto checked = webhooks::check_url(out.url, allow_private);
         if (!checked) {
-            return bad_field(req, checked.error().message, "url");
+            return refused_field(req, checked.error().message, "url");
         }
     }
     auto filter =
         webhooks::read_subscription(fields.if_contains("events"), fields.if_contains("filters"));
     if (!filter) {
-        return bad_field(req, filter.error().message, filter.error().field);
+        return refused_field(req, filter.error().message, filter.error().field);
     }
     out.filter = std::move(*filter);
     return out;

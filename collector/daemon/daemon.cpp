@@ -30,12 +30,15 @@ struct daemon::parts {
                                                                                         false,
                                                                                         [this] { note_spool_size(); }},
           loops(make_loops(io_, shared, settings_)),
-          webhooks(io_.get_executor(), service_.database, settings_.webhooks),
+          deliveries(io_.get_executor(), service_.database, settings_.webhooks),
           health(io_.get_executor(), status,
                  {boost::asio::ip::make_address(settings_.daemon.health_address),
                   settings_.daemon.health_port},
                  extra_routes(loops)) {
         status.started_at = clock::now();
+        deliveries.on_counts([this](const webhooks::delivery_counts& n) {
+            status.webhooks = webhook_status{n.pending, n.delivered, n.failed};
+        });
     }
 
     std::vector<std::unique_ptr<platform_loop>>
@@ -77,7 +80,7 @@ struct daemon::parts {
     spool spooled;
     daemon_shared shared;
     std::vector<std::unique_ptr<platform_loop>> loops; // before health: it serves their routes
-    webhooks::delivery_worker webhooks;
+    webhooks::delivery_worker deliveries;
     health_server health;
 };
 
@@ -99,7 +102,7 @@ void daemon::stop() {
     for (const auto& loop : parts_->loops) {
         loop->cancel();
     }
-    parts_->webhooks.stop();
+    parts_->deliveries.stop();
 }
 
 boost::asio::awaitable<int> daemon::run() {
@@ -133,7 +136,7 @@ boost::asio::awaitable<int> daemon::run() {
     // Webhook deliveries run beside the sweeps, in whichever collector holds their lock.
     using done = boost::asio::experimental::channel<void(boost::system::error_code)>;
     done delivered{p.io, 1};
-    boost::asio::co_spawn(p.io, p.webhooks.run(), [&delivered](std::exception_ptr e) {
+    boost::asio::co_spawn(p.io, p.deliveries.run(), [&delivered](std::exception_ptr e) {
         if (e) {
             try {
                 std::rethrow_exception(e);

@@ -180,6 +180,14 @@ std::string metrics_text(const collector_status& s, std::chrono::system_clock::t
     m.family("spool_files", "gauge", "Sweeps waiting in the spool.");
     m.sample("spool_files", s.spool_files);
 
+    if (s.webhooks) {
+        m.family("webhook_deliveries", "gauge",
+                 "Webhook deliveries by state (delivering collector only).");
+        m.sample("webhook_deliveries", {{"state", "pending"}}, s.webhooks->pending);
+        m.sample("webhook_deliveries", {{"state", "delivered"}}, s.webhooks->delivered);
+        m.sample("webhook_deliveries", {{"state", "failed"}}, s.webhooks->failed);
+    }
+
     m.family("database_up", "gauge", "1 while the database is reachable.");
     m.sample("database_up", s.database_up ? one : zero);
 

@@ -60,6 +60,13 @@ struct platform_status {
     std::int64_t sweeps_replayed_total = 0;
 };
 
+// Webhook deliveries by state, as the delivering collector last counted them (every 10 s).
+struct webhook_status {
+    std::int64_t pending = 0;
+    std::int64_t delivered = 0;
+    std::int64_t failed = 0;
+};
+
 struct collector_status {
     // When the process started: a platform with no sweep to judge by yet is healthy for a
     // grace period after it (see is_healthy). The daemon sets it first thing.
@@ -68,6 +75,8 @@ struct collector_status {
     std::uint64_t spool_bytes = 0;
     std::uint64_t spool_files = 0;
     std::map<model::platform, platform_status> platforms;
+    // Only in the collector that delivers webhooks (delivery_lock), once it counted.
+    std::optional<webhook_status> webhooks;
 };
 
 // A platform is healthy while the newest sweep this collector answers for is younger than 2.5

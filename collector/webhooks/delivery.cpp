@@ -82,10 +82,6 @@ delivery_worker::delivery_worker(asio::any_io_executor executor, config::databas
 
 delivery_worker::~delivery_worker() = default;
 
-delivery_counts delivery_worker::counts() const {
-    return {pending_.load(), delivered_.load(), failed_.load()};
-}
-
 void delivery_worker::stop() {
     stopping_ = true;
     wake_.cancel();
@@ -141,7 +137,6 @@ asio::awaitable<void> delivery_worker::attempt(due_delivery d) {
 }
 
 asio::awaitable<void> delivery_worker::run() {
-    const std::size_t batch = fan_out_batch;
     while (!stopping_) {
         const bool leading = co_await db_.on_thread([this] { return lock_.hold(); });
         if (!leading) {
@@ -151,8 +146,8 @@ asio::awaitable<void> delivery_worker::run() {
         bool more = false;
         try {
             const fan_out_result fanned =
-                co_await db_.run([batch](pqxx::connection& c) { return fan_out(c, batch); });
-            more = fanned.events == batch;
+                co_await db_.run([](pqxx::connection& c) { return fan_out(c, fan_out_batch); });
+            more = fanned.events == fan_out_batch;
             if (fanned.deliveries > 0) {
                 spdlog::debug("webhooks: {} events became {} deliveries", fanned.events,
                               fanned.deliveries);
@@ -169,9 +164,9 @@ asio::awaitable<void> delivery_worker::run() {
                 counted_ = now;
                 const delivery_counts n =
                     co_await db_.run([](pqxx::connection& c) { return count_deliveries(c); });
-                pending_ = n.pending;
-                delivered_ = n.delivered;
-                failed_ = n.failed;
+                if (report_) {
+                    report_(n);
+                }
             }
             if (warned_) {
                 spdlog::info("webhooks: delivering again");

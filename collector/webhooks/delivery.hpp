@@ -7,9 +7,9 @@
 // each attempt bounded by `timeout`. Attempts are recorded, retried per the schedule, and a
 // delivery that fails for good disables its subscription (attempt_outcome.hpp).
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -54,8 +54,11 @@ public:
     // On the executor's thread.
     void stop();
 
-    // The deliveries in each state, as last counted (every few seconds while delivering).
-    delivery_counts counts() const;
+    // Called on the executor with the deliveries in each state, every 10 s while this
+    // collector delivers. Set before run().
+    void on_counts(std::function<void(const delivery_counts&)> report) {
+        report_ = std::move(report);
+    }
 
 private:
     boost::asio::awaitable<void> attempt(due_delivery d);
@@ -74,7 +77,7 @@ private:
     std::size_t in_flight_ = 0;
     std::set<std::int64_t> busy_; // subscriptions with an attempt in flight
     std::chrono::steady_clock::time_point counted_{};
-    std::atomic<std::int64_t> pending_{0}, delivered_{0}, failed_{0};
+    std::function<void(const delivery_counts&)> report_;
 };
 
 } // namespace streamscope::webhooks

@@ -161,3 +161,16 @@ TEST_CASE("metrics_text shows a platform's daily quota, and nothing where there 
     CHECK_FALSE(
         e.samples.contains(R"(streamscope_collector_quota_units_spent{platform="twitch"})"));
 }
+
+TEST_CASE("metrics_text shows webhook deliveries only in the delivering collector",
+          "[unit][health]") {
+    collector_status s;
+    s.started_at = t0 - 1h;
+    CHECK(metrics_text(s, t0).find("webhook_deliveries") == std::string::npos);
+    s.webhooks = webhook_status{3, 120, 1};
+    const exposition e = parse_exposition(metrics_text(s, t0));
+    CHECK(e.problems.empty());
+    CHECK(e.samples.at(R"(streamscope_collector_webhook_deliveries{state="pending"})") == 3);
+    CHECK(e.samples.at(R"(streamscope_collector_webhook_deliveries{state="delivered"})") == 120);
+    CHECK(e.samples.at(R"(streamscope_collector_webhook_deliveries{state="failed"})") == 1);
+}
