@@ -14,6 +14,8 @@ Usage: delivery_test.py API COLLECTOR MOCK SCENARIO   (needs TEST_DATABASE_URL)
            arrives afterwards, in order, none lost; a 410 disables its subscription
   formats  Slack and Discord bodies have their shape; e-mail through an SMTP relay
   sweep    the collector sweeps the mock's YouTube: a channel going live reaches the receiver
+  takeover two collectors on the database: one delivers; killed (-9), the other takes over and
+           delivers what came since
 """
 import base64
 import hashlib
@@ -413,7 +415,37 @@ def sweep(work, db):
         s.stop()
 
 
-SCENARIOS = {f.__name__: f for f in (deliver, outage, formats, sweep)}
+def takeover(work, db):
+    s = System(work, db)
+    receiver = Receiver()
+    standby = None
+    try:
+        s.subscribe(url=receiver.url())
+        first = emit(db, 2)
+        check(events_of(receiver.wait(2)) == first, "the first collector delivers")
+        env = dict(s.env, COLLECTOR_HEALTH_PORT=str(free_port()))
+        standby = subprocess.Popen([COLLECTOR], env=env,
+                                   stdout=open(os.path.join(work, "standby.log"), "w"),
+                                   stderr=subprocess.STDOUT, cwd=tempfile.gettempdir())
+        time.sleep(1)
+        s.collector.kill()  # -9: no goodbye; its lock goes with its connection
+        s.collector.wait(10)
+        s.collector = None
+        later = emit(db, 3)
+        got = receiver.wait(5, timeout=20)
+        check(events_of(got) == first + later,
+              f"the standby takes over and delivers the rest, in order ({events_of(got)})")
+        log = open(os.path.join(work, "standby.log")).read()
+        check("delivers the webhooks of this database" in log, "and says so")
+    finally:
+        receiver.down()
+        if standby:
+            standby.terminate()
+            standby.wait(30)
+        s.stop()
+
+
+SCENARIOS = {f.__name__: f for f in (deliver, outage, formats, sweep, takeover)}
 
 if __name__ == "__main__":
     run(SCENARIO, SCENARIOS[SCENARIO])
