@@ -125,9 +125,11 @@ inline constexpr std::array collector_options{
     config::option{"WEBHOOK_RETRY_SCALE", "1",
                    "tests only: multiplies the retry schedule and its 24 h window (0.0001 to "
                    "1)"},
-    config::option{"SMTP_URL", "",
-                   "the relay of e-mail notifications: smtp://[user:password@]host[:port] "
-                   "(STARTTLS) or smtps://...; empty: e-mail deliveries wait (never logged)"},
+    config::option{
+        "SMTP_URL", "",
+        "the relay of e-mail notifications: smtp://[user:password@]host[:port] "
+        "(STARTTLS) or smtps://...; empty: e-mail deliveries fail and are retried (never "
+        "logged)"},
     config::option{"SMTP_CA_FILE", "",
                    "PEM file of an extra CA to trust for the SMTP relay besides the system store"},
     config::option{"SMTP_FROM", "",

@@ -67,7 +67,7 @@ void log_step(const due_delivery& d, const attempt_result& r, const next_step& s
 
 attempt_result no_relay() {
     attempt_result r;
-    r.error = "SMTP_URL is not set: e-mail deliveries wait until it is";
+    r.error = "SMTP_URL is not set on the delivering collector: set it (and SMTP_FROM)";
     return r;
 }
 

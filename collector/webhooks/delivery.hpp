@@ -34,7 +34,7 @@ struct delivery_settings {
     bool allow_private = false;                // WEBHOOK_ALLOW_PRIVATE_TARGETS
     double retry_scale = 1.0;                  // WEBHOOK_RETRY_SCALE (tests)
     std::optional<std::string> ca_file;        // WEBHOOK_CA_FILE
-    std::optional<smtp_relay> smtp;            // SMTP_URL; none: e-mail deliveries wait
+    std::optional<smtp_relay> smtp;            // SMTP_URL; none: e-mail attempts fail
     std::optional<std::string> smtp_ca_file;   // SMTP_CA_FILE
     std::string smtp_from;                     // SMTP_FROM
     std::chrono::milliseconds poll_every{

@@ -22,9 +22,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-// A receiver's answer is read for its status; its body is not needed beyond a little.
-constexpr std::uint64_t answer_body_limit = 64 * 1024;
-
 struct exchange_answer {
     unsigned status = 0;
     std::optional<std::chrono::seconds> retry_after;
@@ -55,8 +52,9 @@ asio::awaitable<exchange_answer> exchange_with(const target_url& target,
                                                std::chrono::steady_clock::time_point deadline) {
     const auto executor = co_await asio::this_coro::executor;
     beast::flat_buffer buffer;
+    // Only the status line and headers are read: the body says nothing a delivery needs, and
+    // the connection is closed after the answer.
     beast::http::response_parser<beast::http::string_body> parser;
-    parser.body_limit(answer_body_limit);
     const auto left = [deadline] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
@@ -67,7 +65,7 @@ asio::awaitable<exchange_answer> exchange_with(const target_url& target,
         co_await stream.async_connect(endpoints, asio::use_awaitable);
         stream.expires_after(left());
         co_await beast::http::async_write(stream, req, asio::use_awaitable);
-        co_await beast::http::async_read(stream, buffer, parser, asio::use_awaitable);
+        co_await beast::http::async_read_header(stream, buffer, parser, asio::use_awaitable);
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         co_return answer_of(parser.get());
@@ -92,7 +90,7 @@ asio::awaitable<exchange_answer> exchange_with(const target_url& target,
     }
     lowest.expires_after(left());
     co_await beast::http::async_write(stream, req, asio::use_awaitable);
-    co_await beast::http::async_read(stream, buffer, parser, asio::use_awaitable);
+    co_await beast::http::async_read_header(stream, buffer, parser, asio::use_awaitable);
     lowest.close(); // no TLS close_notify wait: the answer is in
     co_return answer_of(parser.get());
 }
