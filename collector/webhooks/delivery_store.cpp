@@ -12,10 +12,12 @@ SELECT d.id, w.id, d.event_id, d.payload, d.attempts,
        coalesce((extract(epoch FROM now() - d.first_attempt_at) * 1000)::bigint, 0),
        w.url, w.format, w.secret
   FROM webhooks w
+  JOIN api_keys k ON k.id = w.key_id
   CROSS JOIN LATERAL (SELECT * FROM webhook_deliveries d
                        WHERE d.webhook_id = w.id AND d.state = 'pending'
                        ORDER BY d.id LIMIT 1) d
  WHERE w.disabled_at IS NULL
+   AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
    AND d.next_attempt_at <= now()
    AND w.id <> ALL (string_to_array($2, ',')::bigint[])
  ORDER BY d.next_attempt_at

@@ -30,10 +30,12 @@ SELECT e.id, e.type, p.name, e.sweep_id, (extract(epoch FROM e.at) * 1000000)::b
  ORDER BY e.id
  LIMIT $2
 )";
+// Keys own subscriptions: one whose key was revoked or has expired gets nothing.
 constexpr const char* subscriptions_sql = R"(
-SELECT id, format, array_to_json(event_types)::text, filters::text, after_event_id
-  FROM webhooks
- WHERE disabled_at IS NULL
+SELECT w.id, w.format, array_to_json(w.event_types)::text, w.filters::text, w.after_event_id
+  FROM webhooks w JOIN api_keys k ON k.id = w.key_id
+ WHERE w.disabled_at IS NULL
+   AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
 )";
 // One statement for the batch's deliveries (libpqxx 6.4 binds no arrays: a JSON array).
 constexpr const char* insert_deliveries_sql = R"(

@@ -118,6 +118,25 @@ TEST_CASE("fan-out makes a delivery for each matching subscription, once", "[db]
     CHECK(payload(kick_live).find("\"blocks\"") != std::string::npos);
 }
 
+TEST_CASE("a revoked or expired key's subscriptions get nothing more", "[db][webhooks]") {
+    testing::scratch_database scratch;
+    auto c = scratch.connect();
+    const auto key = make_hook_key(*c);
+    const auto hook = subscribe(*c, key, "json", "[]", "{}");
+    const auto e1 = emit(*c, "stream.live", 1, "a", "", 10);
+    CHECK(fan_out(*c, 1000).deliveries == 1);
+    {
+        pqxx::work tx{*c};
+        tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE id = $1", key);
+        tx.commit();
+    }
+    emit(*c, "stream.live", 1, "b", "", 10);
+    CHECK(fan_out(*c, 1000).deliveries == 0);
+    CHECK(deliveries_of(*c, hook) == std::vector<std::string>{std::to_string(e1) + " pending"});
+    // The delivery made before the revocation is not sent either.
+    CHECK(claim_due(*c, 10, {}).empty());
+}
+
 TEST_CASE("fan-out reads in batches, in id order", "[db][webhooks]") {
     testing::scratch_database scratch;
     auto c = scratch.connect();
